@@ -1,0 +1,182 @@
+/**
+ * The one contract between the graph and the backends. A provider adapter knows one backend:
+ * its endpoints, auth, paging and error bodies. It never sees GraphQL; the schema layer never
+ * sees HTTP. Adding a backend means adding `src/providers/<kind>/` and registering it.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+/** Who an operation runs as. Built per request from headers or a JWT; never outlives it. */
+export interface Viewer {
+  /** Stable user id (header `x-chat-user` or JWT `sub`), 1–256 chars. */
+  id: string;
+  /** Role names, lower-case, e.g. `agent`. */
+  roles: string[];
+  email?: string;
+  /** The viewer's own bearer token (JWT mode), for sources that forward it upstream. */
+  token?: string;
+}
+
+export type MessageRole = 'USER' | 'ASSISTANT' | 'AGENT' | 'SYSTEM';
+export type ConversationStatus = 'OPEN' | 'PENDING' | 'SNOOZED' | 'RESOLVED';
+export type SenderKind = 'USER' | 'CONTACT' | 'AGENT' | 'BOT' | 'SYSTEM';
+
+/** A conversation as the graph sees it. Times are `Date`s (upstream epoch seconds or ISO 8601). */
+export interface ConversationRecord {
+  /** The backend's own id: Dify UUID, Chatwoot display id (decimal string), REST conversation id. */
+  externalId: string;
+  title: string | null;
+  status: ConversationStatus;
+  /** The raw upstream status string, e.g. Dify `normal`, Chatwoot `resolved`. */
+  upstreamStatus: string | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  /** Adapter-defined position of this item in the upstream list; passed back as `ConversationPage.after`. */
+  cursorKey: string;
+}
+
+export interface SenderRecord {
+  id: string | null;
+  name: string | null;
+  kind: SenderKind;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  url: string | null;
+  /** Upstream file type, e.g. `image`, `document`, `file`. */
+  type: string | null;
+  name: string | null;
+  mimeType: string | null;
+  /** Size in bytes. */
+  size: number | null;
+}
+
+export interface CitationRecord {
+  position: number | null;
+  documentName: string | null;
+  content: string | null;
+  score: number | null;
+}
+
+/** A message as the graph sees it, always part of one conversation. */
+export interface MessageRecord {
+  /**
+   * Adapter-defined key, unique within the conversation and usable as a paging position
+   * (`MessagePage.cursor`) and in the message's global ID. Dify: `<message id>:user|assistant`
+   * (the two halves of one exchange); Chatwoot: the message id; REST: the message id.
+   */
+  key: string;
+  /** The backend's own message id (both halves of a Dify exchange share it). */
+  externalId: string;
+  conversationExternalId: string;
+  role: MessageRole;
+  text: string | null;
+  createdAt: Date | null;
+  sender: SenderRecord | null;
+  attachments: AttachmentRecord[];
+  feedback: { rating: 'LIKE' | 'DISLIKE' } | null;
+  citations: CitationRecord[];
+  isPrivate: boolean;
+}
+
+/** One page request on a forward-only conversation list. */
+export interface ConversationPage {
+  /** `cursorKey` of the last item already seen, or null for the start of the list. */
+  after: string | null;
+  /** Items wanted, 1–100. The adapter may return fewer only at the end of the list. */
+  limit: number;
+}
+
+export interface ConversationSlice {
+  /** Most recently updated first, in the upstream's own order. */
+  items: ConversationRecord[];
+  /** More items exist after the last one returned. */
+  hasMore: boolean;
+}
+
+/**
+ * One page request on a conversation's messages. Messages are ordered oldest first.
+ * - `backward`: the `limit` messages just before `cursor` (or the newest ones when null).
+ * - `forward`: the `limit` messages just after `cursor` (or the oldest ones when null).
+ */
+export interface MessagePage {
+  direction: 'forward' | 'backward';
+  /** A `MessageRecord.key` from this conversation, or null. */
+  cursor: string | null;
+  /** Messages wanted, 1–101. Adapters fill it with as many upstream calls as needed. */
+  limit: number;
+}
+
+export interface MessageSlice {
+  /** Oldest first. */
+  messages: MessageRecord[];
+  /** More messages exist beyond the slice in the direction of travel. */
+  hasMore: boolean;
+}
+
+/** What a backend can do; the graph answers `NOT_SUPPORTED` instead of guessing. */
+export interface AdapterCapabilities {
+  /** The source can list the viewer's conversations (false: open by id only). */
+  listConversations: boolean;
+}
+
+/** A reference to one message, as stored in its global ID. */
+export interface MessageRef {
+  conversationExternalId: string;
+  key: string;
+}
+
+/**
+ * A configured source, ready to serve reads. Every method runs as `viewer` and applies that
+ * viewer's scope; an item the viewer may not see is reported exactly like one that does not
+ * exist. Methods throw `UpstreamError` (src/providers/errors.ts), never a raw HTTP error.
+ */
+export interface ProviderAdapter {
+  readonly capabilities: AdapterCapabilities;
+  /** Lists conversations, most recently updated first. Throws `NOT_SUPPORTED` when it cannot. */
+  listConversations(viewer: Viewer, page: ConversationPage): Promise<ConversationSlice>;
+  /**
+   * Loads conversations by external id, for a DataLoader: the result has one slot per id in
+   * key order, holding the record, `null` (absent or not the viewer's) or an `Error`.
+   */
+  getConversations(viewer: Viewer, externalIds: readonly string[]): Promise<Array<ConversationRecord | null | Error>>;
+  /** Reads one page of a conversation's messages. A missing or foreign conversation → `NOT_FOUND`. */
+  listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage): Promise<MessageSlice>;
+  /** Loads messages by reference, in key order like `getConversations`. */
+  getMessages(viewer: Viewer, refs: readonly MessageRef[]): Promise<Array<MessageRecord | null | Error>>;
+  /** Releases connection pools. Called once at shutdown. */
+  close(): Promise<void>;
+}
+
+/** Services shared by every adapter, created once by the gateway and injected. */
+export interface AdapterServices {
+  logger: Logger;
+}
+
+/**
+ * A backend kind: the zod shape of its own config keys and a factory for adapters. The keys
+ * every source has (`SourceCommonConfig`) are validated centrally in src/config.ts and merged in.
+ */
+export interface ProviderKind<S extends z.ZodRawShape = z.ZodRawShape> {
+  /** The config `kind` value, e.g. `dify`. */
+  readonly kind: string;
+  /** GraphQL `SourceKind` enum value, e.g. `DIFY`. */
+  readonly graphKind: string;
+  /** Kind-specific config keys, e.g. `{ apiKey: z.string() }`. */
+  readonly configShape: S;
+  create(config: z.infer<z.ZodObject<S>> & SourceCommonConfig, services: AdapterServices): ProviderAdapter;
+}
+
+/** Config keys every source has (validated in src/config.ts). Durations in milliseconds. */
+export interface SourceCommonConfig {
+  id: string;
+  kind: string;
+  baseUrl: string;
+  /** Per upstream attempt: connect, then headers, then body each bounded by it. Default 10 000 ms. */
+  timeoutMs: number;
+  /** Extra attempts for idempotent reads. Default 2. */
+  retries: number;
+  /** Largest upstream response body read, in bytes. Default 10 MiB. */
+  maxResponseBytes: number;
+}

@@ -58,8 +58,8 @@ export function notFound(what: string, sourceId?: string): GatewayError {
   return new GatewayError('NOT_FOUND', `${what} not found`, { sourceId });
 }
 
-export function badInput(message: string): GatewayError {
-  return new GatewayError('BAD_USER_INPUT', message);
+export function badInput(message: string, sourceId?: string): GatewayError {
+  return new GatewayError('BAD_USER_INPUT', message, { sourceId });
 }
 
 export function isGatewayError(error: unknown): error is GatewayError {

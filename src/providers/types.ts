@@ -64,7 +64,7 @@ export interface MessageRecord {
   /**
    * Adapter-defined key, unique within the conversation and usable as a paging position
    * (`MessagePage.cursor`) and in the message's global ID. Dify: `<message id>:user|assistant`
-   * (the two halves of one exchange); Chatwoot: the message id; REST: the message id.
+   * (the two halves of one exchange); Chatwoot: the message id; REST: `<created_at>|<id>`.
    */
   key: string;
   /** The backend's own message id (both halves of a Dify exchange share it). */

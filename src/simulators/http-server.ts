@@ -15,7 +15,7 @@ export interface LoggedRequest {
   headers: IncomingMessage['headers'];
 }
 
-/** What a route returns; `undefined` from a route means 404 with the simulator's own body. */
+/** What a route returns. */
 export interface SimulatorReply {
   status: number;
   /** Serialized as JSON unless it is a string (then sent as text/plain). */

@@ -1,0 +1,72 @@
+/**
+ * The gateway's long-lived state, built once at start from a validated config: one adapter per
+ * configured source, the cursor codec and the logger. Per-request state (viewer, DataLoaders)
+ * lives in the GraphQL context instead (src/context.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.js';
+import { createCursorCodec, type CursorCodec } from './cursor.js';
+import { loadProviderKinds } from './providers/registry.js';
+import type { ProviderAdapter } from './providers/types.js';
+
+/** One configured source, ready to serve. */
+export interface SourceEntry {
+  /** The config `id`: `Source.name`, `extensions.sourceId`, part of every global ID. */
+  id: string;
+  /** The config `kind`, e.g. `dify`. */
+  kind: string;
+  /** The `SourceKind` enum value, e.g. `DIFY`. */
+  graphKind: string;
+  adapter: ProviderAdapter;
+}
+
+export interface Gateway {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Sources in config order. */
+  sources: Map<string, SourceEntry>;
+  cursors: CursorCodec;
+  /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
+  draining: boolean;
+  /** The circuit-breaker state of a source's upstream. */
+  circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
+  /** Closes every adapter's connection pool. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the adapters of every configured source.
+ * @throws Error when a source's kind has no adapter (config validation normally prevents it)
+ */
+export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  const kinds = await loadProviderKinds();
+  const sources = new Map<string, SourceEntry>();
+  for (const source of config.sources) {
+    const kind = kinds.get(source.kind);
+    if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
+    const adapter = kind.create(source as never, { logger: logger.child({ sourceId: source.id }) });
+    sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    sources,
+    cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
+    draining: false,
+    circuitState: () => 'closed',
+    close() {
+      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => undefined);
+      return closing;
+    },
+  };
+}
+
+/**
+ * Without `server.cursorSecret`, replicas sharing a config still agree on cursors: the key is
+ * derived from the whole source config, credentials included, which clients never see.
+ */
+function deriveCursorSecret(config: GatewayConfig): Buffer {
+  return createHash('sha256').update('chat-gateway cursor key\u0000').update(JSON.stringify(config.sources)).digest();
+}

@@ -1,0 +1,173 @@
+/**
+ * Conversation lists over one or many sources, as one stream ordered most recently updated
+ * first (ties: source id, then external id). Upstream lists only page forward, each in its own
+ * order; the merge always takes the best head among the sources and, within a source, keeps the
+ * upstream's order, so a position is simply "the last item consumed from each source".
+ *
+ * Backward paging (`last`/`before`) has no upstream equivalent: it re-reads forward from the
+ * start, bounded by `MAX_BACKWARD_SCAN` items.
+ */
+import { GatewayError } from '../providers/errors.js';
+import type { ConversationRecord } from '../providers/types.js';
+import type { Loaders } from './index.js';
+
+/** Per source: the `cursorKey` of the last item consumed, or null for "nothing yet". */
+export type ListPosition = Record<string, string | null>;
+
+/** One item of a merged list, with the position just after it (what its cursor encodes). */
+export interface ListedConversation {
+  sourceId: string;
+  record: ConversationRecord;
+  position: ListPosition;
+}
+
+export interface ConversationListPage {
+  items: ListedConversation[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Sources that failed while reading; their items are missing from `items`. */
+  failures: GatewayError[];
+}
+
+/** Items a backward read may scan before giving up. */
+export const MAX_BACKWARD_SCAN = 1000;
+
+/** The item a `before` cursor points at. */
+export interface ListAnchor {
+  sourceId: string;
+  externalId: string;
+}
+
+/** Orders two conversations for the merged list: newest `updatedAt` first, then source, then id. */
+export function compareConversations(a: ListedHead, b: ListedHead): number {
+  const at = a.record.updatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const bt = b.record.updatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (at !== bt) return bt - at;
+  if (a.sourceId !== b.sourceId) return a.sourceId < b.sourceId ? -1 : 1;
+  return a.record.externalId < b.record.externalId ? -1 : a.record.externalId > b.record.externalId ? 1 : 0;
+}
+
+interface ListedHead {
+  sourceId: string;
+  record: ConversationRecord;
+}
+
+/** Lazily reads one source's list from a position, page by page, through its DataLoader. */
+class SourceReader {
+  private buffer: ConversationRecord[] = [];
+  private fetchAfter: string | null;
+  private exhausted = false;
+  failure: GatewayError | undefined;
+
+  constructor(
+    private readonly loaders: Loaders,
+    readonly sourceId: string,
+    start: string | null,
+    private readonly pageSize: number,
+  ) {
+    this.fetchAfter = start;
+  }
+
+  /** The next item without consuming it; undefined at the end or after a failure. */
+  async peek(): Promise<ConversationRecord | undefined> {
+    if (this.buffer.length === 0 && !this.exhausted && !this.failure) {
+      try {
+        const slice = await this.loaders
+          .forSource(this.sourceId)
+          .conversationPage.load({ after: this.fetchAfter, limit: this.pageSize });
+        this.buffer = [...slice.items];
+        this.exhausted = !slice.hasMore || slice.items.length === 0;
+        const last = slice.items.at(-1);
+        if (last) this.fetchAfter = last.cursorKey;
+      } catch (error) {
+        this.failure =
+          error instanceof GatewayError
+            ? error
+            : new GatewayError('UPSTREAM_ERROR', `source "${this.sourceId}" failed`, { sourceId: this.sourceId });
+      }
+    }
+    return this.buffer[0];
+  }
+
+  take(): ConversationRecord | undefined {
+    return this.buffer.shift();
+  }
+}
+
+/**
+ * Reads the merged stream from `start`, stopping after `count` items or at `stop` (exclusive).
+ * @returns the items, whether more exist after them, and the sources that failed
+ */
+async function readMerged(
+  loaders: Loaders,
+  sourceIds: readonly string[],
+  start: ListPosition,
+  count: number,
+  pageSize: number,
+  stop?: ListAnchor,
+): Promise<{ items: ListedConversation[]; hasMore: boolean; reachedStop: boolean; failures: GatewayError[] }> {
+  const readers = sourceIds.map((id) => new SourceReader(loaders, id, start[id] ?? null, pageSize));
+  const position: ListPosition = Object.fromEntries(sourceIds.map((id) => [id, start[id] ?? null]));
+  const items: ListedConversation[] = [];
+  for (;;) {
+    const heads = await Promise.all(readers.map(async (reader) => ({ reader, record: await reader.peek() })));
+    let best: { reader: SourceReader; record: ConversationRecord } | undefined;
+    for (const head of heads) {
+      if (!head.record) continue;
+      const candidate = { reader: head.reader, record: head.record };
+      if (!best || compareConversations({ sourceId: candidate.reader.sourceId, record: candidate.record }, { sourceId: best.reader.sourceId, record: best.record }) < 0) {
+        best = candidate;
+      }
+    }
+    const failures = readers.flatMap((reader) => (reader.failure ? [reader.failure] : []));
+    if (!best) return { items, hasMore: false, reachedStop: false, failures };
+    if (stop && best.reader.sourceId === stop.sourceId && best.record.externalId === stop.externalId) {
+      return { items, hasMore: true, reachedStop: true, failures };
+    }
+    if (items.length === count) return { items, hasMore: true, reachedStop: false, failures };
+    best.reader.take();
+    position[best.reader.sourceId] = best.record.cursorKey;
+    items.push({ sourceId: best.reader.sourceId, record: best.record, position: { ...position } });
+  }
+}
+
+/**
+ * The `limit` items after `after` (or from the start).
+ * @param sourceIds sources that can list, in a stable order
+ */
+export async function readForward(
+  loaders: Loaders,
+  sourceIds: readonly string[],
+  after: ListPosition | null,
+  limit: number,
+): Promise<ConversationListPage> {
+  const pageSize = Math.min(100, limit + 1);
+  const result = await readMerged(loaders, sourceIds, after ?? {}, limit, pageSize);
+  return { items: result.items, hasNextPage: result.hasMore, hasPreviousPage: after !== null, failures: result.failures };
+}
+
+/**
+ * The `limit` items just before `before` (or the last `limit` of the whole list).
+ * @throws GatewayError NOT_SUPPORTED when the anchor lies more than `MAX_BACKWARD_SCAN` items in
+ */
+export async function readBackward(
+  loaders: Loaders,
+  sourceIds: readonly string[],
+  before: ListAnchor | null,
+  limit: number,
+): Promise<ConversationListPage> {
+  const result = await readMerged(loaders, sourceIds, {}, MAX_BACKWARD_SCAN, 100, before ?? undefined);
+  if (result.hasMore && !result.reachedStop) {
+    throw new GatewayError(
+      'NOT_SUPPORTED',
+      `paging backward through more than ${MAX_BACKWARD_SCAN} conversations is not supported; page forward with first/after`,
+    );
+  }
+  const start = Math.max(0, result.items.length - limit);
+  return {
+    items: result.items.slice(start),
+    hasNextPage: before !== null,
+    hasPreviousPage: start > 0,
+    failures: result.failures,
+  };
+}

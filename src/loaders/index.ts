@@ -1,0 +1,102 @@
+/**
+ * Per-request DataLoaders, one set per source, created with the request's viewer and thrown
+ * away with the request: identical reads inside one operation reach the upstream once, and
+ * reads of the same kind issued in one tick are batched into one adapter call.
+ */
+import DataLoader from 'dataloader';
+import type { Gateway, SourceEntry } from '../gateway.js';
+import { notFound } from '../providers/errors.js';
+import type {
+  ConversationPage,
+  ConversationRecord,
+  ConversationSlice,
+  MessagePage,
+  MessageRecord,
+  MessageRef,
+  MessageSlice,
+  Viewer,
+} from '../providers/types.js';
+
+/** A request for one page of a conversation's messages. */
+export interface MessagePageKey {
+  conversationId: string;
+  page: MessagePage;
+}
+
+/** The loaders of one source. Every value may also be an `Error` for its key. */
+export interface SourceLoaders {
+  source: SourceEntry;
+  /** Conversation by external id → record, or null when absent or not the viewer's. */
+  conversation: DataLoader<string, ConversationRecord | null>;
+  /** Message by reference → record, or null. */
+  message: DataLoader<MessageRef, MessageRecord | null, string>;
+  /** One page of the source's conversation list. */
+  conversationPage: DataLoader<ConversationPage, ConversationSlice, string>;
+  /** One page of a conversation's messages. */
+  messagePage: DataLoader<MessagePageKey, MessageSlice, string>;
+}
+
+export interface Loaders {
+  /**
+   * The loaders of `sourceId`.
+   * @throws GatewayError NOT_FOUND for a source that is not configured
+   */
+  forSource(sourceId: string): SourceLoaders;
+}
+
+/** @param viewer called on first use; throws UNAUTHENTICATED when the request has no viewer */
+export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
+  const bySource = new Map<string, SourceLoaders>();
+  return {
+    forSource(sourceId) {
+      let loaders = bySource.get(sourceId);
+      if (!loaders) {
+        const source = gateway.sources.get(sourceId);
+        if (!source) throw notFound('source', sourceId);
+        loaders = createSourceLoaders(source, viewer);
+        bySource.set(sourceId, loaders);
+      }
+      return loaders;
+    },
+  };
+}
+
+function createSourceLoaders(source: SourceEntry, viewer: () => Viewer): SourceLoaders {
+  const { adapter } = source;
+  const messageKey = (ref: MessageRef) => JSON.stringify([ref.conversationExternalId, ref.key]);
+
+  const conversation = new DataLoader<string, ConversationRecord | null>(
+    (ids) => adapter.getConversations(viewer(), ids),
+    { maxBatchSize: 100 },
+  );
+  const message = new DataLoader<MessageRef, MessageRecord | null, string>(
+    (refs) => adapter.getMessages(viewer(), refs),
+    { cacheKeyFn: messageKey, maxBatchSize: 100 },
+  );
+  const conversationPage = new DataLoader<ConversationPage, ConversationSlice, string>(
+    (pages) =>
+      eachSettled(pages, async (page) => {
+        const slice = await adapter.listConversations(viewer(), page);
+        for (const item of slice.items) conversation.prime(item.externalId, item);
+        return slice;
+      }),
+    { cacheKeyFn: (page) => JSON.stringify([page.after, page.limit]) },
+  );
+  const messagePage = new DataLoader<MessagePageKey, MessageSlice, string>(
+    (keys) =>
+      eachSettled(keys, async ({ conversationId, page }) => {
+        const slice = await adapter.listMessages(viewer(), conversationId, page);
+        for (const item of slice.messages) message.prime({ conversationExternalId: conversationId, key: item.key }, item);
+        return slice;
+      }),
+    { cacheKeyFn: ({ conversationId, page }) => JSON.stringify([conversationId, page.direction, page.cursor, page.limit]) },
+  );
+  return { source, conversation, message, conversationPage, messagePage };
+}
+
+/** Runs `fn` for every key at once; a failure fills that key's slot with its Error. */
+function eachSettled<K, V>(keys: readonly K[], fn: (key: K) => Promise<V>): Promise<Array<V | Error>> {
+  return Promise.all(
+    keys.map((key) => fn(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
+  );
+}

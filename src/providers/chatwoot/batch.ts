@@ -1,0 +1,170 @@
+/**
+ * The DataLoader batch functions: conversations by display id and messages by reference, one
+ * slot per input in input order holding the record, null (absent or not the viewer's: the
+ * same answer either way) or an Error for that slot alone. Upstream calls are shared where
+ * Chatwoot allows: one contact-conversations list serves every id of a contact viewer, and one
+ * `after`+`before` range read serves nearby messages of one conversation.
+ */
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../types.js';
+import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
+import { parseDisplayId, parseMessageKey } from './ids.js';
+import { mapConversation, mapMessage } from './mapping.js';
+import type { ChatwootConversation, ChatwootMessage } from './schemas.js';
+import { assertConversationVisible, seesPrivateNotes, type ResolvedScope, type ScopeResolver } from './scope.js';
+
+/** What the batch functions need from the adapter. */
+export interface BatchContext {
+  client: ChatwootClient;
+  sourceId: string;
+  resolve: ScopeResolver;
+}
+
+/** Upstream calls one batch keeps in flight at once. */
+const CONCURRENCY = 6;
+
+type Slot<T> = T | null | Error;
+
+/**
+ * Conversations by display id. Records loaded this way are not list positions: their
+ * `cursorKey` is the display id, which `listConversations` refuses as `after`.
+ */
+export async function loadConversations(
+  context: BatchContext,
+  viewer: Viewer,
+  externalIds: readonly string[],
+): Promise<Array<Slot<ConversationRecord>>> {
+  let scope: ResolvedScope;
+  try {
+    scope = await context.resolve(viewer);
+  } catch (error) {
+    return externalIds.map(() => asError(error));
+  }
+  const ids = [...new Set(externalIds.map(parseDisplayId).filter((id): id is number => id !== null))];
+  const found = new Map<number, Slot<ChatwootConversation>>();
+  if (scope.kind === 'contact') {
+    const contactId = scope.contactId;
+    if (contactId === null) return externalIds.map(() => null);
+    let listed: ChatwootConversation[];
+    try {
+      listed = (await context.client.contactConversations(contactId)).payload;
+    } catch (error) {
+      const gone = isGatewayError(error) && error.code === 'NOT_FOUND';
+      return externalIds.map(() => (gone ? null : asError(error)));
+    }
+    for (const conversation of listed) found.set(conversation.id, conversation);
+    // A full list may have left older conversations out: those are checked one by one.
+    const unseen = listed.length >= CHATWOOT_PAGE.contactConversations ? ids.filter((id) => !found.has(id)) : [];
+    await eachLimited(unseen, async (id) => {
+      const conversation = await fetchConversation(context.client, id);
+      found.set(id, conversation instanceof Error || conversation?.meta?.sender?.id === contactId ? conversation : null);
+    });
+  } else {
+    await eachLimited(ids, async (id) => {
+      found.set(id, await fetchConversation(context.client, id));
+    });
+  }
+  return externalIds.map((externalId) => {
+    const id = parseDisplayId(externalId);
+    const conversation = id === null ? null : (found.get(id) ?? null);
+    return conversation === null || conversation instanceof Error ? conversation : mapConversation(conversation, String(conversation.id));
+  });
+}
+
+/**
+ * Messages by reference. Per conversation, ids within 1000 of each other are read with one
+ * `after=<first>&before=<last + 1>` call (Chatwoot returns up to 1000 messages for a range,
+ * and a range that narrow cannot hold more). A malformed key is BAD_USER_INPUT in its slot.
+ */
+export async function loadMessages(
+  context: BatchContext,
+  viewer: Viewer,
+  refs: readonly MessageRef[],
+): Promise<Array<Slot<MessageRecord>>> {
+  let scope: ResolvedScope;
+  try {
+    scope = await context.resolve(viewer);
+  } catch (error) {
+    return refs.map(() => asError(error));
+  }
+  const wanted = new Map<number, Set<number>>();
+  for (const ref of refs) {
+    const displayId = parseDisplayId(ref.conversationExternalId);
+    const id = parseMessageKey(ref.key);
+    if (displayId === null || id === null) continue;
+    wanted.set(displayId, (wanted.get(displayId) ?? new Set()).add(id));
+  }
+  const results = new Map<number, Map<number, ChatwootMessage> | null | Error>();
+  await eachLimited([...wanted.keys()], async (displayId) => {
+    results.set(displayId, await fetchMessagesById(context, scope, displayId, [...(wanted.get(displayId) as Set<number>)]));
+  });
+  const privateVisible = seesPrivateNotes(scope);
+  return refs.map((ref) => {
+    const id = parseMessageKey(ref.key);
+    if (id === null) return new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId: context.sourceId });
+    const displayId = parseDisplayId(ref.conversationExternalId);
+    const messages = displayId === null ? null : (results.get(displayId) ?? null);
+    if (messages === null || messages instanceof Error) return messages;
+    const message = messages.get(id);
+    if (!message || (message.private === true && !privateVisible)) return null;
+    return mapMessage(message, String(displayId));
+  });
+}
+
+/** The messages of one conversation with the given ids; null when the conversation is not visible. */
+async function fetchMessagesById(
+  context: BatchContext,
+  scope: ResolvedScope,
+  displayId: number,
+  ids: number[],
+): Promise<Map<number, ChatwootMessage> | null | Error> {
+  const found = new Map<number, ChatwootMessage>();
+  const sorted = [...ids].sort((a, b) => a - b);
+  let verified = false;
+  try {
+    for (const range of ranges(sorted, CHATWOOT_PAGE.messagesBetween)) {
+      const page = await context.client.listMessages(displayId, { after: range.from, before: range.to });
+      if (!verified) await assertConversationVisible(context.client, context.sourceId, scope, displayId, page.meta);
+      verified = true;
+      for (const message of page.payload) found.set(message.id, message);
+    }
+  } catch (error) {
+    return isGatewayError(error) && error.code === 'NOT_FOUND' ? null : asError(error);
+  }
+  return found;
+}
+
+/** Sorted ids → half-open ranges [from, to) no wider than `width`. */
+function ranges(sorted: number[], width: number): Array<{ from: number; to: number }> {
+  const result: Array<{ from: number; to: number }> = [];
+  for (const id of sorted) {
+    const last = result.at(-1);
+    if (last && id < last.from + width) last.to = id + 1;
+    else result.push({ from: id, to: id + 1 });
+  }
+  return result;
+}
+
+async function fetchConversation(client: ChatwootClient, displayId: number): Promise<ChatwootConversation | null | Error> {
+  try {
+    return await client.getConversation(displayId);
+  } catch (error) {
+    return isGatewayError(error) && error.code === 'NOT_FOUND' ? null : asError(error);
+  }
+}
+
+async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,134 @@
+/**
+ * HTTP calls to one Chatwoot account's Application API (`baseUrl` is the site root, paths
+ * start `/api/v1/accounts/{accountId}`), authenticated with the `api_access_token` header,
+ * and the mapping of Chatwoot's error bodies to gateway error codes.
+ */
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
+import { createUpstreamClient, defaultError, type UpstreamErrorResponse } from '../http.js';
+import type { SourceCommonConfig } from '../types.js';
+import {
+  chatwootContactConversationsSchema,
+  chatwootContactSearchSchema,
+  chatwootConversationListSchema,
+  chatwootConversationSchema,
+  chatwootMessageListSchema,
+  type ChatwootContactConversations,
+  type ChatwootContactSearch,
+  type ChatwootConversation,
+  type ChatwootConversationList,
+  type ChatwootMessageList,
+} from './schemas.js';
+
+/** Chatwoot's fixed page sizes (not configurable per request). */
+export const CHATWOOT_PAGE = {
+  /** `GET /conversations?page=N`. */
+  conversations: 25,
+  /** `GET /contacts/search?page=N`. */
+  contacts: 15,
+  /** `GET /messages` without params or with `before`. */
+  messagesBefore: 20,
+  /** `GET /messages?after=ID`. */
+  messagesAfter: 100,
+  /** `GET /messages?after=A&before=B`. */
+  messagesBetween: 1000,
+  /** `GET /contacts/{id}/conversations`. */
+  contactConversations: 20,
+} as const;
+
+/** Config keys of a chatwoot source. */
+export interface ChatwootSourceConfig extends SourceCommonConfig {
+  accountId: number;
+  apiAccessToken: string;
+}
+
+/** The calls the adapter makes. Every method throws `GatewayError` (see `mapChatwootError`). */
+export interface ChatwootClient {
+  /**
+   * `GET /api/v1/accounts/{a}/conversations?status=all&page=N`: 25 conversations a page (page
+   * from 1) in every status (Chatwoot's default shows `open` only), most recent
+   * `last_activity_at` first, limited to the token owner's inboxes. `data.meta.all_count` is
+   * the total.
+   */
+  listConversations(page: number): Promise<ChatwootConversationList>;
+  /**
+   * `GET /api/v1/accounts/{a}/conversations/{displayId}`: one conversation.
+   * @throws GatewayError NOT_FOUND when it does not exist or the token may not see it.
+   */
+  getConversation(displayId: number): Promise<ChatwootConversation>;
+  /**
+   * `GET /api/v1/accounts/{a}/conversations/{displayId}/messages`, ascending by creation:
+   * no params → the newest 20; `before` → the 20 with smaller ids; `after` → up to 100 with
+   * larger ids; both → ids in [after, before), up to 1000. Private notes included.
+   * @throws GatewayError NOT_FOUND when the conversation does not exist or is not visible.
+   */
+  listMessages(displayId: number, params: { before?: number; after?: number }): Promise<ChatwootMessageList>;
+  /**
+   * `GET /api/v1/accounts/{a}/contacts/search?q&page=N`: 15 contacts a page whose name,
+   * email, phone number or identifier CONTAINS `q` (the caller checks for an exact match).
+   */
+  searchContacts(q: string, page: number): Promise<ChatwootContactSearch>;
+  /**
+   * `GET /api/v1/accounts/{a}/contacts/{contactId}/conversations`: the contact's conversations,
+   * no paging: at most the 20 most recently created ones are visible this way (newest id first).
+   * @throws GatewayError NOT_FOUND when the contact does not exist.
+   */
+  contactConversations(contactId: number): Promise<ChatwootContactConversations>;
+  close(): Promise<void>;
+}
+
+/** Creates the pooled client of one Chatwoot source. The token goes into the headers only. */
+export function createChatwootClient(config: ChatwootSourceConfig, logger: Logger): ChatwootClient {
+  const http = createUpstreamClient({
+    sourceId: config.id,
+    baseUrl: config.baseUrl,
+    headers: { api_access_token: config.apiAccessToken },
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    maxResponseBytes: config.maxResponseBytes,
+    logger,
+    mapError: (answer) => mapChatwootError(config.id, answer),
+  });
+  const account = `/api/v1/accounts/${config.accountId}`;
+  return {
+    listConversations: (page) =>
+      http.getJson({ path: `${account}/conversations`, query: { status: 'all', page } }, chatwootConversationListSchema),
+    getConversation: (displayId) => http.getJson({ path: `${account}/conversations/${displayId}` }, chatwootConversationSchema),
+    listMessages: (displayId, params) =>
+      http.getJson(
+        { path: `${account}/conversations/${displayId}/messages`, query: { before: params.before, after: params.after } },
+        chatwootMessageListSchema,
+      ),
+    searchContacts: (q, page) => http.getJson({ path: `${account}/contacts/search`, query: { q, page } }, chatwootContactSearchSchema),
+    contactConversations: (contactId) =>
+      http.getJson({ path: `${account}/contacts/${contactId}/conversations` }, chatwootContactConversationsSchema),
+    close: () => http.close(),
+  };
+}
+
+/**
+ * 401 `{"error"}` answers that are about the gateway's token or account, not about one record:
+ * an unknown token, a token without access to the account, a bot token on an agent endpoint.
+ */
+const CREDENTIAL_ERRORS = new Set([
+  'Invalid Access Token',
+  'You are not authorized to access this account',
+  'Access to this endpoint is not authorized for bots',
+]);
+
+/**
+ * Chatwoot's error bodies → gateway codes (DESIGN §5). 401 `{"errors": […]}` (no usable token)
+ * and the account-level 401 `{"error"}` messages are the gateway's credentials → UPSTREAM_ERROR;
+ * any other 401 `{"error"}` is Pundit refusing one record → NOT_FOUND, like a 404. Everything
+ * else (429 plain text, 5xx) takes the default mapping. Never echoes a body or the token.
+ */
+export function mapChatwootError(sourceId: string, answer: UpstreamErrorResponse): GatewayError | undefined {
+  if (answer.status === 404) return new GatewayError('NOT_FOUND', 'not found', { sourceId, status: 404 });
+  if (answer.status !== 401) return undefined;
+  const body = answer.body as { error?: unknown } | undefined;
+  const message = body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined;
+  if (message !== undefined && !CREDENTIAL_ERRORS.has(message)) {
+    return new GatewayError('NOT_FOUND', 'not found', { sourceId, status: 401 });
+  }
+  return defaultError(sourceId, answer);
+}

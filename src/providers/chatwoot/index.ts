@@ -1,0 +1,92 @@
+/**
+ * The `chatwoot` provider kind: one Chatwoot account read through its Application API with an
+ * agent's (ideally an administrator's) access token. Viewers with role `agent` see the whole
+ * account, private notes included; everyone else is the contact whose `identifier` equals
+ * their id and sees only that contact's conversations, without private notes. Message keys
+ * are Chatwoot message ids; conversation external ids are display ids.
+ */
+import { z } from 'zod';
+import { GatewayError, isGatewayError } from '../errors.js';
+import type { MessageSlice, ProviderAdapter, ProviderKind } from '../types.js';
+import { loadConversations, loadMessages } from './batch.js';
+import { createChatwootClient } from './client.js';
+import { parseDisplayId, parseMessageKey } from './ids.js';
+import { mapMessage } from './mapping.js';
+import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
+import { assertConversationVisible, conversationNotFound, createScopeResolver, seesPrivateNotes } from './scope.js';
+
+const configShape = {
+  /** The numeric account id (`/api/v1/accounts/{accountId}`). */
+  accountId: z.number().int().positive(),
+  /** An agent's access token, sent as the `api_access_token` header. */
+  apiAccessToken: z.string().min(1),
+};
+
+const chatwoot = {
+  kind: 'chatwoot',
+  graphKind: 'CHATWOOT',
+  configShape,
+  create(config, services): ProviderAdapter {
+    const sourceId = config.id;
+    const logger = services.logger.child({ sourceId });
+    const client = createChatwootClient(config, logger);
+    const resolve = createScopeResolver(client, sourceId, logger);
+    const badInput = (message: string) => new GatewayError('BAD_USER_INPUT', message, { sourceId });
+    const context = { client, sourceId, resolve };
+
+    return {
+      capabilities: { listConversations: true },
+
+      async listConversations(viewer, page) {
+        const scope = await resolve(viewer);
+        if (scope.kind === 'account') {
+          const cursor = page.after === null ? null : parseAccountCursor(page.after);
+          if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
+          return pageAccountConversations(client, cursor, page.limit);
+        }
+        const cursor = page.after === null ? null : parseContactCursor(page.after);
+        if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
+        if (scope.contactId === null) return { items: [], hasMore: false };
+        const { payload } = await client.contactConversations(scope.contactId);
+        return sliceContactConversations(payload, cursor, page.limit);
+      },
+
+      getConversations: (viewer, externalIds) => loadConversations(context, viewer, externalIds),
+
+      async listMessages(viewer, conversationExternalId, page): Promise<MessageSlice> {
+        const cursorId = page.cursor === null ? null : parseMessageKey(page.cursor);
+        if (page.cursor !== null && cursorId === null) throw badInput('invalid message cursor');
+        const displayId = parseDisplayId(conversationExternalId);
+        if (displayId === null) throw conversationNotFound(sourceId);
+        const scope = await resolve(viewer);
+        if (scope.kind === 'contact' && scope.contactId === null) throw conversationNotFound(sourceId);
+        const privateVisible = seesPrivateNotes(scope);
+        let verified = false;
+        const window = await pageMessages(
+          async (params) => {
+            // Chatwoot's 404 and 401 for this conversation read the same as a foreign one.
+            const result = await client.listMessages(displayId, params).catch((error: unknown) => {
+              throw isGatewayError(error) && error.code === 'NOT_FOUND' ? conversationNotFound(sourceId) : error;
+            });
+            // Checked before any message is kept; ownership does not change between pages.
+            if (!verified) await assertConversationVisible(client, sourceId, scope, displayId, result.meta);
+            verified = true;
+            return result.payload;
+          },
+          { direction: page.direction, cursorId, limit: page.limit },
+          (message) => privateVisible || message.private !== true,
+        );
+        return {
+          messages: window.messages.map((message) => mapMessage(message, String(displayId))),
+          hasMore: window.hasMore,
+        };
+      },
+
+      getMessages: (viewer, refs) => loadMessages(context, viewer, refs),
+
+      close: () => client.close(),
+    };
+  },
+} satisfies ProviderKind<typeof configShape>;
+
+export default chatwoot;

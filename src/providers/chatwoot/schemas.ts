@@ -1,0 +1,128 @@
+/**
+ * zod schemas of the Chatwoot Application API payloads the gateway reads, written from the
+ * published swagger (`swagger/tag_groups/application_swagger.json`) and the jbuilder views
+ * that actually render them. Loose objects everywhere (Chatwoot adds fields often); strict
+ * only on what the gateway relies on: ids, times and arrays. Times are epoch seconds, except
+ * where noted.
+ */
+import { z } from 'zod';
+
+/** Epoch seconds as a number (sometimes a float) or, in some payloads, a string. */
+const epoch = z.union([z.number(), z.string()]);
+
+/** A message's sender (`push_event_data` of a Contact, User, AgentBot or Captain::Assistant). */
+export const chatwootSenderSchema = z.looseObject({
+  id: z.number().int().nullish(),
+  name: z.string().nullish(),
+  available_name: z.string().nullish(),
+  /** `contact`, `user`, `agent_bot`, `captain_assistant`. */
+  type: z.string().nullish(),
+});
+
+/** `Attachment#push_event_data`. `file_type` is an enum name (`image`, `file`, `audio`, …). */
+export const chatwootAttachmentSchema = z.looseObject({
+  id: z.number().int(),
+  file_type: z.union([z.string(), z.number()]).nullish(),
+  extension: z.string().nullish(),
+  data_url: z.string().nullish(),
+  /** Bytes. */
+  file_size: z.number().nullish(),
+});
+
+/**
+ * `Message#push_event_data`, as the messages index renders it. `message_type` is the integer
+ * (0 incoming, 1 outgoing, 2 activity, 3 template) but some payloads spell it out; `created_at`
+ * is epoch seconds; `attachments` is omitted when empty; activity messages have no sender.
+ */
+export const chatwootMessageSchema = z.looseObject({
+  id: z.number().int().positive(),
+  content: z.string().nullish(),
+  conversation_id: z.number().int().nullish(),
+  message_type: z.union([z.number().int(), z.string()]),
+  content_type: z.string().nullish(),
+  created_at: epoch,
+  private: z.boolean().nullish(),
+  sender_type: z.string().nullish(),
+  sender_id: z.number().int().nullish(),
+  sender: chatwootSenderSchema.nullish(),
+  attachments: z.array(chatwootAttachmentSchema).nullish(),
+});
+
+/** A contact (`api/v1/models/_contact.json.jbuilder`). `identifier` is the external user id. */
+export const chatwootContactSchema = z.looseObject({
+  id: z.number().int().positive(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  identifier: z.string().nullish(),
+});
+
+/**
+ * The conversation partial (list items, show, contact conversations). `id` is the per-account
+ * display id, `last_activity_at` and `timestamp` the last activity (the list's sort key),
+ * `meta.sender` the contact. `last_non_activity_message` may be a private note.
+ */
+export const chatwootConversationSchema = z.looseObject({
+  id: z.number().int().positive(),
+  status: z.union([z.string(), z.number()]).nullish(),
+  inbox_id: z.number().int().nullish(),
+  created_at: epoch.nullish(),
+  last_activity_at: epoch.nullish(),
+  timestamp: epoch.nullish(),
+  additional_attributes: z.record(z.string(), z.unknown()).nullish(),
+  meta: z
+    .looseObject({
+      sender: z.looseObject({ id: z.number().int().nullish(), name: z.string().nullish() }).nullish(),
+      channel: z.string().nullish(),
+    })
+    .nullish(),
+  last_non_activity_message: z
+    .looseObject({
+      content: z.string().nullish(),
+      private: z.boolean().nullish(),
+      message_type: z.union([z.number(), z.string()]).nullish(),
+    })
+    .nullish(),
+});
+
+/** `GET /conversations`: `{ data: { meta: { …counts }, payload: [conversation] } }`, 25 a page. */
+export const chatwootConversationListSchema = z.looseObject({
+  data: z.looseObject({
+    meta: z.looseObject({ all_count: z.number().int().nullish() }).nullish(),
+    payload: z.array(chatwootConversationSchema),
+  }),
+});
+
+/**
+ * `GET /conversations/{id}/messages`: `{ meta, payload: [message] }`. `meta.contact` is the
+ * conversation's contact in current versions; older ones sent `meta.contact_id`.
+ */
+export const chatwootMessageListSchema = z.looseObject({
+  meta: z
+    .looseObject({
+      contact: z.looseObject({ id: z.number().int().nullish() }).nullish(),
+      contact_id: z.number().int().nullish(),
+    })
+    .nullish(),
+  payload: z.array(chatwootMessageSchema),
+});
+
+/** `GET /contacts/search`: `{ meta: { count, current_page, has_more? }, payload: [contact] }`, 15 a page. */
+export const chatwootContactSearchSchema = z.looseObject({
+  meta: z.looseObject({ has_more: z.boolean().nullish() }).nullish(),
+  payload: z.array(chatwootContactSchema),
+});
+
+/** `GET /contacts/{id}/conversations`: `{ payload: [conversation] }`, at most 20, newest id first. */
+export const chatwootContactConversationsSchema = z.looseObject({
+  payload: z.array(chatwootConversationSchema),
+});
+
+export type ChatwootMessage = z.infer<typeof chatwootMessageSchema>;
+export type ChatwootSender = z.infer<typeof chatwootSenderSchema>;
+export type ChatwootAttachment = z.infer<typeof chatwootAttachmentSchema>;
+export type ChatwootContact = z.infer<typeof chatwootContactSchema>;
+export type ChatwootConversation = z.infer<typeof chatwootConversationSchema>;
+export type ChatwootConversationList = z.infer<typeof chatwootConversationListSchema>;
+export type ChatwootMessageList = z.infer<typeof chatwootMessageListSchema>;
+export type ChatwootContactSearch = z.infer<typeof chatwootContactSearchSchema>;
+export type ChatwootContactConversations = z.infer<typeof chatwootContactConversationsSchema>;

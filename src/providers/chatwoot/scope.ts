@@ -1,0 +1,100 @@
+/**
+ * Who a viewer is in Chatwoot (DESIGN §3). Agents see the whole account; everyone else is the
+ * contact whose `identifier` equals their id, and sees only that contact's conversations,
+ * without private notes. The contact is looked up once per viewer object (one request).
+ */
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
+import type { Viewer } from '../types.js';
+import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
+
+/** How a viewer is seen by a Chatwoot source. */
+export type ChatwootScope = { kind: 'account' } | { kind: 'contact'; identifier: string };
+
+/** A scope with the contact looked up: `contactId` null when no contact has that identifier. */
+export type ResolvedScope = { kind: 'account' } | { kind: 'contact'; contactId: number | null };
+
+/** Search pages read before giving up on an identifier that many contacts contain (15 each). */
+export const MAX_CONTACT_SEARCH_PAGES = 20;
+
+/** The Chatwoot identity of a viewer: the contact `identifier` it stands for. */
+export function upstreamUser(viewer: Viewer): string {
+  return viewer.id;
+}
+
+/** The viewer → scope decision: role `agent` → the whole account, anyone else → their contact. */
+export function viewerScope(viewer: Viewer): ChatwootScope {
+  return viewer.roles.includes('agent') ? { kind: 'account' } : { kind: 'contact', identifier: upstreamUser(viewer) };
+}
+
+/** Private notes are for agents only. */
+export function seesPrivateNotes(scope: ResolvedScope): boolean {
+  return scope.kind === 'account';
+}
+
+/**
+ * Resolves viewers to scopes for one source, caching per viewer object (a WeakMap, so nothing
+ * outlives the request). A failed lookup is not cached: the next call tries again.
+ */
+export function createScopeResolver(client: ChatwootClient, sourceId: string, logger: Logger) {
+  const cache = new WeakMap<Viewer, Promise<ResolvedScope>>();
+
+  async function findContactId(identifier: string): Promise<number | null> {
+    // Search matches substrings of name, email, phone and identifier: page until the exact one.
+    for (let page = 1; page <= MAX_CONTACT_SEARCH_PAGES; page += 1) {
+      const result = await client.searchContacts(identifier, page);
+      const exact = result.payload.find((contact) => contact.identifier === identifier);
+      if (exact) return exact.id;
+      if (result.payload.length < CHATWOOT_PAGE.contacts || result.meta?.has_more === false) return null;
+    }
+    logger.warn({ sourceId, pages: MAX_CONTACT_SEARCH_PAGES }, 'contact search gave up: too many contacts contain the viewer id');
+    return null;
+  }
+
+  /** The viewer's resolved scope. @throws GatewayError when the contact search fails. */
+  return function resolve(viewer: Viewer): Promise<ResolvedScope> {
+    let pending = cache.get(viewer);
+    if (!pending) {
+      const scope = viewerScope(viewer);
+      pending =
+        scope.kind === 'account'
+          ? Promise.resolve(scope)
+          : findContactId(scope.identifier).then((contactId) => ({ kind: 'contact' as const, contactId }));
+      pending.catch(() => cache.delete(viewer));
+      cache.set(viewer, pending);
+    }
+    return pending;
+  };
+}
+
+export type ScopeResolver = ReturnType<typeof createScopeResolver>;
+
+/** The `meta` of a messages page: who the conversation belongs to. */
+export interface MessagesMeta {
+  contact?: { id?: number | null } | null;
+  contact_id?: number | null;
+}
+
+/**
+ * Checks that a conversation is visible in `scope`: any conversation for the account, only the
+ * viewer's own for a contact. The owner comes from the messages page's `meta` when it names the
+ * contact; otherwise (older Chatwoot) from the conversation itself, one extra call.
+ * @throws GatewayError NOT_FOUND when it is not the viewer's, exactly as for a missing one
+ */
+export async function assertConversationVisible(
+  client: ChatwootClient,
+  sourceId: string,
+  scope: ResolvedScope,
+  displayId: number,
+  meta: MessagesMeta | null | undefined,
+): Promise<void> {
+  if (scope.kind === 'account') return;
+  if (scope.contactId === null) throw conversationNotFound(sourceId);
+  const owner = meta?.contact?.id ?? meta?.contact_id ?? (await client.getConversation(displayId)).meta?.sender?.id;
+  if (owner !== scope.contactId) throw conversationNotFound(sourceId);
+}
+
+/** The one answer for a conversation that is absent or not the viewer's. */
+export function conversationNotFound(sourceId: string): GatewayError {
+  return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId });
+}

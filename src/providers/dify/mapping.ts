@@ -1,0 +1,171 @@
+/**
+ * Pure mapping of Dify payloads to the graph's records (DESIGN §4 "Mapping rules"). One Dify
+ * record is one exchange (`query` + `answer`); the graph shows it as two messages, the USER
+ * half first, whose keys are `<message id>:u` and `<message id>:a`.
+ */
+import type {
+  AttachmentRecord,
+  CitationRecord,
+  ConversationRecord,
+  ConversationStatus,
+  MessageRecord,
+} from '../types.js';
+import type { DifyConversation, DifyMessage, DifyMessageFile, DifyRetrieverResource } from './schemas.js';
+
+/** Which half of an exchange a message is. */
+export type DifyHalf = 'u' | 'a';
+
+/** A parsed message key. */
+export interface DifyMessageKey {
+  /** The Dify message (exchange) id, lower-case UUID. */
+  id: string;
+  half: DifyHalf;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The canonical (lower-case) form of a Dify id, or null when it is not a UUID. Dify answers a
+ * non-UUID id with 422, so the adapter treats such ids as absent without asking.
+ */
+export function normalizeDifyId(id: string): string | null {
+  return UUID.test(id) ? id.toLowerCase() : null;
+}
+
+/** `<message id>:u` or `<message id>:a`. */
+export function formatMessageKey(key: DifyMessageKey): string {
+  return `${key.id}:${key.half}`;
+}
+
+/** Parses a key made by `formatMessageKey`; null when malformed. */
+export function parseMessageKey(key: string): DifyMessageKey | null {
+  const match = /^([^:]+):([ua])$/.exec(key);
+  const id = match?.[1] ? normalizeDifyId(match[1]) : null;
+  return id && match ? { id, half: match[2] as DifyHalf } : null;
+}
+
+/** Epoch seconds → Date; null for absent or non-finite values. */
+export function fromEpochSeconds(seconds: number | null | undefined): Date | null {
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+}
+
+/**
+ * Dify conversation status → graph status. Dify writes `normal` only; `archived` (named by
+ * third-party docs of older builds) means the conversation is closed, so it maps to RESOLVED.
+ * Anything else, known or not, is OPEN: an unknown value must never fail a read.
+ */
+export function mapConversationStatus(status: string | null | undefined): ConversationStatus {
+  return status?.toLowerCase() === 'archived' ? 'RESOLVED' : 'OPEN';
+}
+
+/** A listed Dify conversation → record. `cursorKey` is the id (Dify pages by `last_id`). */
+export function mapConversation(conversation: DifyConversation): ConversationRecord {
+  return {
+    externalId: conversation.id,
+    title: conversation.name ? conversation.name : null,
+    status: mapConversationStatus(conversation.status),
+    upstreamStatus: conversation.status ?? null,
+    createdAt: fromEpochSeconds(conversation.created_at),
+    updatedAt: fromEpochSeconds(conversation.updated_at),
+    cursorKey: conversation.id,
+  };
+}
+
+/**
+ * A conversation known only from its newest exchanges (Dify has no get-one-conversation call):
+ * no title, no raw status, `updatedAt` = the newest exchange's time, `createdAt` = the oldest
+ * exchange's time only when `reachedStart` says no older exchange exists.
+ * @param exchanges exchanges of the conversation, in any order
+ */
+export function mapProbedConversation(
+  conversationId: string,
+  exchanges: readonly DifyMessage[],
+  reachedStart: boolean,
+): ConversationRecord {
+  const times = exchanges.map((exchange) => exchange.created_at);
+  return {
+    externalId: conversationId,
+    title: null,
+    status: 'OPEN',
+    upstreamStatus: null,
+    createdAt: reachedStart && times.length > 0 ? fromEpochSeconds(Math.min(...times)) : null,
+    updatedAt: times.length > 0 ? fromEpochSeconds(Math.max(...times)) : null,
+    cursorKey: conversationId,
+  };
+}
+
+/** What the mapping needs besides the exchange itself. */
+export interface ExchangeContext {
+  /** The conversation the graph asked for (keys and IDs are built from it). */
+  conversationId: string;
+  /** The Dify `user` the read ran as: the USER half's sender id. */
+  upstreamUser: string;
+}
+
+/**
+ * One exchange → its two messages, USER half then ASSISTANT half. Files go to the half named
+ * by `belongs_to` (a missing `belongs_to` counts as the user's upload); feedback and retriever
+ * resources belong to the answer.
+ */
+export function mapExchange(exchange: DifyMessage, context: ExchangeContext): [MessageRecord, MessageRecord] {
+  const createdAt = fromEpochSeconds(exchange.created_at);
+  const files = exchange.message_files ?? [];
+  const base = {
+    externalId: exchange.id,
+    conversationExternalId: context.conversationId,
+    createdAt,
+    isPrivate: false,
+  };
+  const user: MessageRecord = {
+    ...base,
+    key: formatMessageKey({ id: exchange.id, half: 'u' }),
+    role: 'USER',
+    text: exchange.query ?? null,
+    sender: { id: context.upstreamUser, name: null, kind: 'USER' },
+    attachments: files.filter((file) => (file.belongs_to ?? 'user') === 'user').map(mapFile),
+    feedback: null,
+    citations: [],
+  };
+  const assistant: MessageRecord = {
+    ...base,
+    key: formatMessageKey({ id: exchange.id, half: 'a' }),
+    role: 'ASSISTANT',
+    text: exchange.answer ?? null,
+    sender: { id: null, name: null, kind: 'BOT' },
+    attachments: files.filter((file) => file.belongs_to === 'assistant').map(mapFile),
+    feedback: mapFeedback(exchange.feedback?.rating),
+    citations: (exchange.retriever_resources ?? []).map(mapCitation),
+  };
+  return [user, assistant];
+}
+
+/** Exchanges (oldest first) → messages (oldest first), two per exchange. */
+export function mapExchanges(exchanges: readonly DifyMessage[], context: ExchangeContext): MessageRecord[] {
+  return exchanges.flatMap((exchange) => mapExchange(exchange, context));
+}
+
+function mapFeedback(rating: string | null | undefined): MessageRecord['feedback'] {
+  if (rating === 'like') return { rating: 'LIKE' };
+  if (rating === 'dislike') return { rating: 'DISLIKE' };
+  return null;
+}
+
+function mapFile(file: DifyMessageFile): AttachmentRecord {
+  return {
+    id: file.id,
+    url: file.url ?? null,
+    type: file.type ?? null,
+    name: file.filename ?? null,
+    mimeType: file.mime_type ?? null,
+    size: file.size ?? null,
+  };
+}
+
+function mapCitation(resource: DifyRetrieverResource): CitationRecord {
+  return {
+    position: resource.position ?? null,
+    documentName: resource.document_name ?? null,
+    content: resource.content ?? null,
+    score: resource.score ?? null,
+  };
+}

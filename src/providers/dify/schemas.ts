@@ -1,0 +1,108 @@
+/**
+ * zod schemas of the Dify Service API payloads the gateway reads, written from the published
+ * OpenAPI (`openapi_chat.en.json`: `ConversationsListResponse`, `ConversationHistoryResponse`)
+ * and checked against Dify's controllers. Objects are loose (newer builds add fields such as
+ * `extra_contents` or `agent_thoughts`); fields the spec marks optional or nullable are
+ * `.nullish()`. Ids, timestamps (epoch SECONDS) and the paging fields are required, because
+ * ordering and paging depend on them.
+ */
+import { z } from 'zod';
+
+/** A file attached to one exchange (`MessageFileItem`). `belongs_to` says which half it goes to. */
+export const difyMessageFileSchema = z.looseObject({
+  id: z.string().min(1),
+  filename: z.string().nullish(),
+  /** `image`, `document`, `audio`, `video`, `custom`. */
+  type: z.string().nullish(),
+  url: z.string().nullish(),
+  mime_type: z.string().nullish(),
+  /** Bytes. */
+  size: z.number().nullish(),
+  transfer_method: z.string().nullish(),
+  /** `user` or `assistant`; null on old rows. */
+  belongs_to: z.string().nullish(),
+  upload_file_id: z.string().nullish(),
+});
+/** A parsed `MessageFileItem`. */
+export type DifyMessageFile = z.infer<typeof difyMessageFileSchema>;
+
+/** A knowledge-base chunk the answer was grounded on (`RetrieverResource`). */
+export const difyRetrieverResourceSchema = z.looseObject({
+  position: z.number().nullish(),
+  dataset_id: z.string().nullish(),
+  dataset_name: z.string().nullish(),
+  document_id: z.string().nullish(),
+  document_name: z.string().nullish(),
+  segment_id: z.string().nullish(),
+  /** Similarity, usually 0–1. */
+  score: z.number().nullish(),
+  content: z.string().nullish(),
+});
+/** A parsed `RetrieverResource`. */
+export type DifyRetrieverResource = z.infer<typeof difyRetrieverResourceSchema>;
+
+/** One exchange (`ConversationMessageItem`): the user's `query` and the app's `answer`. */
+export const difyMessageSchema = z.looseObject({
+  id: z.string().min(1),
+  conversation_id: z.string().nullish(),
+  parent_message_id: z.string().nullish(),
+  inputs: z.record(z.string(), z.unknown()).nullish(),
+  query: z.string().nullish(),
+  answer: z.string().nullish(),
+  /** `normal`, or `error` when generation failed (then `error` holds the reason). */
+  status: z.string().nullish(),
+  error: z.string().nullish(),
+  message_files: z.array(difyMessageFileSchema).nullish(),
+  feedback: z.looseObject({ rating: z.string().nullish() }).nullish(),
+  retriever_resources: z.array(difyRetrieverResourceSchema).nullish(),
+  /** Epoch seconds. */
+  created_at: z.number(),
+});
+/** A parsed exchange. */
+export type DifyMessage = z.infer<typeof difyMessageSchema>;
+
+/**
+ * `GET /messages`: exchanges oldest first inside the page; the page is the newest `limit`
+ * exchanges older than `first_id` (or the newest overall); `has_more` = older ones exist.
+ */
+export const difyMessagePageSchema = z.looseObject({
+  limit: z.number().nullish(),
+  has_more: z.boolean(),
+  data: z.array(difyMessageSchema),
+});
+/** A parsed `GET /messages` answer. */
+export type DifyMessagePage = z.infer<typeof difyMessagePageSchema>;
+
+/** One conversation of the list (`ConversationListItem` / `SimpleConversation`). */
+export const difyConversationSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  inputs: z.record(z.string(), z.unknown()).nullish(),
+  /** `normal` in every Dify build read; anything else is kept raw. */
+  status: z.string().nullish(),
+  introduction: z.string().nullish(),
+  /** Epoch seconds. */
+  created_at: z.number(),
+  /** Epoch seconds; the list's sort key. */
+  updated_at: z.number(),
+});
+/** A parsed conversation list item. */
+export type DifyConversation = z.infer<typeof difyConversationSchema>;
+
+/** `GET /conversations`: sorted by `sort_by`; next page via `last_id = data[-1].id`. */
+export const difyConversationPageSchema = z.looseObject({
+  limit: z.number().nullish(),
+  has_more: z.boolean(),
+  data: z.array(difyConversationSchema),
+});
+/** A parsed `GET /conversations` answer. */
+export type DifyConversationPage = z.infer<typeof difyConversationPageSchema>;
+
+/** Dify's error body: `{"code": "not_found", "message": "Conversation Not Exists.", "status": 404}`. */
+export const difyErrorSchema = z.looseObject({
+  code: z.string().nullish(),
+  message: z.unknown(),
+  status: z.number().nullish(),
+});
+/** A parsed Dify error body. */
+export type DifyError = z.infer<typeof difyErrorSchema>;

@@ -1,0 +1,169 @@
+/**
+ * HTTP calls to a generic REST chat-history API (seed 002): `GET /chat/history` and the optional
+ * listing endpoint, with `Authorization: Bearer <token>`, plus the mapping of its error bodies
+ * (`{ status: "error", message, data: null }`) to gateway error codes.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { GatewayError } from '../errors.js';
+import { createUpstreamClient, type UpstreamErrorResponse } from '../http.js';
+import type { SourceCommonConfig } from '../types.js';
+import {
+  conversationsDataSchema,
+  envelopeSchema,
+  historyDataSchema,
+  type RestConversationsData,
+  type RestHistoryData,
+  type RestPagination,
+} from './schemas.js';
+
+/** The source config this client needs. */
+export type RestClientConfig = SourceCommonConfig & { token: string };
+
+/** A validated answer: the envelope's `data` and `pagination`. */
+export interface RestPage<D> {
+  data: D;
+  pagination: RestPagination | null;
+}
+
+/** Parameters of `GET /chat/history`. */
+export interface HistoryParams {
+  conversationId: string;
+  /** 1–100 messages. */
+  limit: number;
+  /** ISO 8601 timestamp, exclusive: only messages created strictly before it. */
+  before?: string;
+  /** ISO 8601 timestamp, exclusive: only messages created strictly after it. Never with `before`. */
+  after?: string;
+  /** Per-call headers carrying the viewer's upstream identity, if the source has one. */
+  headers?: Record<string, string>;
+}
+
+/** Parameters of the listing endpoint. */
+export interface ConversationsParams {
+  /** The configured `conversationsPath`, e.g. `/chat/conversations`. */
+  path: string;
+  /** 1–100 conversations. */
+  limit: number;
+  /** ISO 8601 `updated_at`, exclusive: only conversations updated strictly before it. */
+  before?: string;
+  headers?: Record<string, string>;
+}
+
+/** One source's client. */
+export interface RestClient {
+  /**
+   * `GET /chat/history?conversation_id&limit&before|after&include_meta=true`: one page of a
+   * conversation's messages. Order inside the page is not relied on.
+   * @throws GatewayError NOT_FOUND (unknown conversation), UPSTREAM_ERROR (400, rejected token,
+   *   `status: "error"` envelope, bad payload), RATE_LIMITED, UPSTREAM_UNAVAILABLE
+   */
+  history(params: HistoryParams): Promise<RestPage<RestHistoryData>>;
+  /**
+   * `GET <conversationsPath>?limit&before`: one page of the listing, most recently updated first.
+   * @throws like `history`; a 404 here means the path is wrong and is UPSTREAM_ERROR.
+   */
+  conversations(params: ConversationsParams): Promise<RestPage<RestConversationsData>>;
+  close(): Promise<void>;
+}
+
+/** Creates the pooled client of one REST source. The token lives in its headers only. */
+export function createRestClient(config: RestClientConfig, logger: Logger): RestClient {
+  const upstream = createUpstreamClient({
+    sourceId: config.id,
+    baseUrl: config.baseUrl,
+    headers: { authorization: `Bearer ${config.token}` },
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    maxResponseBytes: config.maxResponseBytes,
+    logger,
+    mapError: (response) => mapError(config.id, response),
+  });
+
+  async function get<D>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    headers: Record<string, string> | undefined,
+    schema: z.ZodType<D>,
+  ): Promise<RestPage<D>> {
+    const envelope = await upstream.getJson({ path, query, headers }, envelopeSchema);
+    if (envelope.status === 'error') {
+      logger.warn({ sourceId: config.id, path, upstreamMessage: envelope.message }, 'upstream answered 200 with an error envelope');
+      throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" answered with an error status`, { sourceId: config.id });
+    }
+    const parsed = schema.safeParse(envelope.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? ['data', ...issue.path].join('.') + `: ${issue.message}` : 'data';
+      throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" answered with an unexpected payload (${where})`, {
+        sourceId: config.id,
+      });
+    }
+    return { data: parsed.data, pagination: envelope.pagination ?? null };
+  }
+
+  return {
+    history: (params) =>
+      get(
+        '/chat/history',
+        {
+          conversation_id: params.conversationId,
+          limit: params.limit,
+          before: params.before,
+          after: params.after,
+          include_meta: true,
+        },
+        params.headers,
+        historyDataSchema,
+      ),
+    conversations: async (params) => {
+      try {
+        return await get(params.path, { limit: params.limit, before: params.before }, params.headers, conversationsDataSchema);
+      } catch (error) {
+        if (error instanceof GatewayError && error.code === 'NOT_FOUND') {
+          throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" has no conversation listing at its conversationsPath`, {
+            sourceId: config.id,
+            status: 404,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    close: () => upstream.close(),
+  };
+}
+
+/**
+ * Maps the API's error answers (DESIGN §5): 400 → UPSTREAM_ERROR (the gateway sent something
+ * the upstream refused), 401/403 → UPSTREAM_ERROR (the gateway's own token was rejected; the
+ * token is never echoed), 404 → NOT_FOUND. 429 and 5xx fall through to `defaultError`
+ * (RATE_LIMITED with `retryAfter`, UPSTREAM_UNAVAILABLE).
+ */
+export function mapError(sourceId: string, response: UpstreamErrorResponse): GatewayError | undefined {
+  const { status } = response;
+  if (status === 401 || status === 403) {
+    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" rejected the gateway's credentials (HTTP ${status})`, {
+      sourceId,
+      status,
+    });
+  }
+  if (status === 404) return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });
+  if (status === 400 || status === 422) {
+    // The upstream's own message names the refused parameter; it carries nothing secret (the
+    // token travels in a header) but is still kept out of client-facing text.
+    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the request (HTTP ${status})`, {
+      sourceId,
+      status,
+      cause: upstreamMessage(response.body),
+    });
+  }
+  return undefined;
+}
+
+function upstreamMessage(body: unknown): string | undefined {
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message.slice(0, 300);
+  }
+  return typeof body === 'string' ? body.slice(0, 300) : undefined;
+}

@@ -1,0 +1,237 @@
+/**
+ * The `rest` provider kind: a generic REST chat-history API (seed 002).
+ *
+ * Upstream: `GET /chat/history?conversation_id&limit&before|after&include_meta` with
+ * `Authorization: Bearer <token>`, answering `{ status, message, data: { conversation_id,
+ * messages }, pagination: { limit, next_cursor?, has_more } }`. `before`/`after` are exclusive
+ * ISO 8601 timestamps, `limit` ≤ 100. The adapter sorts by (`created_at`, `id`) itself and
+ * relies on neither the page order nor `next_cursor` (DESIGN §6); see paging.ts for how shared
+ * timestamps are paged without loss or duplicates.
+ *
+ * Optional listing (`conversationsPath`), a contract of this gateway since the seed has none:
+ * `GET <conversationsPath>?limit=N&before=<ISO updated_at>` (both optional; `limit` 1–100,
+ * `before` exclusive) → the same envelope with `data: { conversations: [{ id, title?, status?,
+ * created_at?, updated_at }] }` and `pagination: { limit, has_more, next_cursor }`, most recently
+ * updated first. Without it the source cannot list and `listConversations` is NOT_SUPPORTED.
+ *
+ * Keys: messages `<created_at as sent>|<message id>`, listed conversations `<updated_at as
+ * sent>|<conversation id>`.
+ */
+import { z } from 'zod';
+import { GatewayError, notFound } from '../errors.js';
+import type {
+  AdapterServices,
+  ConversationPage,
+  ConversationRecord,
+  MessageRecord,
+  MessagePage,
+  MessageRef,
+  MessageSlice,
+  ConversationSlice,
+  ProviderAdapter,
+  ProviderKind,
+  SourceCommonConfig,
+  Viewer,
+} from '../types.js';
+import { createRestClient } from './client.js';
+import { toConversationRecord, toMessageRecord, toProbedConversationRecord } from './mapping.js';
+import { comparePositions, decodePosition, locate, positionOf, scan, type Position } from './paging.js';
+import type { RestConversation, RestMessage } from './schemas.js';
+
+/** Kind-specific config keys. */
+const configShape = {
+  /** Sent as `Authorization: Bearer <token>`; never logged or echoed. */
+  token: z.string().min(1),
+  /** Path of the optional listing endpoint after `baseUrl`, e.g. `/chat/conversations`. */
+  conversationsPath: z.string().startsWith('/').optional(),
+};
+
+type RestConfig = z.infer<z.ZodObject<typeof configShape>> & SourceCommonConfig;
+
+/**
+ * What is sent upstream about the viewer. The generic API has no user notion (DESIGN §3), so
+ * nothing is; per-source identity mapping will plug in here.
+ */
+function upstreamIdentity(_viewer: Viewer): Record<string, string> | undefined {
+  return undefined;
+}
+
+/**
+ * Whether `viewer` may open the conversation. Until per-source ownership rules exist every
+ * viewer may open any REST conversation by id (DESIGN §3); a `false` here must be reported
+ * exactly like a missing conversation.
+ */
+function mayOpen(_viewer: Viewer, _conversationExternalId: string): boolean {
+  return true;
+}
+
+const messagePosition = (message: RestMessage): Position => positionOf(message.created_at, message.id);
+const conversationPosition = (conversation: RestConversation): Position =>
+  positionOf(conversation.updated_at, conversation.id);
+
+/** Creates the adapter of one REST source. */
+function create(config: RestConfig, services: AdapterServices): ProviderAdapter {
+  const sourceId = config.id;
+  const logger = services.logger.child({ sourceId });
+  const client = createRestClient(config, logger);
+  const listingPath = config.conversationsPath;
+
+  function parseKey(key: string, what: string): Position {
+    const position = typeof key === 'string' ? decodePosition(key) : null;
+    if (!position) throw new GatewayError('BAD_USER_INPUT', `invalid ${what}`, { sourceId });
+    return position;
+  }
+
+  function checkLimit(limit: number, max: number): void {
+    if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+      throw new GatewayError('BAD_USER_INPUT', `page size must be between 1 and ${max}`, { sourceId });
+    }
+  }
+
+  async function listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage): Promise<MessageSlice> {
+    checkLimit(page.limit, 101);
+    const cursor = page.cursor === null ? null : parseKey(page.cursor, 'message cursor');
+    if (!mayOpen(viewer, conversationExternalId)) throw notFound('conversation', sourceId);
+    const older = page.direction === 'backward';
+    const headers = upstreamIdentity(viewer);
+    const { items } = await scan<RestMessage>({
+      direction: older ? 'older' : 'newer',
+      from: cursor,
+      want: page.limit + 1,
+      position: messagePosition,
+      keep: (message) => !cursor || Math.sign(comparePositions(messagePosition(message), cursor)) === (older ? -1 : 1),
+      fetch: async (bound, limit) => {
+        const answer = await client.history({
+          conversationId: conversationExternalId,
+          limit,
+          ...(older ? { before: bound } : { after: bound }),
+          headers,
+        });
+        return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
+      },
+      sourceId,
+      noun: 'messages',
+    });
+    const sorted = items.sort((a, b) => comparePositions(messagePosition(a), messagePosition(b)));
+    const slice = older ? sorted.slice(-page.limit) : sorted.slice(0, page.limit);
+    return {
+      messages: slice.map((message) => toMessageRecord(conversationExternalId, message)),
+      hasMore: sorted.length > page.limit,
+    };
+  }
+
+  async function listConversations(viewer: Viewer, page: ConversationPage): Promise<ConversationSlice> {
+    if (!listingPath) {
+      throw new GatewayError('NOT_SUPPORTED', `source "${sourceId}" cannot list conversations (no conversationsPath)`, {
+        sourceId,
+      });
+    }
+    checkLimit(page.limit, 100);
+    const after = page.after === null ? null : parseKey(page.after, 'conversation cursor');
+    const headers = upstreamIdentity(viewer);
+    // Most recently updated first; ties by id ascending (DESIGN §4), so "after" the cursor is
+    // older, or equally recent with a greater id.
+    const beyond = (position: Position) =>
+      !after || position.ms < after.ms || (position.ms === after.ms && position.id > after.id);
+    const { items } = await scan<RestConversation>({
+      direction: 'older',
+      from: after,
+      want: page.limit + 1,
+      position: conversationPosition,
+      keep: (conversation) => beyond(conversationPosition(conversation)) && mayOpen(viewer, conversation.id),
+      fetch: async (bound, limit) => {
+        const answer = await client.conversations({ path: listingPath, limit, before: bound, headers });
+        return { items: answer.data.conversations, hasMore: answer.pagination?.has_more };
+      },
+      sourceId,
+      noun: 'conversations',
+    });
+    const sorted = items.sort((a, b) => {
+      const left = conversationPosition(a);
+      const right = conversationPosition(b);
+      return left.ms !== right.ms ? right.ms - left.ms : comparePositions(left, right);
+    });
+    return { items: sorted.slice(0, page.limit).map(toConversationRecord), hasMore: sorted.length > page.limit };
+  }
+
+  /** Probes each distinct id with `GET /chat/history?limit=1`, in parallel (404 → null). */
+  async function getConversations(viewer: Viewer, externalIds: readonly string[]) {
+    const probes = new Map<string, Promise<ConversationRecord | null | Error>>();
+    const probe = async (id: string): Promise<ConversationRecord | null | Error> => {
+      if (id.length === 0 || !mayOpen(viewer, id)) return null;
+      try {
+        const answer = await client.history({ conversationId: id, limit: 1, headers: upstreamIdentity(viewer) });
+        return toProbedConversationRecord(id, answer.data.messages);
+      } catch (error) {
+        return settle(error);
+      }
+    };
+    for (const id of externalIds) if (!probes.has(id)) probes.set(id, probe(id));
+    return Promise.all(externalIds.map((id) => probes.get(id)!));
+  }
+
+  /** One `before` scan per conversation resolves all of its refs (see `locate`). */
+  async function getMessages(viewer: Viewer, refs: readonly MessageRef[]) {
+    const results: Array<MessageRecord | null | Error> = refs.map(() => null);
+    const groups = new Map<string, Array<{ index: number; position: Position }>>();
+    refs.forEach((ref, index) => {
+      const position = decodePosition(ref.key);
+      if (!position) {
+        results[index] = new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId });
+        return;
+      }
+      if (!mayOpen(viewer, ref.conversationExternalId)) return;
+      const group = groups.get(ref.conversationExternalId) ?? [];
+      group.push({ index, position });
+      groups.set(ref.conversationExternalId, group);
+    });
+    await Promise.all(
+      [...groups].map(async ([conversationId, group]) => {
+        try {
+          const found = await locate<RestMessage>(
+            group.map((entry) => entry.position),
+            {
+              position: messagePosition,
+              fetch: async (before, limit) => {
+                const answer = await client.history({ conversationId, limit, before, headers: upstreamIdentity(viewer) });
+                return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
+              },
+              sourceId,
+              noun: 'messages',
+            },
+          );
+          found.forEach((item, i) => {
+            results[group[i]!.index] = item === null || item instanceof Error ? item : toMessageRecord(conversationId, item);
+          });
+        } catch (error) {
+          const slot = settle(error);
+          for (const entry of group) results[entry.index] = slot;
+        }
+      }),
+    );
+    return results;
+  }
+
+  return {
+    capabilities: { listConversations: Boolean(listingPath) },
+    listConversations,
+    getConversations,
+    listMessages,
+    getMessages,
+    close: () => client.close(),
+  };
+}
+
+/** A batch slot for a failure: NOT_FOUND is an absent item (null); anything else stays an Error. */
+function settle(error: unknown): null | Error {
+  if (error instanceof GatewayError && error.code === 'NOT_FOUND') return null;
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The `rest` kind: config keys `token` and optional `conversationsPath`; graph kind `REST`. */
+export default {
+  kind: 'rest',
+  graphKind: 'REST',
+  configShape,
+  create,
+} satisfies ProviderKind<typeof configShape>;

@@ -1,0 +1,37 @@
+/**
+ * The Pothos schema builder: plugins and their options, nothing else. Types live one per file
+ * beside this one; src/schema/index.ts imports them all and builds the schema.
+ */
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { GatewayContext } from '../context.js';
+import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+  };
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
+  // Fields are non-null unless they say otherwise: every field that needs an upstream call
+  // opts in to `nullable: true`, so one failure nulls one path.
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+  plugins: [RelayPlugin],
+  relay: {
+    cursorType: 'String',
+    clientMutationId: 'omit',
+    encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
+    decodeGlobalID: (globalId) => decodeGlobalId(globalId),
+    // `node`/`nodes` are written in node.ts so that each id fails or succeeds on its own.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+  },
+});
+
+builder.queryType({});

@@ -1,0 +1,115 @@
+/**
+ * `Conversation`, `Query.conversation(id)` and the merged `Query.conversations`.
+ */
+import { requireViewer } from '../context.js';
+import { innerId, parseGlobalId } from '../global-id.js';
+import { badInput, notFound } from '../providers/errors.js';
+import { builder } from './builder.js';
+import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
+import { MessageConnection, resolveMessageConnection } from './message-connection.js';
+import { ConversationRef, SourceRef } from './refs.js';
+import { conversationShape, sourceShape } from './shapes.js';
+
+const ConversationStatus = builder.enumType('ConversationStatus', {
+  description: 'Where a conversation stands. Unknown upstream values map to OPEN (see `upstreamStatus`).',
+  values: {
+    OPEN: { description: 'Active (Dify `normal`, Chatwoot `open`).' },
+    PENDING: {},
+    SNOOZED: {},
+    RESOLVED: {},
+  } as const,
+});
+
+builder.node(ConversationRef, {
+  description: 'One conversation in one source.',
+  id: { resolve: ({ sourceId, record }) => innerId({ type: 'Conversation', sourceId, conversationId: record.externalId }) },
+  isTypeOf: (value) => (value as { kind?: string }).kind === 'Conversation',
+  fields: (t) => ({
+    externalId: t.string({
+      description: "The backend's own id (Dify UUID, Chatwoot display id, REST conversation id).",
+      resolve: ({ record }) => record.externalId,
+    }),
+    source: t.field({
+      type: SourceRef,
+      resolve: ({ sourceId }, _args, context) => {
+        const source = context.gateway.sources.get(sourceId);
+        if (!source) throw notFound('source', sourceId);
+        return sourceShape(source);
+      },
+    }),
+    title: t.string({ nullable: true, resolve: ({ record }) => record.title }),
+    status: t.field({ type: ConversationStatus, resolve: ({ record }) => record.status }),
+    upstreamStatus: t.string({
+      nullable: true,
+      description: 'The raw upstream status, e.g. Dify `normal`, Chatwoot `snoozed`.',
+      resolve: ({ record }) => record.upstreamStatus,
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ record }) => record.createdAt }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Last activity (Chatwoot `last_activity_at`); the order of conversation lists.',
+      resolve: ({ record }) => record.updatedAt,
+    }),
+    messages: t.field({
+      type: MessageConnection,
+      nullable: true,
+      description: 'Messages, oldest first. `last: 20` is the newest twenty; `before` scrolls back.',
+      args: t.arg.connectionArgs(),
+      resolve: ({ sourceId, record }, args, context) =>
+        resolveMessageConnection(context, sourceId, record.externalId, args),
+    }),
+  }),
+});
+
+builder.queryField('conversation', (t) =>
+  t.field({
+    type: ConversationRef,
+    nullable: true,
+    description: 'A conversation by global ID; null with NOT_FOUND when absent or not yours.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, context) => {
+      requireViewer(context);
+      const ref = parseGlobalId(String(id), 'Conversation');
+      if (ref.type !== 'Conversation') throw notFound('conversation');
+      const record = await context.loaders.forSource(ref.sourceId).conversation.load(ref.conversationId);
+      if (!record) throw notFound('conversation', ref.sourceId);
+      return conversationShape(ref.sourceId, record);
+    },
+  }),
+);
+
+builder.queryField('conversations', (t) =>
+  t.field({
+    type: ConversationConnection,
+    nullable: true,
+    description:
+      'Conversations of every source that can list them, merged, most recently updated first. ' +
+      'A failing source adds an error and leaves the others intact.',
+    args: {
+      ...t.arg.connectionArgs(),
+      sourceIds: t.arg.idList({
+        required: false,
+        description: 'Only these sources (their names, or Source global IDs).',
+      }),
+    },
+    resolve: (_root, args, context, info) => {
+      requireViewer(context);
+      const { sources } = context.gateway;
+      let ids = [...sources.values()].filter((source) => source.adapter.capabilities.listConversations).map((source) => source.id);
+      if (args.sourceIds) {
+        const wanted = args.sourceIds.map((value) => sourceIdOf(String(value)));
+        for (const id of wanted) if (!sources.has(id)) throw badInput(`unknown source "${id}"`);
+        ids = ids.filter((id) => wanted.includes(id));
+      }
+      return resolveConversationConnection(context, info, ids, args);
+    },
+  }),
+);
+
+/** Accepts a source's name or its global ID. */
+function sourceIdOf(value: string): string {
+  if (/^[a-z][a-z0-9-]{0,31}$/.test(value)) return value;
+  const ref = parseGlobalId(value, 'Source');
+  return ref.sourceId;
+}

@@ -1,0 +1,14 @@
+/**
+ * Builds the schema: imports every type file (each registers itself on the builder) and
+ * returns `builder.toSchema()`. `schema.graphql` is printed from this (npm run print-schema).
+ */
+import { builder } from './builder.js';
+import './date-time.js';
+import './viewer.js';
+import './message.js';
+import './conversation.js';
+import './source.js';
+import './node.js';
+
+/** The executable schema. */
+export const schema = builder.toSchema();

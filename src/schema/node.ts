@@ -1,0 +1,72 @@
+/**
+ * `Query.node(id)` and `Query.nodes(ids)`. Each id succeeds or fails on its own: a malformed
+ * one is `BAD_USER_INPUT`, an absent or foreign one `NOT_FOUND` (the same answer either way),
+ * and the other ids still resolve. Loads go through the per-request DataLoaders, so `nodes`
+ * batches by source.
+ */
+import type { GatewayContext } from '../context.js';
+import { requireViewer } from '../context.js';
+import { parseGlobalId, type NodeRef } from '../global-id.js';
+import { badInput, notFound } from '../providers/errors.js';
+import { builder } from './builder.js';
+import { conversationShape, messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
+
+/** Most ids one `nodes` call may ask for. */
+export const MAX_NODES = 100;
+
+/**
+ * Loads the node a ref points at.
+ * @throws GatewayError NOT_FOUND when it is absent, foreign, or of an unknown source
+ */
+export async function loadNode(
+  context: GatewayContext,
+  ref: NodeRef,
+): Promise<SourceShape | ConversationShape | MessageShape> {
+  const source = context.gateway.sources.get(ref.sourceId);
+  if (!source) throw notFound(ref.type.toLowerCase());
+  if (ref.type === 'Source') return sourceShape(source);
+  const loaders = context.loaders.forSource(ref.sourceId);
+  if (ref.type === 'Conversation') {
+    const record = await loaders.conversation.load(ref.conversationId);
+    if (!record) throw notFound('conversation', ref.sourceId);
+    return conversationShape(ref.sourceId, record);
+  }
+  const record = await loaders.message.load({ conversationExternalId: ref.conversationId, key: ref.key });
+  if (!record) throw notFound('message', ref.sourceId);
+  return messageShape(ref.sourceId, record);
+}
+
+const NodeInterface = builder.nodeInterfaceRef();
+
+builder.queryField('node', (t) =>
+  t.field({
+    type: NodeInterface,
+    nullable: true,
+    description: 'Any object by its global ID.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, context) => {
+      requireViewer(context);
+      return loadNode(context, parseGlobalId(String(id)));
+    },
+  }),
+);
+
+builder.queryField('nodes', (t) =>
+  t.field({
+    type: [NodeInterface],
+    nullable: { list: false, items: true },
+    description: `Objects by global ID (at most ${MAX_NODES}), in the order asked; a bad or missing one is null with an error.`,
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_root, { ids }, context) => {
+      requireViewer(context);
+      if (ids.length > MAX_NODES) throw badInput(`nodes takes at most ${MAX_NODES} ids`);
+      return ids.map((id) => {
+        try {
+          return loadNode(context, parseGlobalId(String(id)));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      });
+    },
+  }),
+);

@@ -1,0 +1,10 @@
+/**
+ * Type references shared between the type files, so that `Conversation.messages` and
+ * `Message.conversation` can name each other without circular imports.
+ */
+import { builder } from './builder.js';
+import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
+
+export const SourceRef = builder.objectRef<SourceShape>('Source');
+export const ConversationRef = builder.objectRef<ConversationShape>('Conversation');
+export const MessageRef = builder.objectRef<MessageShape>('Message');

@@ -1,0 +1,37 @@
+/**
+ * What resolvers pass around as parents. Each carries its source id, because the source id is
+ * part of every global ID and decides which adapter and DataLoaders serve its fields.
+ */
+import type { SourceEntry } from '../gateway.js';
+import type { ConversationRecord, MessageRecord } from '../providers/types.js';
+
+export interface SourceShape {
+  kind: 'Source';
+  source: SourceEntry;
+}
+
+export interface ConversationShape {
+  kind: 'Conversation';
+  sourceId: string;
+  record: ConversationRecord;
+}
+
+export interface MessageShape {
+  kind: 'Message';
+  sourceId: string;
+  record: MessageRecord;
+}
+
+export const sourceShape = (source: SourceEntry): SourceShape => ({ kind: 'Source', source });
+
+export const conversationShape = (sourceId: string, record: ConversationRecord): ConversationShape => ({
+  kind: 'Conversation',
+  sourceId,
+  record,
+});
+
+export const messageShape = (sourceId: string, record: MessageRecord): MessageShape => ({
+  kind: 'Message',
+  sourceId,
+  record,
+});

@@ -1,0 +1,85 @@
+/**
+ * `Source`: one configured backend, `Query.sources` and `Query.source(name)`.
+ */
+import { requireViewer } from '../context.js';
+import { innerId } from '../global-id.js';
+import { badInput, GatewayError, notFound } from '../providers/errors.js';
+import { builder } from './builder.js';
+import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
+import { ConversationRef, SourceRef } from './refs.js';
+import { conversationShape, sourceShape } from './shapes.js';
+
+const SourceKind = builder.enumType('SourceKind', {
+  description: 'The kind of backend a source is.',
+  values: {
+    DIFY: { description: 'A Dify app (Service API).' },
+    CHATWOOT: { description: 'A Chatwoot account (Application API).' },
+    REST: { description: 'A generic REST chat-history API.' },
+  } as const,
+});
+
+builder.node(SourceRef, {
+  description: 'A configured chat-history backend.',
+  id: { resolve: ({ source }) => innerId({ type: 'Source', sourceId: source.id }) },
+  isTypeOf: (value) => (value as { kind?: string }).kind === 'Source',
+  fields: (t) => ({
+    name: t.string({ description: 'The source id from the config.', resolve: ({ source }) => source.id }),
+    kind: t.field({ type: SourceKind, resolve: ({ source }) => source.graphKind as 'DIFY' | 'CHATWOOT' | 'REST' }),
+    canListConversations: t.boolean({
+      description: 'False for sources that can only open a conversation by its id.',
+      resolve: ({ source }) => source.adapter.capabilities.listConversations,
+    }),
+    conversations: t.field({
+      type: ConversationConnection,
+      nullable: true,
+      description: "The viewer's conversations in this source, most recently updated first.",
+      args: t.arg.connectionArgs(),
+      resolve: ({ source }, args, context, info) => {
+        if (!source.adapter.capabilities.listConversations) {
+          throw new GatewayError('NOT_SUPPORTED', `source "${source.id}" cannot list conversations; open one by externalId`, {
+            sourceId: source.id,
+          });
+        }
+        return resolveConversationConnection(context, info, [source.id], args);
+      },
+    }),
+    conversation: t.field({
+      type: ConversationRef,
+      nullable: true,
+      description: "Opens a conversation by the backend's own id (Chatwoot: display id), e.g. from a deep link.",
+      args: { externalId: t.arg.string({ required: true }) },
+      resolve: async ({ source }, { externalId }, context) => {
+        requireViewer(context);
+        if (externalId.length === 0 || externalId.length > 256) throw badInput('externalId must be 1–256 characters');
+        const record = await context.loaders.forSource(source.id).conversation.load(externalId);
+        if (!record) throw notFound('conversation', source.id);
+        return conversationShape(source.id, record);
+      },
+    }),
+  }),
+});
+
+builder.queryField('sources', (t) =>
+  t.field({
+    type: [SourceRef],
+    description: 'Every configured source, in config order.',
+    resolve: (_root, _args, context) => {
+      requireViewer(context);
+      return [...context.gateway.sources.values()].map(sourceShape);
+    },
+  }),
+);
+
+builder.queryField('source', (t) =>
+  t.field({
+    type: SourceRef,
+    nullable: true,
+    description: 'A source by its config id; null when there is none.',
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, { name }, context) => {
+      requireViewer(context);
+      const source = context.gateway.sources.get(name);
+      return source ? sourceShape(source) : null;
+    },
+  }),
+);

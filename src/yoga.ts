@@ -1,0 +1,111 @@
+/**
+ * The GraphQL server object (graphql-yoga). Tests call `yoga.fetch(...)` in-process; server.ts
+ * puts it behind a listening socket.
+ */
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import type { ViewerResolver } from './auth/viewer.js';
+import { buildContext, type GatewayContext } from './context.js';
+import type { Gateway } from './gateway.js';
+import { useDeadline } from './plugins/use-deadline.js';
+import { useHealth } from './plugins/use-health.js';
+import { usePartialErrors } from './plugins/use-partial-errors.js';
+import { useViewerRequired } from './plugins/use-viewer-required.js';
+import { isGatewayError } from './providers/errors.js';
+import { schema } from './schema/index.js';
+
+/** The operation GraphiQL opens with. */
+export const EXAMPLE_OPERATION = /* GraphQL */ `# Your most recent conversations across every source, with their last messages.
+query RecentConversations {
+  viewer {
+    id
+    roles
+  }
+  conversations(first: 10) {
+    edges {
+      node {
+        id
+        title
+        status
+        updatedAt
+        source {
+          name
+          kind
+        }
+        messages(last: 5) {
+          edges {
+            node {
+              role
+              text
+              createdAt
+            }
+          }
+          pageInfo {
+            hasPreviousPage
+            startCursor
+          }
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+`;
+
+export interface GatewayYogaOptions {
+  resolveViewer: ViewerResolver;
+  /** Headers GraphiQL starts with (demo mode: the demo viewer). */
+  graphiqlHeaders?: Record<string, string>;
+}
+
+export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+
+/**
+ * Turns coded errors into GraphQL errors with `extensions.code` (and `sourceId`, `retryAfter`)
+ * and masks everything else as an internal error. The one place this translation happens.
+ */
+export function maskGatewayError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (isGatewayError(original)) {
+    const graphqlError = error instanceof GraphQLError ? error : undefined;
+    return createGraphQLError(original.message, {
+      nodes: graphqlError?.nodes,
+      source: graphqlError?.source,
+      positions: graphqlError?.positions,
+      path: graphqlError?.path,
+      extensions: {
+        ...original.extensions,
+        ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+      },
+    });
+  }
+  return maskError(error, message, isDev);
+}
+
+/** Builds the yoga server for a gateway. */
+export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions): GatewayYoga {
+  const { server } = gateway.config;
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    schema,
+    logging: gateway.logger,
+    landingPage: false,
+    // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
+    healthCheckEndpoint: '/livez',
+    maskedErrors: { maskError: maskGatewayError },
+    graphiql: server.graphiql
+      ? {
+          title: 'chat-history-gateway',
+          defaultQuery: EXAMPLE_OPERATION,
+          headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
+          shouldPersistHeaders: false,
+        }
+      : false,
+    renderGraphiQL,
+    context: async ({ request }) => buildContext(gateway, await options.resolveViewer(request)),
+    plugins: [useHealth(gateway), useViewerRequired(), usePartialErrors(), useDeadline(server.requestTimeoutMs)],
+  });
+}

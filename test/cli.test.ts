@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCli, UsageError } from '../src/cli.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'chat-gateway.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('parseCli', () => {
+  it('applies --port > PORT and --config > CHAT_GATEWAY_CONFIG', () => {
+    expect(parseCli(['--port', '5000', '--config', 'a.yaml'], { PORT: '6000', CHAT_GATEWAY_CONFIG: 'b.yaml' })).toEqual({
+      port: 5000,
+      configFile: 'a.yaml',
+      help: false,
+    });
+    expect(parseCli([], { PORT: '6000', CHAT_GATEWAY_CONFIG: 'b.yaml' })).toEqual({ port: 6000, configFile: 'b.yaml', help: false });
+    expect(parseCli([], {})).toEqual({ port: undefined, configFile: undefined, help: false });
+  });
+
+  it('rejects unknown flags and bad ports', () => {
+    expect(() => parseCli(['--verbose'], {})).toThrow(UsageError);
+    expect(() => parseCli(['--port', 'abc'], {})).toThrow(UsageError);
+    expect(() => parseCli([], { PORT: '70000' })).toThrow(UsageError);
+  });
+});
+
+describe('chat-gateway command', () => {
+  it('prints usage and exits 2 on an unknown flag', async () => {
+    const result = await run(['--nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('usage: chat-gateway');
+  });
+
+  it('exits 1 naming the field for a bad config, without printing its secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-gateway-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'sources:\n  - id: a\n    kind: dify\n    baseUrl: nope\n    apiKey: super-secret-key-42\n');
+    const result = await run(['--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('sources.0.baseUrl');
+    expect(result.stderr + result.stdout).not.toContain('super-secret-key-42');
+  });
+
+  it('exits 1 when a set config path is unreadable (never demo mode)', async () => {
+    const result = await run([], { CHAT_GATEWAY_CONFIG: '/nonexistent/config.yaml' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot read config file');
+  });
+
+  it('refuses demo mode under NODE_ENV=production', async () => {
+    const result = await run([], { NODE_ENV: 'production', CHAT_GATEWAY_CONFIG: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('demo mode');
+  });
+
+  it('starts in demo mode, serves data, health and GraphiQL offline, and drains on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, '--port', '0'], {
+      cwd: root,
+      env: { ...process.env, CHAT_GATEWAY_CONFIG: '', PORT: '', LOG_LEVEL: 'info' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner in: ${output}`)), 15_000);
+      child.stdout.on('data', () => {
+        const match = /GraphiQL: (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect(output).toMatch(/DEMO MODE.*SIMULATED/);
+
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(200);
+    const readyBody = await ready.json();
+    expect(readyBody.status).toBe('ready');
+    expect(Object.keys(readyBody.sources)).toEqual(['assistant', 'support', 'legacy']);
+    expect(JSON.stringify(readyBody)).not.toMatch(/127\.0\.0\.1|http/);
+
+    const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    expect(html).toContain('RecentConversations');
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdn\./);
+
+    const answer = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ viewer { id } conversations(first: 30) { edges { node { source { name } } } } }' }),
+    });
+    const body = await answer.json();
+    expect(body.data.viewer.id).toBe('demo-user');
+    const names = new Set(body.data.conversations.edges.map((edge: any) => edge.node.source.name));
+    expect(names).toEqual(new Set(['assistant', 'support', 'legacy']));
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

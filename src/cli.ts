@@ -81,8 +81,10 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     onStop: demo?.close,
   });
   if (demo) {
-    logger.warn(
-      `DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators. GraphiQL: ${running.url}/graphql`,
+    logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
+    process.stdout.write(
+      `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
+        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n\n`,
     );
   } else {
     logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);

@@ -47,8 +47,12 @@ const chatwoot = {
         const cursor = page.after === null ? null : parseContactCursor(page.after);
         if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
         if (scope.contactId === null) return { items: [], hasMore: false };
-        const { payload } = await client.contactConversations(scope.contactId);
-        return sliceContactConversations(payload, cursor, page.limit);
+        // A contact deleted since the search has no conversations left to show.
+        const listed = await client.contactConversations(scope.contactId).catch((error: unknown) => {
+          if (isGatewayError(error) && error.code === 'NOT_FOUND') return { payload: [] };
+          throw error;
+        });
+        return sliceContactConversations(listed.payload, cursor, page.limit);
       },
 
       getConversations: (viewer, externalIds) => loadConversations(context, viewer, externalIds),

@@ -117,6 +117,7 @@ export const chatwootContactConversationsSchema = z.looseObject({
   payload: z.array(chatwootConversationSchema),
 });
 
+/** The parsed payload types, one per schema above. */
 export type ChatwootMessage = z.infer<typeof chatwootMessageSchema>;
 export type ChatwootSender = z.infer<typeof chatwootSenderSchema>;
 export type ChatwootAttachment = z.infer<typeof chatwootAttachmentSchema>;

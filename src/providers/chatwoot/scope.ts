@@ -67,6 +67,7 @@ export function createScopeResolver(client: ChatwootClient, sourceId: string, lo
   };
 }
 
+/** `resolve(viewer)`: the viewer's scope, looked up once per viewer object. */
 export type ScopeResolver = ReturnType<typeof createScopeResolver>;
 
 /** The `meta` of a messages page: who the conversation belongs to. */

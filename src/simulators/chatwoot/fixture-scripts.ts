@@ -18,8 +18,10 @@ export interface ScriptAttachment {
   height?: number;
 }
 
+/** Who says a line (see the file header). */
 export type Speaker = 'c' | 'a' | 'b' | 'q' | 'n' | 'x' | 't';
 
+/** One line of a script, optionally with a file, or a pause in hours. */
 export type ScriptLine =
   | readonly [Speaker, string]
   | readonly [Speaker, string, ScriptAttachment]

@@ -21,12 +21,18 @@ export const CHATWOOT_LONG_CONVERSATION_ID = 19;
 /** Display id of the demo contact's order-notification thread (117 messages, mostly from a bot). */
 export const CHATWOOT_BUSY_CONVERSATION_ID = 3;
 
+/** Chatwoot's conversation statuses. */
 export type SimStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
+/** Chatwoot's `sender_type` classes. */
 export type SimSenderType = 'Contact' | 'User' | 'AgentBot' | 'Captain::Assistant';
 
+/** An inbox and its channel class, e.g. `Channel::WebWidget`. */
 export interface SimInbox { id: number; name: string; channelType: string }
+/** An agent or administrator with an access token and the inboxes they belong to. */
 export interface SimUser { id: number; name: string; email: string; role: 'administrator' | 'agent'; token: string; inboxIds: number[] }
+/** An agent bot or a Captain assistant. */
 export interface SimBot { id: number; name: string; description?: string }
+/** A contact; `identifier` is the external user id the gateway matches viewers on. */
 export interface SimContact {
   id: number;
   name: string;
@@ -35,7 +41,9 @@ export interface SimContact {
   identifier: string | null;
   createdAt: number;
 }
+/** A file on a message. */
 export interface SimAttachment extends ScriptAttachment { id: number }
+/** A message; `createdAt` in epoch seconds. */
 export interface SimMessage {
   id: number;
   /** Display id of its conversation. */
@@ -49,6 +57,7 @@ export interface SimMessage {
   sender: { type: SimSenderType; id: number } | null;
   attachments: SimAttachment[];
 }
+/** A conversation; times in epoch seconds. */
 export interface SimConversation {
   /** The per-account display id, the only id the API shows. */
   id: number;
@@ -62,6 +71,7 @@ export interface SimConversation {
   labels: string[];
   mailSubject: string | null;
 }
+/** Everything one simulated account holds. */
 export interface ChatwootFixture {
   accountId: number;
   inboxes: SimInbox[];

@@ -30,6 +30,7 @@ export {
 /** Chatwoot's fixed page sizes. */
 export const CHATWOOT_PAGE_SIZES = { conversations: 25, contacts: 15, messagesBefore: 20, messagesAfter: 100, contactConversations: 20 } as const;
 
+/** Options of `startChatwootSimulator`. */
 export interface ChatwootSimulatorOptions {
   /** Port to listen on; 0 or absent picks a free one. */
   port?: number;

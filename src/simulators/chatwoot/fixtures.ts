@@ -7,6 +7,7 @@
  * the others' exactly as in a real database. Times are epoch seconds.
  */
 import { LONG_SCRIPT, SCRIPTS, type Script, type ScriptAttachment, type ScriptLine } from './fixture-scripts.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** The demo account id (`/api/v1/accounts/1/...`). */
 export const CHATWOOT_DEMO_ACCOUNT_ID = 1;
@@ -145,18 +146,6 @@ const CONVERSATIONS: Array<[string | null, number, SimStatus, number | null, num
   ['ines', 3, 'open', 1, 330, 'shipping-delay'], ['jonas', 1, 'resolved', 2, 360, 'password-reset'],
 ];
 
-/** mulberry32: a tiny seeded generator, so the demo data never changes between starts. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The order-notification thread: a bot posting status changes, the odd reply and note. */
 function busyScript(random: () => number): Script {
   const carriers = ['DHL', 'UPS', 'GLS', 'DPD'];
@@ -194,7 +183,7 @@ export function createChatwootFixture(): ChatwootFixture {
   const drafts: Array<Omit<SimMessage, 'id' | 'attachments'> & { attachment?: ScriptAttachment; order: number }> = [];
   CONVERSATIONS.forEach(([identifier, inboxId, status, assigneeId, startHour, scriptKey], index) => {
     const id = index + 1;
-    const random = seeded(id * 7919);
+    const random = seededRandom(id * 7919);
     const contact = contactFor(identifier);
     const script = scriptKey === 'long' ? LONG_SCRIPT : scriptKey === 'busy' ? busyScript(random) : (SCRIPTS[scriptKey] as Script);
     const agent = USERS.find((user) => user.id === (assigneeId ?? 1)) as SimUser;

@@ -11,6 +11,7 @@
  * - `bulk-user` (320): one exchange each, so a scan of the list needs more than 3 pages.
  */
 import { ALICE_TOPICS, DAILY_CHECKINS, DEMO_TOPICS, ROLLOUT_EXCHANGES, ROLLOUT_TITLE, type Exchange } from './texts.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** The app API key the simulator accepts (`Authorization: Bearer …`). */
 export const DIFY_DEMO_API_KEY = 'app-demo-brightdesk-7c1e9a4f2b8d';
@@ -96,17 +97,6 @@ const DOCUMENTS = [
   'reporting-guide.md',
 ];
 
-/** mulberry32: a tiny fixed-seed PRNG, so fixtures never depend on Math.random. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function createUuid(random: () => number): string {
   const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256));
@@ -122,7 +112,7 @@ function createUuid(random: () => number): string {
  * `<` comparisons on both, so equal times would hide rows.
  */
 export function createDifyFixtures(): DifyFixtureConversation[] {
-  const random = createRandom(20260314);
+  const random = seededRandom(20260314);
   const uuid = () => createUuid(random);
   const datasetId = uuid();
 

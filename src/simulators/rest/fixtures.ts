@@ -5,6 +5,8 @@
  * the API's timestamp cursors are exclusive, and paging must not lose them.
  */
 
+import { seededRandom } from '../seeded-random.js';
+
 /** The demo bearer token (the one the seed document uses in its examples). */
 export const REST_DEMO_TOKEN = 'sk_test_51_fakeapikey123456';
 /** The long demo conversation (130 messages over five days), named in the seed document. */
@@ -31,18 +33,6 @@ export interface RestSimConversation {
 }
 
 const BOT = 'ai_default_bot';
-
-/** mulberry32: a tiny seeded PRNG, so "random" demo values are the same on every start. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUESTIONS: Array<(n: number) => [string, string]> = [
   (n) => ['How many calls did we miss overnight?', `${n % 9 + 3} calls went to voicemail overnight, most of them between 06:00 and 07:00.`],
@@ -148,7 +138,7 @@ function conversation(
  * - `con_4hx7q2p` (alice): 6 messages about onboarding.
  */
 export function buildRestFixtures(): RestSimConversation[] {
-  const random = prng(0x2026_0312);
+  const random = seededRandom(0x2026_0312);
   const used = new Set<string>();
   const newId = (): string => {
     for (;;) {

@@ -4,8 +4,10 @@
  * bad field by path and never print a value (a value may be a secret).
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CIRCUIT_BREAKER_DEFAULTS } from './providers/circuit-breaker.js';
 import { loadProviderKinds } from './providers/registry.js';
 import type { ProviderKind } from './providers/types.js';
 
@@ -13,6 +15,28 @@ import type { ProviderKind } from './providers/types.js';
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Per-request limits; defaults let GraphiQL's introspection and the example operations through. */
+const limitsSchema = z
+  .object({
+    /** Deepest field nesting (introspection exempt). @default 12 */
+    maxDepth: z.number().int().min(1).max(100).default(12),
+    /** Aliases per operation. @default 30 */
+    maxAliases: z.number().int().min(0).max(10_000).default(30),
+    /** Lexical tokens per document. @default 2000 */
+    maxTokens: z.number().int().min(1).max(1_000_000).default(2000),
+    /**
+     * Cost (armor's formula: scalars 1, objects 2, ×1.5 per level, × `first`/`last`;
+     * introspection exempt). 20 conversations × their last 20 messages cost about 230,000.
+     * @default 500000
+     */
+    maxCost: z.number().int().min(1).default(500_000),
+    /** Directives per operation. @default 50 */
+    maxDirectives: z.number().int().min(0).max(10_000).default(50),
+    /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
+    maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  })
+  .strict();
 
 const serverSchema = z
   .object({
@@ -30,8 +54,26 @@ const serverSchema = z
     requestTimeoutMs: z.number().int().positive().default(30_000),
     /** HMAC key for cursors; default derives one from the sources' credentials. */
     cursorSecret: z.string().min(16).optional(),
+    /** Limits on one request (src/plugins/use-armor.ts, use-body-limit.ts). */
+    limits: limitsSchema.prefault({}),
+    /**
+     * Allow-list of persisted operations: a JSON file `{ "<id or sha256>": "<document>" }`,
+     * relative to the config file. Clients send `extensions.persistedQuery.sha256Hash` or `documentId`.
+     */
+    persistedOperations: z.string().min(1).optional(),
+    /** Refuse every operation that is not in `persistedOperations`. @default false */
+    persistedOperationsOnly: z.boolean().default(false),
+    /**
+     * Browser origins allowed to call cross-origin (with credentials), e.g. `https://app.example.com`;
+     * `*` allows any origin without credentials. @default [] (same-origin only)
+     */
+    corsOrigins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
   })
-  .strict();
+  .strict()
+  .refine((server) => !server.persistedOperationsOnly || server.persistedOperations !== undefined, {
+    path: ['persistedOperationsOnly'],
+    message: 'needs server.persistedOperations',
+  });
 
 const jwtSchema = z
   .object({
@@ -56,12 +98,36 @@ const authSchema = z.discriminatedUnion('mode', [
 const sourceCommonShape = {
   id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must match ^[a-z][a-z0-9-]{0,31}$'),
   baseUrl: z.url({ protocol: /^https?$/ }),
-  /** Per upstream attempt. @default 10000 */
+  /** Per upstream attempt; the default of the three time-outs below. @default 10000 */
   timeoutMs: z.number().int().positive().default(10_000),
+  /** TCP/TLS connect time-out. @default timeoutMs */
+  connectTimeoutMs: z.number().int().positive().optional(),
+  /** From request sent to response headers. @default timeoutMs */
+  headersTimeoutMs: z.number().int().positive().optional(),
+  /** Whole body read, and the longest gap between two chunks. @default timeoutMs */
+  bodyTimeoutMs: z.number().int().positive().optional(),
   /** Extra attempts for idempotent reads. @default 2 */
   retries: z.number().int().min(0).max(5).default(2),
+  /** First back-off before a retry, doubled each time, jittered. @default 100 */
+  retryBackoffMs: z.number().int().min(1).max(60_000).default(100),
+  /** Longest single wait before a retry; a longer Retry-After is answered as RATE_LIMITED. @default 2000 */
+  retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
   /** Largest upstream body read, bytes. @default 10 MiB */
   maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  /** Per-source circuit breaker (see src/providers/circuit-breaker.ts). */
+  circuitBreaker: z
+    .object({
+      /** Open when more than this share of the window's calls failed, percent. @default 50 */
+      errorThresholdPercent: z.number().min(1).max(100).default(CIRCUIT_BREAKER_DEFAULTS.errorThresholdPercent),
+      /** Calls the window must hold before the share is judged. @default 5 */
+      minimumRequests: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.minimumRequests),
+      /** Rolling window, ms. @default 10000 */
+      windowMs: z.number().int().min(10).default(CIRCUIT_BREAKER_DEFAULTS.windowMs),
+      /** Wait before an open circuit lets one probe through, ms. @default 10000 */
+      coolDownMs: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.coolDownMs),
+    })
+    .strict()
+    .default({ ...CIRCUIT_BREAKER_DEFAULTS }),
 };
 
 function buildSchema(kinds: Map<string, ProviderKind>) {
@@ -162,7 +228,11 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
     const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     throw new ConfigError(`cannot parse ${file}${position ? ` at line ${position.line}` : ''}: not valid YAML or JSON`);
   }
-  return validateConfig(interpolateEnv(parsed, env));
+  const config = await validateConfig(interpolateEnv(parsed, env));
+  const persisted = config.server.persistedOperations;
+  // Files named in the config are found next to it, wherever the gateway was started from.
+  if (persisted !== undefined) config.server.persistedOperations = resolvePath(dirname(file), persisted);
+  return config;
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {

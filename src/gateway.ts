@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
 import { loadProviderKinds } from './providers/registry.js';
+import { createSourceServices, type SourceServices } from './providers/source-services.js';
 import type { ProviderAdapter } from './providers/types.js';
 
 /** One configured source, ready to serve. */
@@ -42,10 +43,14 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const kinds = await loadProviderKinds();
   const sources = new Map<string, SourceEntry>();
+  // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
+  const services = new Map<string, SourceServices>();
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
-    const adapter = kind.create(source as never, { logger: logger.child({ sourceId: source.id }) });
+    const sourceServices = createSourceServices(source, logger);
+    services.set(source.id, sourceServices);
+    const adapter = kind.create(source as never, sourceServices);
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
   }
   let closing: Promise<void> | undefined;
@@ -55,9 +60,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     sources,
     cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
     draining: false,
-    circuitState: () => 'closed',
+    circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
     close() {
-      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => undefined);
+      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {
+        for (const entry of services.values()) entry.close();
+      });
       return closing;
     },
   };

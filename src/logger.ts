@@ -1,24 +1,87 @@
 /**
- * The gateway's logger (pino, JSON lines). Credentials are redacted by key wherever they appear,
- * and tokens in URLs are masked before a URL is logged.
+ * The gateway's logger (pino, JSON lines). Credentials never reach a log line:
+ * - values under credential keys (`authorization`, `api_access_token`, `token`, …, any case, at
+ *   any depth) are replaced by `[redacted]`;
+ * - strings (messages, values, serialized errors) have bearer/basic credentials, JWT-shaped
+ *   tokens and credentials in URLs (`user:pass@`, `?token=`, `?api_key=`, …) masked.
  */
 import { pino, type Logger } from 'pino';
 
-/** Log keys whose values are always replaced by `[redacted]`. */
-export const REDACTED_KEYS = ['authorization', 'api_access_token', 'apiKey', 'apiAccessToken', 'token', 'secret', 'cookie'];
+/** Log keys whose values are always replaced by `[redacted]` (compared case-insensitively). */
+export const REDACTED_KEYS = [
+  'authorization',
+  'proxy-authorization',
+  'api_access_token',
+  'apiKey',
+  'apiAccessToken',
+  'token',
+  'secret',
+  'cursorSecret',
+  'password',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+];
+
+const REDACTED = '[redacted]';
+const redactedKeys = new Set(REDACTED_KEYS.map((key) => key.toLowerCase()));
+/** Nesting walked when scrubbing a log object; deeper values are logged as `[depth]`. */
+const MAX_DEPTH = 8;
 
 /**
  * Creates the root logger.
  * @param level pino level name; `silent` in tests
+ * @param destination where JSON lines go (default stdout); tests pass a memory stream
  */
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
   const paths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers["${key}"]`]);
-  return pino({ level, redact: { paths, censor: '[redacted]' }, base: undefined }, destination);
+  return pino(
+    {
+      level,
+      base: undefined,
+      // Path-based redaction stays as a second line behind the deep scrub below.
+      redact: { paths, censor: REDACTED },
+      formatters: { log: (object) => scrub(object, 0) as Record<string, unknown> },
+      // pino's serialized error is a class instance: made plain first so that it is scrubbed too.
+      serializers: { err: (error: Error) => scrub(JSON.parse(JSON.stringify(pino.stdSerializers.err(error))), 0) },
+      hooks: {
+        logMethod(args, method) {
+          const clean = args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg));
+          return method.apply(this, clean as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
 }
 
-/** Masks credentials that can ride in a URL (`token=`, `api_key=`, `user:pass@`). */
+/** Masks credentials that can ride in a URL (`user:pass@`, `token=`, `api_key=`, …). */
 export function redactUrl(url: string): string {
   return url
-    .replace(/\/\/[^/@\s]+@/, '//[redacted]@')
-    .replace(/([?&](?:token|access_token|api_key|apikey|api_access_token|key|secret)=)[^&#\s]*/gi, '$1[redacted]');
+    .replace(/\/\/[^/@\s"']+@/g, `//${REDACTED}@`)
+    .replace(/([?&](?:token|access_token|api_key|apikey|api_access_token|key|secret|password)=)[^&#\s"']*/gi, `$1${REDACTED}`);
+}
+
+/** Masks credentials anywhere in free text: URL credentials, `Bearer …`/`Basic …`, JWTs. */
+export function redactText(text: string): string {
+  return redactUrl(text)
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`)
+    .replace(/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED);
+}
+
+/** A copy of `value` with credential keys redacted and every string passed through `redactText`. */
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[depth]';
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  // Errors are left to the `err` serializer (which scrubs its output); dates, buffers and other
+  // class instances are logged as pino would.
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = redactedKeys.has(key.toLowerCase()) ? REDACTED : scrub(item, depth + 1);
+  }
+  return copy;
 }

@@ -5,14 +5,17 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { InvalidTokenError } from './auth/jwt.js';
 import type { ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useDeadline } from './plugins/use-deadline.js';
+import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
-import { isGatewayError } from './providers/errors.js';
+import { isGatewayError, type GatewayError } from './providers/errors.js';
+import { subgraphSchema } from './schema/federation.js';
 import { schema } from './schema/index.js';
 
 /** The operation GraphiQL opens with. */
@@ -77,20 +80,39 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
       source: graphqlError?.source,
       positions: graphqlError?.positions,
       path: graphqlError?.path,
-      extensions: {
-        ...original.extensions,
-        ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
-      },
+      extensions: { ...original.extensions, ...httpOf(original, graphqlError === undefined) },
     });
   }
   return maskError(error, message, isDev);
+}
+
+/**
+ * The HTTP status (and headers) a coded error imposes on the whole response: 401 with a
+ * `WWW-Authenticate` challenge (RFC 6750) for UNAUTHENTICATED, and 503 when the viewer could
+ * not be checked at all (the token keys were unavailable before execution began).
+ */
+function httpOf(error: GatewayError, beforeExecution: boolean): { http?: { status: number; headers?: Record<string, string> } } {
+  if (error.code === 'UNAUTHENTICATED') {
+    const challenge = error instanceof InvalidTokenError ? 'Bearer error="invalid_token"' : 'Bearer';
+    return { http: { status: 401, headers: { 'WWW-Authenticate': challenge } } };
+  }
+  if (error.code === 'UPSTREAM_UNAVAILABLE' && beforeExecution) return { http: { status: 503 } };
+  return {};
+}
+
+/** CORS for `server.corsOrigins`: none at all by default; `*` never with credentials. */
+function corsOf(origins: string[]) {
+  if (origins.length === 0) return false as const;
+  const any = origins.includes('*');
+  return { origin: any ? ['*'] : origins.map((origin) => new URL(origin).origin), credentials: !any, methods: ['GET', 'POST'] };
 }
 
 /** Builds the yoga server for a gateway. */
 export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions): GatewayYoga {
   const { server } = gateway.config;
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    // The subgraph schema is the API schema plus `_service` and `_entities`.
+    schema: server.federation ? subgraphSchema : schema,
     logging: gateway.logger,
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
@@ -106,6 +128,18 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       : false,
     renderGraphiQL,
     context: async ({ request }) => buildContext(gateway, await options.resolveViewer(request)),
-    plugins: [useHealth(gateway), useViewerRequired(), usePartialErrors(), useDeadline(server.requestTimeoutMs)],
+    // Yoga's default CORS reflects any origin with credentials, which would let any web page
+    // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
+    cors: corsOf(server.corsOrigins),
+    maxRequestBodySize: server.limits.maxBodyBytes,
+    // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
+    multipart: false,
+    plugins: [
+      useHealth(gateway),
+      useHardening(server),
+      useViewerRequired(),
+      usePartialErrors(),
+      useDeadline(server.requestTimeoutMs),
+    ],
   });
 }

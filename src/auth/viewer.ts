@@ -1,19 +1,23 @@
 /**
  * Who a request runs as. `header` mode trusts `x-chat-user` / `x-chat-roles` / `x-chat-email`
  * set by an authenticating proxy in front of the gateway; it must never face the internet
- * directly. In demo mode a request without `x-chat-user` runs as the seeded demo user.
+ * directly. `jwt` mode verifies `Authorization: Bearer <JWT>` (src/auth/jwt.ts) and ignores the
+ * `x-chat-*` headers. In demo mode a request without `x-chat-user` runs as the seeded demo user.
  */
 import type { AuthConfig } from '../config.js';
 import { GatewayError } from '../providers/errors.js';
 import type { Viewer } from '../providers/types.js';
+import { createJwtVerifier, InvalidTokenError, type JwtVerifierOptions } from './jwt.js';
 
 /** Resolves a request's viewer; null when it carries none. Throws UNAUTHENTICATED for bad credentials. */
 export type ViewerResolver = (request: Request) => Promise<Viewer | null>;
 
 export interface ViewerResolverOptions {
   auth: AuthConfig;
-  /** Viewer for requests without one (demo mode only). */
+  /** Viewer for requests without one (demo mode only; never used in jwt mode). */
   defaultViewer?: Viewer;
+  /** JWKS caching (jwt mode with `jwksUrl`). */
+  jwks?: JwtVerifierOptions;
 }
 
 const MAX_ID_LENGTH = 256;
@@ -39,10 +43,27 @@ export function viewerFromHeaders(headers: Headers): Viewer | null {
   return { id, roles: parseRoles(headers.get('x-chat-roles')), ...(email ? { email } : {}) };
 }
 
+/**
+ * Reads the bearer token of `Authorization`; null when the header is absent.
+ * @throws InvalidTokenError for another scheme or an empty token
+ */
+export function bearerToken(headers: Headers): string | null {
+  const raw = headers.get('authorization');
+  if (raw === null) return null;
+  const match = /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(raw);
+  if (!match) throw new InvalidTokenError('the Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}
+
 /** Builds the resolver for the configured auth mode. */
 export function createViewerResolver(options: ViewerResolverOptions): ViewerResolver {
-  if (options.auth.mode !== 'header') {
-    throw new Error(`auth mode "${options.auth.mode}" has no viewer resolver`);
+  const { auth } = options;
+  if (auth.mode === 'jwt') {
+    const verify = createJwtVerifier(auth.jwt, options.jwks);
+    return async (request) => {
+      const token = bearerToken(request.headers);
+      return token === null ? null : verify(token);
+    };
   }
   return async (request) => viewerFromHeaders(request.headers) ?? options.defaultViewer ?? null;
 }

@@ -4,13 +4,13 @@
  * hold a response forever.
  */
 import type { Plugin } from 'graphql-yoga';
-import { withDeadline } from '../providers/http.js';
+import { withTimeBudget } from '../providers/http.js';
 
 /** @param timeoutMs the budget in milliseconds (config `server.requestTimeoutMs`) */
 export function useDeadline(timeoutMs: number): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => withDeadline(AbortSignal.timeout(timeoutMs), () => executeFn(args)));
+      setExecuteFn((args) => withTimeBudget(timeoutMs, () => executeFn(args)));
     },
   };
 }

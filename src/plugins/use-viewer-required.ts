@@ -18,7 +18,7 @@ export function useViewerRequired(): Plugin<GatewayContext> {
       setResultAndStopExecution({
         errors: [
           createGraphQLError('a viewer is required: send x-chat-user or a bearer token', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
           }),
         ],
       });

@@ -1,14 +1,21 @@
 /**
  * The one way adapters talk HTTP: a pooled undici dispatcher per source with per-attempt
- * time-outs, retries of idempotent reads (undici's retry interceptor), a response-size cap,
- * the request's overall deadline, JSON parsing and zod validation. Every failure leaves here
- * as a `GatewayError` naming the source.
+ * connect/headers/body time-outs, retries of idempotent reads (undici's retry interceptor with
+ * the decisions of retry-policy.ts), the source's circuit breaker, a response-size cap, the
+ * request's overall deadline, JSON parsing and zod validation. Every failure leaves here as a
+ * `GatewayError` naming the source. Adapters get their client from `AdapterServices.http`
+ * (source-services.ts), which fills these options from the source's config.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import { Agent, errors as undiciErrors, interceptors, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { SourceBreaker } from './circuit-breaker.js';
 import { GatewayError } from './errors.js';
+import { createRetryPolicy, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryAfterSeconds } from './retry-policy.js';
+
+export { retryAfterSeconds } from './retry-policy.js';
 
 /** A non-2xx upstream answer, handed to the adapter's `mapError`. */
 export interface UpstreamErrorResponse {
@@ -24,10 +31,22 @@ export interface UpstreamClientOptions {
   baseUrl: string;
   /** Sent on every call (credentials live here and nowhere else). */
   headers: Record<string, string>;
-  /** Per attempt, milliseconds: connect, headers and body are each bounded by it. */
+  /** Per attempt, milliseconds: the default of the three time-outs below. */
   timeoutMs: number;
+  /** Longest wait for a TCP (and TLS) connection, ms. @default timeoutMs */
+  connectTimeoutMs?: number;
+  /** Longest wait from sending the request to the response headers, ms. @default timeoutMs */
+  headersTimeoutMs?: number;
+  /** Longest time reading the body, from headers to its last byte (and between chunks), ms. @default timeoutMs */
+  bodyTimeoutMs?: number;
   /** Extra attempts for GETs on network errors, 502/503/504 and 429. */
   retries: number;
+  /** First back-off before a retry, ms, doubled each time and jittered. @default 100 */
+  retryBackoffMs?: number;
+  /** Longest single wait before a retry, ms; a longer `Retry-After` is answered, not waited for. @default 2000 */
+  retryMaxWaitMs?: number;
+  /** The source's circuit breaker; every call runs through it. */
+  breaker?: Pick<SourceBreaker, 'run'>;
   /** Largest body read, bytes; a larger one fails with `UPSTREAM_ERROR` without being buffered. */
   maxResponseBytes: number;
   logger: Logger;
@@ -60,48 +79,67 @@ export interface UpstreamClient {
 }
 
 const deadlineStore = new AsyncLocalStorage<AbortSignal>();
+/** When each deadline signal fires (epoch ms), so retries know how long they may still wait. */
+const expiries = new WeakMap<AbortSignal, number>();
 
 /**
  * Runs `fn` with `signal` as the deadline of every upstream call it makes (the GraphQL
- * request's overall time budget). Calls started after the signal fires fail at once.
+ * request's overall time budget). Calls started after the signal fires fail at once; calls in
+ * flight are aborted. `expiresAt` (epoch ms), when given, also stops retries from waiting past
+ * the deadline.
  */
-export function withDeadline<T>(signal: AbortSignal, fn: () => T): T {
+export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number): T {
+  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
+  // Every upstream call in flight listens for the abort (and stops listening when it settles);
+  // one operation may run a hundred at once, which is not the leak Node's warning suspects.
+  setMaxListeners(0, signal);
   return deadlineStore.run(signal, fn);
 }
 
-const RETRY_STATUS = [429, 502, 503, 504];
+/** `withDeadline` for a budget of `timeoutMs` from now. */
+export function withTimeBudget<T>(timeoutMs: number, fn: () => T): T {
+  return withDeadline(AbortSignal.timeout(timeoutMs), fn, Date.now() + timeoutMs);
+}
 
 /** Creates the pooled client of one source. */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? options.timeoutMs;
   const agent = new Agent({
-    connectTimeout: options.timeoutMs,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
+    connectTimeout: options.connectTimeoutMs ?? options.timeoutMs,
+    headersTimeout: options.headersTimeoutMs ?? options.timeoutMs,
+    bodyTimeout: bodyTimeoutMs,
     connections: 16,
   });
   const dispatcher: Dispatcher = agent.compose(
     interceptors.retry({
       maxRetries: options.retries,
       methods: ['GET'],
-      statusCodes: RETRY_STATUS,
-      minTimeout: 100,
-      maxTimeout: 2_000,
-      timeoutFactor: 2,
-      retryAfter: true,
+      statusCodes: RETRY_STATUS_CODES,
+      errorCodes: RETRY_ERROR_CODES,
+      retry: createRetryPolicy({
+        maxRetries: options.retries,
+        backoffMs: options.retryBackoffMs ?? 100,
+        maxWaitMs: options.retryMaxWaitMs ?? 2_000,
+        expiresAt: (signal) => (signal ? expiries.get(signal) : undefined),
+      }),
       // Hand the last answer (a 503 body, a 429 with Retry-After) to us instead of a bare error.
       throwOnError: false,
     }),
   );
 
-  async function getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T> {
+  function getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T> {
+    const signal = deadlineStore.getStore();
+    return options.breaker ? options.breaker.run(() => attempt(request, schema, signal), signal) : attempt(request, schema, signal);
+  }
+
+  async function attempt<T>(request: UpstreamRequest, schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T> {
     const path = prefix + request.path;
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined && value !== null) query[key] = String(value);
     }
-    const signal = deadlineStore.getStore();
     if (signal?.aborted) throw unavailable(options.sourceId, 'request deadline exceeded');
     const started = performance.now();
     let response: Dispatcher.ResponseData;
@@ -115,10 +153,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         signal,
       });
     } catch (error) {
-      options.logger.warn({ sourceId: options.sourceId, path, err: describe(error) }, 'upstream call failed');
-      throw unavailable(options.sourceId, networkReason(error), error);
+      const reason = signal?.aborted ? 'request deadline exceeded' : networkReason(error);
+      options.logger.warn({ sourceId: options.sourceId, path, err: describe(error), reason }, 'upstream call failed');
+      throw unavailable(options.sourceId, reason, error);
     }
-    const text = await readCapped(response, options, signal);
+    const text = await readCapped(response, options, bodyTimeoutMs, signal);
     options.logger.debug(
       { sourceId: options.sourceId, path, status: response.statusCode, ms: Math.round(performance.now() - started) },
       'upstream call',
@@ -126,7 +165,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const body = parseBody(text, response.headers['content-type']);
     if (response.statusCode >= 400) {
       const answer = { status: response.statusCode, body, headers: response.headers };
-      throw options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
+      const error = options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
+      if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
+        // Operators need these (a rejected key, a struggling upstream); clients get the coded error.
+        const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
+        options.logger[level]({ sourceId: options.sourceId, path, status: response.statusCode, code: error.code }, error.message);
+      }
+      throw error;
     }
     if (body === undefined || typeof body === 'string') {
       throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with a body that is not JSON`, {
@@ -151,10 +196,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   };
 }
 
-/** Reads the body as text, failing once it passes `maxResponseBytes` instead of buffering it whole. */
+/**
+ * Reads the body as text, failing once it passes `maxResponseBytes` instead of buffering it
+ * whole, and once reading it takes longer than `bodyTimeoutMs` in total (undici's own body
+ * time-out only bounds the gap between two chunks, so a slow trickle would pass it).
+ */
 async function readCapped(
   response: Dispatcher.ResponseData,
   options: UpstreamClientOptions,
+  bodyTimeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const declared = Number(response.headers['content-length']);
@@ -162,6 +212,11 @@ async function readCapped(
     response.body.destroy();
     throw tooLarge(options);
   }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    response.body.destroy();
+  }, bodyTimeoutMs);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -175,8 +230,17 @@ async function readCapped(
     }
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    throw unavailable(options.sourceId, signal?.aborted ? 'request deadline exceeded' : networkReason(error), error);
+    const reason = signal?.aborted
+      ? 'request deadline exceeded'
+      : timedOut
+        ? 'time-out reading the response body'
+        : networkReason(error);
+    throw unavailable(options.sourceId, reason, error);
+  } finally {
+    clearTimeout(timer);
   }
+  // destroy() without an error ends the iteration quietly: a cut-off body must not parse.
+  if (timedOut) throw unavailable(options.sourceId, 'time-out reading the response body');
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -215,16 +279,6 @@ function networkReason(error: unknown): string {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? error.message}` : String(error);
-}
-
-/** Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date). */
-export function retryAfterSeconds(value: string | string[] | undefined): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /** DESIGN §5 mapping for answers the adapter did not claim. */

@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { CircuitBreakerConfig } from './circuit-breaker.js';
+import type { UpstreamClient, UpstreamClientOptions } from './http.js';
 
 /** Who an operation runs as. Built per request from headers or a JWT; never outlives it. */
 export interface Viewer {
@@ -149,9 +151,18 @@ export interface ProviderAdapter {
   close(): Promise<void>;
 }
 
-/** Services shared by every adapter, created once by the gateway and injected. */
+/** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */
+export type SourceHttpOptions = Pick<UpstreamClientOptions, 'headers' | 'mapError'>;
+
+/** Services shared by every adapter, created once per source by the gateway and injected. */
 export interface AdapterServices {
   logger: Logger;
+  /**
+   * Creates this source's HTTP client: pooled, with the source's time-outs, retries and size cap,
+   * behind the source's circuit breaker (which the gateway reports at `/ready`). The adapter
+   * adds only its credentials and error mapping. Clients made by one source share its breaker.
+   */
+  http(options: SourceHttpOptions): UpstreamClient;
 }
 
 /**
@@ -173,10 +184,22 @@ export interface SourceCommonConfig {
   id: string;
   kind: string;
   baseUrl: string;
-  /** Per upstream attempt: connect, then headers, then body each bounded by it. Default 10 000 ms. */
+  /** Per upstream attempt: the default of the connect, headers and body time-outs. Default 10 000 ms. */
   timeoutMs: number;
+  /** Connect time-out; defaults to `timeoutMs`. */
+  connectTimeoutMs?: number;
+  /** From request sent to response headers; defaults to `timeoutMs`. */
+  headersTimeoutMs?: number;
+  /** Whole body read (and longest gap between chunks); defaults to `timeoutMs`. */
+  bodyTimeoutMs?: number;
   /** Extra attempts for idempotent reads. Default 2. */
   retries: number;
+  /** First back-off before a retry, doubled each time, jittered. Default 100 ms. */
+  retryBackoffMs?: number;
+  /** Longest single wait before a retry; a longer `Retry-After` is answered as RATE_LIMITED. Default 2 000 ms. */
+  retryMaxWaitMs?: number;
   /** Largest upstream response body read, in bytes. Default 10 MiB. */
   maxResponseBytes: number;
+  /** Circuit-breaker thresholds; defaults in src/providers/circuit-breaker.ts. */
+  circuitBreaker?: CircuitBreakerConfig;
 }

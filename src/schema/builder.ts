@@ -3,6 +3,8 @@
  * beside this one; src/schema/index.ts imports them all and builds the schema.
  */
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GatewayContext } from '../context.js';
 import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
@@ -20,7 +22,9 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin],
+  // Federation adds `@key`/`@shareable` to the subgraph schema (src/schema/federation.ts); it
+  // needs the directives plugin, and comes after the relay plugin whose types it annotates.
+  plugins: [DirectivePlugin, RelayPlugin, FederationPlugin],
   relay: {
     cursorType: 'String',
     clientMutationId: 'omit',
@@ -31,6 +35,8 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
+    // Other subgraphs of a federated graph may define their own Relay PageInfo.
+    pageInfoTypeOptions: { shareable: true },
   },
 });
 

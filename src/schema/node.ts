@@ -42,6 +42,8 @@ builder.queryField('node', (t) =>
   t.field({
     type: NodeInterface,
     nullable: true,
+    // Other subgraphs of a federated graph may serve Relay's node/nodes too.
+    shareable: true,
     description: 'Any object by its global ID.',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, context) => {
@@ -55,6 +57,7 @@ builder.queryField('nodes', (t) =>
   t.field({
     type: [NodeInterface],
     nullable: { list: false, items: true },
+    shareable: true,
     description: `Objects by global ID (at most ${MAX_NODES}), in the order asked; a bad or missing one is null with an error.`,
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, context) => {

@@ -3,10 +3,9 @@
  * start `/api/v1/accounts/{accountId}`), authenticated with the `api_access_token` header,
  * and the mapping of Chatwoot's error bodies to gateway error codes.
  */
-import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, defaultError, type UpstreamErrorResponse } from '../http.js';
-import type { SourceCommonConfig } from '../types.js';
+import { defaultError, type UpstreamErrorResponse } from '../http.js';
+import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
   chatwootContactConversationsSchema,
   chatwootContactSearchSchema,
@@ -77,16 +76,13 @@ export interface ChatwootClient {
   close(): Promise<void>;
 }
 
-/** Creates the pooled client of one Chatwoot source. The token goes into the headers only. */
-export function createChatwootClient(config: ChatwootSourceConfig, logger: Logger): ChatwootClient {
-  const http = createUpstreamClient({
-    sourceId: config.id,
-    baseUrl: config.baseUrl,
+/**
+ * Creates the client of one Chatwoot source on the source's injected HTTP factory (pool,
+ * time-outs, retries, circuit breaker). The token goes into the headers only.
+ */
+export function createChatwootClient(config: ChatwootSourceConfig, createHttp: AdapterServices['http']): ChatwootClient {
+  const http = createHttp({
     headers: { api_access_token: config.apiAccessToken },
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    maxResponseBytes: config.maxResponseBytes,
-    logger,
     mapError: (answer) => mapChatwootError(config.id, answer),
   });
   const account = `/api/v1/accounts/${config.accountId}`;

@@ -1,9 +1,10 @@
 /**
  * The `chatwoot` provider kind: one Chatwoot account read through its Application API with an
- * agent's (ideally an administrator's) access token. Viewers with role `agent` see the whole
- * account, private notes included; everyone else is the contact whose `identifier` equals
- * their id and sees only that contact's conversations, without private notes. Message keys
- * are Chatwoot message ids; conversation external ids are display ids.
+ * agent's (ideally an administrator's) access token. Viewers with role `agent` (`agentRole`)
+ * see the whole account, private notes included; everyone else is the contact whose
+ * `identifier` equals their id (`contactMatch: email`: whose email equals theirs) and sees only
+ * that contact's conversations, without private notes. Message keys are Chatwoot message ids;
+ * conversation external ids are display ids.
  */
 import { z } from 'zod';
 import { GatewayError, isGatewayError } from '../errors.js';
@@ -20,6 +21,10 @@ const configShape = {
   accountId: z.number().int().positive(),
   /** An agent's access token, sent as the `api_access_token` header. */
   apiAccessToken: z.string().min(1),
+  /** The contact field a viewer is matched on, exactly: `identifier` (= viewer id) or `email`. @default identifier */
+  contactMatch: z.enum(['identifier', 'email']).default('identifier'),
+  /** The viewer role that sees the whole account, private notes included. @default agent */
+  agentRole: z.string().min(1).transform((role) => role.toLowerCase()).default('agent'),
 };
 
 const chatwoot = {
@@ -28,9 +33,11 @@ const chatwoot = {
   configShape,
   create(config, services): ProviderAdapter {
     const sourceId = config.id;
-    const logger = services.logger.child({ sourceId });
-    const client = createChatwootClient(config, logger);
-    const resolve = createScopeResolver(client, sourceId, logger);
+    const { logger } = services;
+    const client = createChatwootClient(config, services.http);
+    // Defaults repeated for callers that build the config without the schema (tests).
+    const { contactMatch = 'identifier', agentRole = 'agent' } = config;
+    const resolve = createScopeResolver(client, sourceId, logger, { contactMatch, agentRole });
     const badInput = (message: string) => new GatewayError('BAD_USER_INPUT', message, { sourceId });
     const context = { client, sourceId, resolve };
 

@@ -7,8 +7,16 @@
  */
 import { z } from 'zod';
 
-/** Epoch seconds as a number (sometimes a float) or, in some payloads, a string. */
-const epoch = z.union([z.number(), z.string()]);
+/**
+ * Epoch seconds as a number (sometimes a float) or, in some payloads, a numeric or ISO 8601
+ * string. Anything else is a malformed payload, never a silently missing time.
+ */
+const epoch = z.union([
+  z.number(),
+  z.string().refine((value) => /^\d+(\.\d+)?$/.test(value) || !Number.isNaN(Date.parse(value)), {
+    message: 'expected epoch seconds or an ISO 8601 time',
+  }),
+]);
 
 /** A message's sender (`push_event_data` of a Contact, User, AgentBot or Captain::Assistant). */
 export const chatwootSenderSchema = z.looseObject({

@@ -1,15 +1,29 @@
 /**
- * Who a viewer is in Chatwoot (DESIGN §3). Agents see the whole account; everyone else is the
- * contact whose `identifier` equals their id, and sees only that contact's conversations,
- * without private notes. The contact is looked up once per viewer object (one request).
+ * Who a viewer is in Chatwoot (DESIGN §3). Agents (config `agentRole`) see the whole account;
+ * everyone else is the contact whose `identifier` equals their id (or, with `contactMatch:
+ * email`, whose email equals theirs), matched exactly, and sees only that contact's
+ * conversations, without private notes. The contact is looked up once per viewer object (one
+ * request); a viewer without the matched attribute is no contact and sees nothing.
  */
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
+import { viewerAttribute } from '../identity.js';
 import type { Viewer } from '../types.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 
-/** How a viewer is seen by a Chatwoot source. */
-export type ChatwootScope = { kind: 'account' } | { kind: 'contact'; identifier: string };
+/** How a viewer is seen by a Chatwoot source; `value` null when the viewer lacks the attribute matched. */
+export type ChatwootScope = { kind: 'account' } | { kind: 'contact'; value: string | null };
+
+/** Identity mapping of one source (config `contactMatch`, `agentRole`). */
+export interface ScopeOptions {
+  /** The contact field matched, always exactly: `identifier` (= viewer id) or `email` (= viewer email). */
+  contactMatch: 'identifier' | 'email';
+  /** The role that sees the whole account, private notes included. */
+  agentRole: string;
+}
+
+/** Today's mapping: identifier = viewer id, role `agent` sees the account. */
+export const DEFAULT_SCOPE_OPTIONS: ScopeOptions = { contactMatch: 'identifier', agentRole: 'agent' };
 
 /** A scope with the contact looked up: `contactId` null when no contact has that identifier. */
 export type ResolvedScope = { kind: 'account' } | { kind: 'contact'; contactId: number | null };
@@ -17,14 +31,15 @@ export type ResolvedScope = { kind: 'account' } | { kind: 'contact'; contactId: 
 /** Search pages read before giving up on an identifier that many contacts contain (15 each). */
 export const MAX_CONTACT_SEARCH_PAGES = 20;
 
-/** The Chatwoot identity of a viewer: the contact `identifier` it stands for. */
-export function upstreamUser(viewer: Viewer): string {
-  return viewer.id;
+/** The Chatwoot identity of a viewer: the contact `identifier` or email it stands for, or null. */
+export function upstreamUser(viewer: Viewer, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS): string | null {
+  return viewerAttribute(viewer, options.contactMatch === 'email' ? 'email' : 'id');
 }
 
-/** The viewer → scope decision: role `agent` → the whole account, anyone else → their contact. */
-export function viewerScope(viewer: Viewer): ChatwootScope {
-  return viewer.roles.includes('agent') ? { kind: 'account' } : { kind: 'contact', identifier: upstreamUser(viewer) };
+/** The viewer → scope decision: the agent role → the whole account, anyone else → their contact. */
+export function viewerScope(viewer: Viewer, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS): ChatwootScope {
+  if (viewer.roles.includes(options.agentRole)) return { kind: 'account' };
+  return { kind: 'contact', value: upstreamUser(viewer, options) };
 }
 
 /** Private notes are for agents only. */
@@ -36,14 +51,24 @@ export function seesPrivateNotes(scope: ResolvedScope): boolean {
  * Resolves viewers to scopes for one source, caching per viewer object (a WeakMap, so nothing
  * outlives the request). A failed lookup is not cached: the next call tries again.
  */
-export function createScopeResolver(client: ChatwootClient, sourceId: string, logger: Logger) {
+export function createScopeResolver(
+  client: ChatwootClient,
+  sourceId: string,
+  logger: Logger,
+  options: ScopeOptions = DEFAULT_SCOPE_OPTIONS,
+) {
   const cache = new WeakMap<Viewer, Promise<ResolvedScope>>();
+  // Emails compare case-insensitively (the viewer's is already lower-cased); identifiers exactly.
+  const matches =
+    options.contactMatch === 'email'
+      ? (contact: { email?: string | null }, value: string) => contact.email?.trim().toLowerCase() === value
+      : (contact: { identifier?: string | null }, value: string) => contact.identifier === value;
 
-  async function findContactId(identifier: string): Promise<number | null> {
+  async function findContactId(value: string): Promise<number | null> {
     // Search matches substrings of name, email, phone and identifier: page until the exact one.
     for (let page = 1; page <= MAX_CONTACT_SEARCH_PAGES; page += 1) {
-      const result = await client.searchContacts(identifier, page);
-      const exact = result.payload.find((contact) => contact.identifier === identifier);
+      const result = await client.searchContacts(value, page);
+      const exact = result.payload.find((contact) => matches(contact, value));
       if (exact) return exact.id;
       if (result.payload.length < CHATWOOT_PAGE.contacts || result.meta?.has_more === false) return null;
     }
@@ -55,11 +80,13 @@ export function createScopeResolver(client: ChatwootClient, sourceId: string, lo
   return function resolve(viewer: Viewer): Promise<ResolvedScope> {
     let pending = cache.get(viewer);
     if (!pending) {
-      const scope = viewerScope(viewer);
+      const scope = viewerScope(viewer, options);
       pending =
         scope.kind === 'account'
           ? Promise.resolve(scope)
-          : findContactId(scope.identifier).then((contactId) => ({ kind: 'contact' as const, contactId }));
+          : scope.value === null
+            ? Promise.resolve({ kind: 'contact' as const, contactId: null })
+            : findContactId(scope.value).then((contactId) => ({ kind: 'contact' as const, contactId }));
       pending.catch(() => cache.delete(viewer));
       cache.set(viewer, pending);
     }

@@ -3,10 +3,9 @@
  * app's API key as `Authorization: Bearer <key>`, and the mapping of Dify's error bodies
  * (`{"code","message","status"}`) to gateway error codes.
  */
-import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, type UpstreamErrorResponse } from '../http.js';
-import type { SourceCommonConfig } from '../types.js';
+import type { UpstreamErrorResponse } from '../http.js';
+import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
   difyConversationPageSchema,
   difyErrorSchema,
@@ -39,21 +38,21 @@ export interface DifyClient {
   close(): Promise<void>;
 }
 
-/** Creates the pooled client of one Dify source. The API key goes into the headers only. */
-export function createDifyClient(config: SourceCommonConfig & { apiKey: string }, logger: Logger): DifyClient {
-  const http = createUpstreamClient({
-    sourceId: config.id,
-    baseUrl: config.baseUrl,
+/**
+ * Creates the client of one Dify source on the source's injected HTTP factory (pool, time-outs,
+ * retries, circuit breaker). The API key goes into the headers only.
+ */
+export function createDifyClient(
+  config: SourceCommonConfig & { apiKey: string },
+  http: AdapterServices['http'],
+): DifyClient {
+  const upstream = http({
     headers: { authorization: `Bearer ${config.apiKey}` },
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    maxResponseBytes: config.maxResponseBytes,
-    logger,
     mapError: (answer) => mapDifyError(config.id, answer),
   });
   return {
     listConversations: (user, page) =>
-      http.getJson(
+      upstream.getJson(
         {
           path: '/conversations',
           query: { user, last_id: page.lastId, limit: clampLimit(page.limit), sort_by: '-updated_at' },
@@ -61,14 +60,14 @@ export function createDifyClient(config: SourceCommonConfig & { apiKey: string }
         difyConversationPageSchema,
       ),
     listMessages: (user, page) =>
-      http.getJson(
+      upstream.getJson(
         {
           path: '/messages',
           query: { conversation_id: page.conversationId, user, first_id: page.firstId, limit: clampLimit(page.limit) },
         },
         difyMessagePageSchema,
       ),
-    close: () => http.close(),
+    close: () => upstream.close(),
   };
 }
 

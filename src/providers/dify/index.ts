@@ -1,7 +1,7 @@
 /**
  * The `dify` provider kind: one Dify chat app's Service API (`baseUrl` ends in `/v1`), read as
- * the viewer (`user` = viewer id; Dify isolates users and answers a foreign conversation with
- * 404, exactly like a missing one).
+ * the viewer (`user` = the viewer's id, or email with `userFrom: email`; Dify isolates users
+ * and answers a foreign conversation with 404, exactly like a missing one).
  *
  * How each read maps to Dify, which has only `GET /conversations` and `GET /messages`:
  * - `listConversations`: `/conversations?sort_by=-updated_at` pages with `last_id`; one call per
@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { GatewayError, isGatewayError } from '../errors.js';
+import { viewerAttribute, viewerAttributeSchema, type ViewerAttribute } from '../identity.js';
 import type {
   ConversationRecord,
   MessageRecord,
@@ -41,27 +42,29 @@ import { readMessageWindow, scanForIds, type FetchExchanges } from './paging.js'
 const configShape = {
   /** The app's Service API key (`app-…`), sent as `Authorization: Bearer <apiKey>`. */
   apiKey: z.string().min(1),
+  /** The viewer attribute sent as Dify's `user`: `id` or `email`. @default id */
+  userFrom: viewerAttributeSchema.default('id'),
 };
 
 /** Pages of `/conversations` one `getConversations` batch may scan before probing ids one by one. */
 export const CONVERSATION_SCAN_PAGES = 3;
 
 /**
- * The Dify `user` a viewer reads as. Kept in one place: per-source identity mapping will
- * replace the identity function.
+ * The Dify `user` a viewer reads as (config `userFrom`); null when the viewer lacks that
+ * attribute, and then the source shows the viewer nothing.
  */
-export function upstreamUser(viewer: Viewer): string {
-  return viewer.id;
+export function upstreamUser(viewer: Viewer, from: ViewerAttribute = 'id'): string | null {
+  return viewerAttribute(viewer, from);
 }
 
-/** The `dify` kind: config keys `{ apiKey }`, graph kind `DIFY`. */
+/** The `dify` kind: config keys `{ apiKey, userFrom }`, graph kind `DIFY`. */
 const dify = {
   kind: 'dify',
   graphKind: 'DIFY',
   configShape,
   create(config, services): ProviderAdapter {
     const sourceId = config.id;
-    const client = createDifyClient(config, services.logger);
+    const client = createDifyClient(config, services.http);
     const notFound = () => new GatewayError('NOT_FOUND', 'conversation not found', { sourceId });
     const fetcher =
       (user: string, conversationId: string): FetchExchanges =>
@@ -72,7 +75,8 @@ const dify = {
       viewer: Viewer,
       externalIds: readonly string[],
     ): Promise<Array<ConversationRecord | null | Error>> {
-      const user = upstreamUser(viewer);
+      const user = upstreamUser(viewer, config.userFrom);
+      if (user === null) return externalIds.map(() => null);
       const ids = externalIds.map(normalizeDifyId);
       const pending = new Set(ids.filter((id): id is string => id !== null));
       const found = new Map<string, ConversationRecord | null | Error>();
@@ -111,7 +115,8 @@ const dify = {
     }
 
     async function getMessages(viewer: Viewer, refs: readonly MessageRef[]): Promise<Array<MessageRecord | null | Error>> {
-      const user = upstreamUser(viewer);
+      const user = upstreamUser(viewer, config.userFrom);
+      if (user === null) return refs.map(() => null);
       const results: Array<MessageRecord | null | Error> = refs.map(() => null);
       const groups = new Map<string, Array<{ slot: number; key: DifyMessageKey }>>();
       refs.forEach((ref, slot) => {
@@ -149,7 +154,8 @@ const dify = {
       capabilities: { listConversations: true },
 
       async listConversations(viewer, page) {
-        const user = upstreamUser(viewer);
+        const user = upstreamUser(viewer, config.userFrom);
+        if (user === null) return { items: [], hasMore: false };
         let lastId = page.after === null ? null : normalizeDifyId(page.after);
         if (page.after !== null && !lastId) {
           throw new GatewayError('BAD_USER_INPUT', 'malformed conversation cursor', { sourceId });
@@ -183,7 +189,8 @@ const dify = {
         if (page.cursor !== null && !cursor) {
           throw new GatewayError('BAD_USER_INPUT', 'malformed message cursor', { sourceId });
         }
-        const user = upstreamUser(viewer);
+        const user = upstreamUser(viewer, config.userFrom);
+        if (user === null) throw notFound();
         const limit = Math.max(1, Math.floor(page.limit));
         const slice = await readMessageWindow(
           fetcher(user, conversationId),

@@ -6,8 +6,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
-import { createUpstreamClient, type UpstreamErrorResponse } from '../http.js';
-import type { SourceCommonConfig } from '../types.js';
+import type { UpstreamErrorResponse } from '../http.js';
+import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
   conversationsDataSchema,
   envelopeSchema,
@@ -67,16 +67,13 @@ export interface RestClient {
   close(): Promise<void>;
 }
 
-/** Creates the pooled client of one REST source. The token lives in its headers only. */
-export function createRestClient(config: RestClientConfig, logger: Logger): RestClient {
-  const upstream = createUpstreamClient({
-    sourceId: config.id,
-    baseUrl: config.baseUrl,
+/**
+ * Creates the client of one REST source on the source's injected HTTP factory (pool, time-outs,
+ * retries, circuit breaker). The token lives in its headers only.
+ */
+export function createRestClient(config: RestClientConfig, http: AdapterServices['http'], logger: Logger): RestClient {
+  const upstream = http({
     headers: { authorization: `Bearer ${config.token}` },
-    timeoutMs: config.timeoutMs,
-    retries: config.retries,
-    maxResponseBytes: config.maxResponseBytes,
-    logger,
     mapError: (response) => mapError(config.id, response),
   });
 

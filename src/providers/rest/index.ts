@@ -16,6 +16,9 @@
  *
  * Keys: messages `<created_at as sent>|<message id>`, listed conversations `<updated_at as
  * sent>|<conversation id>`.
+ *
+ * Access (`access: owner | forward | shared`, see access.ts): every read first asks the policy
+ * whether the viewer may open the conversation; a "no" is answered exactly like a missing one.
  */
 import { z } from 'zod';
 import { GatewayError, notFound } from '../errors.js';
@@ -33,6 +36,7 @@ import type {
   SourceCommonConfig,
   Viewer,
 } from '../types.js';
+import { accessShape, createRestAccess } from './access.js';
 import { createRestClient } from './client.js';
 import { toConversationRecord, toMessageRecord, toProbedConversationRecord } from './mapping.js';
 import { comparePositions, decodePosition, locate, positionOf, scan, type Position } from './paging.js';
@@ -40,30 +44,18 @@ import type { RestConversation, RestMessage } from './schemas.js';
 
 /** Kind-specific config keys. */
 const configShape = {
-  /** Sent as `Authorization: Bearer <token>`; never logged or echoed. */
-  token: z.string().min(1),
+  /** Sent as `Authorization: Bearer <token>`; never logged or echoed. Required unless `access: forward`. */
+  token: z.string().min(1).optional(),
+  /** `access`, `ownerFrom`, `ownerScanLimit`: who may read what (see access.ts). */
+  ...accessShape,
   /** Path of the optional listing endpoint after `baseUrl`, e.g. `/chat/conversations`. */
   conversationsPath: z.string().startsWith('/').optional(),
 };
 
 type RestConfig = z.infer<z.ZodObject<typeof configShape>> & SourceCommonConfig;
 
-/**
- * What is sent upstream about the viewer. The generic API has no user notion (DESIGN §3), so
- * nothing is; per-source identity mapping will plug in here.
- */
-function upstreamIdentity(_viewer: Viewer): Record<string, string> | undefined {
-  return undefined;
-}
-
-/**
- * Whether `viewer` may open the conversation. Until per-source ownership rules exist every
- * viewer may open any REST conversation by id (DESIGN §3); a `false` here must be reported
- * exactly like a missing conversation.
- */
-function mayOpen(_viewer: Viewer, _conversationExternalId: string): boolean {
-  return true;
-}
+/** Ownership decisions one listing page runs at once. */
+const OWNERSHIP_CONCURRENCY = 8;
 
 const messagePosition = (message: RestMessage): Position => positionOf(message.created_at, message.id);
 const conversationPosition = (conversation: RestConversation): Position =>
@@ -72,8 +64,21 @@ const conversationPosition = (conversation: RestConversation): Position =>
 /** Creates the adapter of one REST source. */
 function create(config: RestConfig, services: AdapterServices): ProviderAdapter {
   const sourceId = config.id;
-  const logger = services.logger.child({ sourceId });
-  const client = createRestClient(config, logger);
+  const { logger } = services;
+  if ((config.access ?? 'owner') !== 'forward' && !config.token) {
+    throw new Error(`sources "${sourceId}": token is required unless access is forward`);
+  }
+  // Who may read what (access.ts): ownership checks, the forwarded token and its answers.
+  // Defaults repeated for callers that build the config without the schema.
+  const policy = {
+    id: sourceId,
+    access: config.access ?? 'owner',
+    ownerFrom: config.ownerFrom ?? 'id',
+    ownerScanLimit: config.ownerScanLimit ?? 1000,
+  };
+  const access = createRestAccess(policy, createRestClient({ ...config, token: config.token ?? '' }, services.http, logger));
+  const { client } = access;
+  const upstreamIdentity = access.headers;
   const listingPath = config.conversationsPath;
 
   function parseKey(key: string, what: string): Position {
@@ -91,7 +96,7 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
   async function listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage): Promise<MessageSlice> {
     checkLimit(page.limit, 101);
     const cursor = page.cursor === null ? null : parseKey(page.cursor, 'message cursor');
-    if (!mayOpen(viewer, conversationExternalId)) throw notFound('conversation', sourceId);
+    if (!(await access.mayOpen(viewer, conversationExternalId))) throw notFound('conversation', sourceId);
     const older = page.direction === 'backward';
     const headers = upstreamIdentity(viewer);
     const { items } = await scan<RestMessage>({
@@ -128,7 +133,9 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
     }
     checkLimit(page.limit, 100);
     const after = page.after === null ? null : parseKey(page.after, 'conversation cursor');
+    if (!access.canRead(viewer)) return { items: [], hasMore: false };
     const headers = upstreamIdentity(viewer);
+    const visible = new Set<string>();
     // Most recently updated first; ties by id ascending (DESIGN §4), so "after" the cursor is
     // older, or equally recent with a greater id.
     const beyond = (position: Position) =>
@@ -138,9 +145,19 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
       from: after,
       want: page.limit + 1,
       position: conversationPosition,
-      keep: (conversation) => beyond(conversationPosition(conversation)) && mayOpen(viewer, conversation.id),
+      keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
       fetch: async (bound, limit) => {
         const answer = await client.conversations({ path: listingPath, limit, before: bound, headers });
+        // Decided before `keep` runs on this batch; under `owner`, at least one history read
+        // per item, a few at a time.
+        const ids = answer.data.conversations.map((conversation) => conversation.id);
+        for (let start = 0; start < ids.length; start += OWNERSHIP_CONCURRENCY) {
+          await Promise.all(
+            ids.slice(start, start + OWNERSHIP_CONCURRENCY).map(async (id) => {
+              if (await access.mayOpen(viewer, id)) visible.add(id);
+            }),
+          );
+        }
         return { items: answer.data.conversations, hasMore: answer.pagination?.has_more };
       },
       sourceId,
@@ -158,8 +175,9 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
   async function getConversations(viewer: Viewer, externalIds: readonly string[]) {
     const probes = new Map<string, Promise<ConversationRecord | null | Error>>();
     const probe = async (id: string): Promise<ConversationRecord | null | Error> => {
-      if (id.length === 0 || !mayOpen(viewer, id)) return null;
+      if (id.length === 0) return null;
       try {
+        if (!(await access.mayOpen(viewer, id))) return null;
         const answer = await client.history({ conversationId: id, limit: 1, headers: upstreamIdentity(viewer) });
         return toProbedConversationRecord(id, answer.data.messages);
       } catch (error) {
@@ -180,7 +198,6 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
         results[index] = new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId });
         return;
       }
-      if (!mayOpen(viewer, ref.conversationExternalId)) return;
       const group = groups.get(ref.conversationExternalId) ?? [];
       group.push({ index, position });
       groups.set(ref.conversationExternalId, group);
@@ -188,6 +205,7 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
     await Promise.all(
       [...groups].map(async ([conversationId, group]) => {
         try {
+          if (!(await access.mayOpen(viewer, conversationId))) return;
           const found = await locate<RestMessage>(
             group.map((entry) => entry.position),
             {

@@ -1,24 +1,24 @@
 /** Shared set-up of the chatwoot adapter tests: a real simulator and adapters pointed at it. */
-import { createLogger } from '../../../src/logger.js';
+import { testServices } from '../../helpers/services.js';
 import kind from '../../../src/providers/chatwoot/index.js';
 import type { ProviderAdapter, Viewer } from '../../../src/providers/types.js';
 import { CHATWOOT_DEMO_ACCOUNT_ID, CHATWOOT_DEMO_TOKEN, type ChatwootSimulator } from '../../../src/simulators/chatwoot/server.js';
 
 /** Creates an adapter through the provider kind, as the gateway does. */
 export function createAdapter(baseUrl: string, apiAccessToken: string = CHATWOOT_DEMO_TOKEN): ProviderAdapter {
-  return kind.create(
-    {
-      id: 'support',
-      kind: 'chatwoot',
-      baseUrl,
-      timeoutMs: 2000,
-      retries: 0,
-      maxResponseBytes: 10485760,
-      accountId: CHATWOOT_DEMO_ACCOUNT_ID,
-      apiAccessToken,
-    },
-    { logger: createLogger('silent') },
-  );
+  const config = {
+    id: 'support',
+    kind: 'chatwoot',
+    baseUrl,
+    timeoutMs: 2000,
+    retries: 0,
+    maxResponseBytes: 10485760,
+    accountId: CHATWOOT_DEMO_ACCOUNT_ID,
+    apiAccessToken,
+    contactMatch: 'identifier' as const,
+    agentRole: 'agent',
+  };
+  return kind.create(config, testServices(config));
 }
 
 /** A fresh viewer object per call, as each GraphQL request builds its own. */

@@ -3,7 +3,7 @@
  * through the provider kind, exactly as the gateway creates it.
  */
 import dify from '../../../src/providers/dify/index.js';
-import { createLogger } from '../../../src/logger.js';
+import { testServices } from '../../helpers/services.js';
 import type { MessageSlice, ProviderAdapter, Viewer } from '../../../src/providers/types.js';
 import { createDifyFixtures } from '../../../src/simulators/dify/fixtures.js';
 import { startDifySimulator, type DifySimulator } from '../../../src/simulators/dify/server.js';
@@ -21,18 +21,17 @@ export interface DifyHarness {
 /** Starts a simulator and an adapter pointing at it (`apiKey` overrides the demo key). */
 export async function startHarness(apiKey?: string): Promise<DifyHarness> {
   const simulator = await startDifySimulator();
-  const adapter = dify.create(
-    {
-      id: 'assistant',
-      kind: 'dify',
-      baseUrl: `${simulator.origin}/v1`,
-      timeoutMs: 2000,
-      retries: 0,
-      maxResponseBytes: 10485760,
-      apiKey: apiKey ?? String(simulator.sourceConfig.apiKey),
-    },
-    { logger: createLogger('silent') },
-  );
+  const config = {
+    id: 'assistant',
+    kind: 'dify',
+    baseUrl: `${simulator.origin}/v1`,
+    timeoutMs: 2000,
+    retries: 0,
+    maxResponseBytes: 10485760,
+    apiKey: apiKey ?? String(simulator.sourceConfig.apiKey),
+    userFrom: 'id' as const,
+  };
+  const adapter = dify.create(config, testServices(config));
   return {
     simulator,
     adapter,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
+import { testServices } from '../../helpers/services.js';
 import { GatewayError } from '../../../src/providers/errors.js';
 import kind from '../../../src/providers/rest/index.js';
 import type { ProviderAdapter, Viewer } from '../../../src/providers/types.js';
@@ -11,10 +11,9 @@ const viewer: Viewer = { id: 'demo-user', roles: [] };
 const TOKEN = 'edge-token';
 
 function createAdapter(baseUrl: string, conversationsPath?: string): ProviderAdapter {
-  return kind.create(
-    { id: 'x', kind: 'rest', baseUrl, timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760, token: TOKEN, conversationsPath },
-    { logger: createLogger('silent') },
-  );
+  // Paging mechanics, not access control (test/security covers that): every viewer may read.
+  const config = { id: 'x', kind: 'rest', baseUrl, timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760, token: TOKEN, conversationsPath, access: 'shared' as const, ownerFrom: 'id' as const, ownerScanLimit: 1000 };
+  return kind.create(config, testServices(config));
 }
 
 /** Messages at the given times, written in reverse id order so same-second order differs from id order. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logger.js';
+import { testServices } from '../../helpers/services.js';
 import { GatewayError } from '../../../src/providers/errors.js';
 import kind from '../../../src/providers/rest/index.js';
 import type { MessageRecord, ProviderAdapter, Viewer } from '../../../src/providers/types.js';
@@ -8,13 +8,12 @@ import { buildRestFixtures, type RestSimConversation } from '../../../src/simula
 import { REST_DEMO_CONVERSATION_ID, REST_DEMO_TOKEN, startRestSimulator } from '../../../src/simulators/rest/server.js';
 
 const viewer: Viewer = { id: 'demo-user', roles: [] };
-const common = { id: 'x', kind: 'rest', timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760 };
+// Paging and mapping, not access control (test/security covers that): every viewer may read.
+const common = { id: 'x', kind: 'rest', timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760, access: 'shared' as const, ownerFrom: 'id' as const, ownerScanLimit: 1000 };
 
 function createAdapter(baseUrl: string, extra: Record<string, unknown> = {}): ProviderAdapter {
-  return kind.create(
-    { ...common, baseUrl, token: REST_DEMO_TOKEN, conversationsPath: '/chat/conversations', ...extra },
-    { logger: createLogger('silent') },
-  );
+  const config = { ...common, baseUrl, token: REST_DEMO_TOKEN, conversationsPath: '/chat/conversations', ...extra };
+  return kind.create(config, testServices(config));
 }
 
 /** Every key of a conversation in the adapter's order: (created_at, id). */

@@ -1,0 +1,71 @@
+/**
+ * Prints what the operation limits (`server.limits`, src/plugins/use-armor.ts) measure for each
+ * operation: tokens, depth, aliases and cost. Use it to size the limits for a frontend.
+ *
+ *   npx tsx scripts/operation-costs.ts                      # the example and test operations
+ *   npx tsx scripts/operation-costs.ts a.graphql b.graphql  # your own (fragments: pass them too)
+ *   VARIABLES='{"first":20}' npx tsx scripts/operation-costs.ts inbox.graphql
+ *
+ * Page sizes passed as variables are filled in from VARIABLES (and the operations' defaults)
+ * as the gateway does at execution.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode, type ValidationRule } from 'graphql';
+import { inlinePageSizes } from '../src/plugins/use-armor.js';
+import { schema } from '../src/schema/index.js';
+import { EXAMPLE_OPERATION } from '../src/yoga.js';
+
+/** Variable defaults declared by the operation, overridden by `given`. */
+function variablesOf(document: DocumentNode, given: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of (definition as OperationDefinitionNode).variableDefinitions ?? []) {
+      if (variable.defaultValue?.kind === Kind.INT) values[variable.variable.name.value] = Number(variable.defaultValue.value);
+    }
+  }
+  return { ...values, ...given };
+}
+
+/** Runs one armor rule with no limit and returns the figure it measured. */
+function measure(document: DocumentNode, rule: (options: any) => ValidationRule, options: Record<string, unknown>): number {
+  let found = Number.NaN;
+  validate(schema, document, [rule({ ...options, onAccept: [(_: unknown, details: { n: number }) => (found = details.n)] })]);
+  return found;
+}
+
+function figures(text: string, given: Record<string, unknown>) {
+  const lexer = new MaxTokensParserWLexer(text, { n: Number.MAX_SAFE_INTEGER });
+  lexer.parseDocument();
+  const parsed = parse(text);
+  const document = inlinePageSizes(parsed, variablesOf(parsed, given)) ?? parsed;
+  return {
+    tokens: lexer.tokenCount,
+    depth: measure(document, maxDepthRule, { n: Number.MAX_SAFE_INTEGER, flattenFragments: true }),
+    aliases: measure(document, maxAliasesRule, { n: Number.MAX_SAFE_INTEGER }),
+    cost: Math.round(measure(document, costLimitRule, { maxCost: Number.MAX_SAFE_INTEGER })),
+  };
+}
+
+const given = JSON.parse(process.env.VARIABLES ?? '{}') as Record<string, unknown>;
+const files = process.argv.slice(2);
+const operations: Array<[string, string]> = [];
+if (files.length > 0) {
+  operations.push([files.join(' + '), files.map((file) => readFileSync(file, 'utf8')).join('\n')]);
+} else {
+  const dir = new URL('../test/operations/', import.meta.url);
+  const fragments = readFileSync(new URL('fragments.graphql', dir), 'utf8');
+  operations.push(['EXAMPLE_OPERATION (GraphiQL)', EXAMPLE_OPERATION]);
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.graphql') && name !== 'fragments.graphql').sort()) {
+    operations.push([`test/operations/${file}`, `${readFileSync(new URL(file, dir), 'utf8')}\n${fragments}`]);
+  }
+}
+console.log(['operation'.padEnd(48), 'tokens', ' depth', 'aliases', '     cost'].join(' '));
+for (const [name, text] of operations) {
+  const { tokens, depth, aliases, cost } = figures(text, given);
+  console.log([name.padEnd(48), String(tokens).padStart(6), String(depth).padStart(6), String(aliases).padStart(7), String(cost).padStart(9)].join(' '));
+}

@@ -1,0 +1,49 @@
+/**
+ * The services the gateway injects into one source's adapter: its logger and its HTTP client
+ * factory. The factory fills in everything the config says about talking to the upstream
+ * (URL, time-outs, retries, size cap) and puts every call behind the source's one circuit
+ * breaker, so the gateway, not the adapter, owns the breaker and can report its state.
+ */
+import type { Logger } from 'pino';
+import { CIRCUIT_BREAKER_DEFAULTS, createSourceBreaker, type CircuitState } from './circuit-breaker.js';
+import { createUpstreamClient } from './http.js';
+import type { AdapterServices, SourceCommonConfig } from './types.js';
+
+/** `AdapterServices` plus what the gateway keeps for itself. */
+export interface SourceServices extends AdapterServices {
+  /** The source's circuit state, for `/ready`. */
+  circuitState(): CircuitState;
+  /** Stops the breaker's timers (the adapter closes its own connection pools). */
+  close(): void;
+}
+
+/**
+ * Creates the services of one source.
+ * @param config the source's validated config (common keys; defaults apply to optional ones)
+ * @param logger the gateway's logger; a child carrying `sourceId` is handed to the adapter
+ */
+export function createSourceServices(config: SourceCommonConfig, logger: Logger): SourceServices {
+  const sourceLogger = logger.child({ sourceId: config.id });
+  const breaker = createSourceBreaker(config.id, config.circuitBreaker ?? CIRCUIT_BREAKER_DEFAULTS, sourceLogger);
+  return {
+    logger: sourceLogger,
+    http: (options) =>
+      createUpstreamClient({
+        ...options,
+        sourceId: config.id,
+        baseUrl: config.baseUrl,
+        timeoutMs: config.timeoutMs,
+        connectTimeoutMs: config.connectTimeoutMs,
+        headersTimeoutMs: config.headersTimeoutMs,
+        bodyTimeoutMs: config.bodyTimeoutMs,
+        retries: config.retries,
+        retryBackoffMs: config.retryBackoffMs,
+        retryMaxWaitMs: config.retryMaxWaitMs,
+        maxResponseBytes: config.maxResponseBytes,
+        logger: sourceLogger,
+        breaker,
+      }),
+    circuitState: () => breaker.state(),
+    close: () => breaker.shutdown(),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The Apollo Federation v2 subgraph: the API schema plus `_service { sdl }` and `_entities`.
+ * `Conversation`, `Message` and `Source` are entities keyed by their global `id`; the Relay
+ * types other subgraphs may define too (`PageInfo`, `node`, `nodes`) are `@shareable`.
+ *
+ * Entities load through `loadNode` and the per-request DataLoaders, so one `_entities` call
+ * with 50 representations makes one batched load per source. Each representation succeeds or
+ * fails on its own, like `nodes`: malformed → null + `BAD_USER_INPUT`; absent, foreign or of
+ * an unknown source → null + `NOT_FOUND`.
+ */
+import { entitiesField } from '@apollo/subgraph/dist/types.js';
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { requireViewer } from '../context.js';
+import { parseGlobalId, type NodeRef } from '../global-id.js';
+import { badInput } from '../providers/errors.js';
+import { builder } from './builder.js';
+import './index.js';
+import { loadNode } from './node.js';
+import { ConversationRef, MessageRef, SourceRef } from './refs.js';
+import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
+
+/** The federation spec version the subgraph links. */
+export const FEDERATION_LINK_URL = 'https://specs.apollo.dev/federation/v2.6';
+
+type EntityType = NodeRef['type'];
+const ENTITY_TYPES: ReadonlySet<string> = new Set<EntityType>(['Source', 'Conversation', 'Message']);
+
+/** Longest `id` a representation may carry (global IDs are far shorter). */
+const MAX_REPRESENTATION_ID = 2048;
+
+/**
+ * Loads the entity a representation's global ID points at. Async, so that a bad ID rejects
+ * only its own slot of `_entities` instead of throwing out of the whole list.
+ * @throws GatewayError BAD_USER_INPUT (malformed ID or one of another type), NOT_FOUND
+ */
+async function loadEntity<T extends SourceShape | ConversationShape | MessageShape>(
+  type: T['kind'],
+  representation: { id: string },
+  context: GatewayContext,
+): Promise<T> {
+  requireViewer(context);
+  return (await loadNode(context, parseGlobalId(representation.id, type))) as T;
+}
+
+builder.asEntity(ConversationRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: (representation, context) => loadEntity<ConversationShape>('Conversation', representation, context),
+});
+
+builder.asEntity(MessageRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: (representation, context) => loadEntity<MessageShape>('Message', representation, context),
+});
+
+builder.asEntity(SourceRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: (representation, context) => loadEntity<SourceShape>('Source', representation, context),
+});
+
+/**
+ * Why a representation cannot be resolved, or null when it is well-formed. `@apollo/subgraph`
+ * throws for the whole list on an unknown `__typename`; checking first keeps it per item.
+ */
+function representationProblem(representation: unknown): string | null {
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) {
+    return 'a representation must be an object';
+  }
+  const { __typename: typename, id } = representation as Record<string, unknown>;
+  if (typeof typename !== 'string' || !ENTITY_TYPES.has(typename)) {
+    return `representation __typename must be one of ${[...ENTITY_TYPES].join(', ')}`;
+  }
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_REPRESENTATION_ID) {
+    return 'a representation needs the global ID in "id"';
+  }
+  return null;
+}
+
+/** `_entities` with every representation checked and resolved on its own. */
+const resolveEntities: GraphQLFieldResolver<unknown, GatewayContext, { representations: unknown[] }> = (
+  root,
+  { representations },
+  context,
+  info,
+) =>
+  representations.map((representation) => {
+    const problem = representationProblem(representation);
+    if (problem) return Promise.reject(badInput(problem));
+    // Called synchronously for every item, so their DataLoader loads share one tick and batch.
+    const [result] = entitiesField.resolve!(root, { representations: [representation] }, context, info) as unknown[];
+    return result;
+  });
+
+/** Builds the subgraph schema (types sorted) from the same builder as the API schema. */
+function buildSubgraphSchema(): GraphQLSchema {
+  const schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK_URL });
+  const entities = schema.getQueryType()?.getFields()._entities;
+  if (!entities) throw new Error('the subgraph schema has no _entities field');
+  entities.resolve = resolveEntities as GraphQLFieldResolver<unknown, unknown>;
+  return schema;
+}
+
+/** The executable subgraph schema, served when `server.federation` is on. */
+export const subgraphSchema = buildSubgraphSchema();

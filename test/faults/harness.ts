@@ -1,0 +1,110 @@
+/**
+ * A gateway listening on a real loopback port, on the three simulators, with chosen sources
+ * behind fault proxies. Queries go over HTTP like a client's, so a crash or a hung socket shows.
+ */
+import { expect } from 'vitest';
+import { createViewerResolver } from '../../src/auth/viewer.js';
+import { validateConfig } from '../../src/config.js';
+import { startDemoBackends } from '../../src/demo.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer } from '../../src/server.js';
+import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
+import { createGatewayYoga } from '../../src/yoga.js';
+import type { GraphQLResponse } from '../helpers/gateway.js';
+
+export type SourceName = 'assistant' | 'support' | 'legacy';
+
+export interface FaultHarness {
+  gateway: Gateway;
+  /** The proxies, by source, of the sources started behind one. */
+  proxies: Partial<Record<SourceName, FaultProxy>>;
+  /** The proxy of `source` (throws when it has none). */
+  proxy(source: SourceName): FaultProxy;
+  /** POSTs an operation as `demo-user` over HTTP. */
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** `GET path` (e.g. `/health`, `/ready`): status and JSON body. */
+  get(path: string): Promise<{ status: number; body: any }>;
+  /** Clears every proxy's request log and fault. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FaultHarnessOptions {
+  /** Sources to put behind a fault proxy. */
+  proxied: SourceName[];
+  /** Keys merged into every source's config (time-outs, retries, breaker). */
+  sourceConfig?: Record<string, unknown>;
+  /** Keys merged into `server`. */
+  serverConfig?: Record<string, unknown>;
+}
+
+/** Starts simulators, proxies and a listening gateway. Call `close()` in `afterAll`. */
+export async function startFaultHarness(options: FaultHarnessOptions): Promise<FaultHarness> {
+  const backends = await startDemoBackends();
+  const proxies: Partial<Record<SourceName, FaultProxy>> = {};
+  for (const name of options.proxied) proxies[name] = await startFaultProxy(backends.simulators[name].origin);
+  const raw = structuredClone(backends.config) as Record<string, any>;
+  raw.server = { ...raw.server, ...options.serverConfig };
+  for (const source of raw.sources as Array<Record<string, unknown>>) {
+    const proxy = proxies[source.id as SourceName];
+    if (proxy) source.baseUrl = proxy.origin + new URL(String(source.baseUrl)).pathname.replace(/\/$/, '');
+    Object.assign(source, options.sourceConfig);
+  }
+  const config = await validateConfig(raw);
+  const gateway = await createGateway(config, createLogger('silent'));
+  const yoga = createGatewayYoga(gateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
+  const server = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1' });
+
+  return {
+    gateway,
+    proxies,
+    proxy(source) {
+      const proxy = proxies[source];
+      if (!proxy) throw new Error(`source ${source} has no proxy`);
+      return proxy;
+    },
+    async query(query, variables) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-chat-user': 'demo-user' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
+      return { status: response.status, ...body };
+    },
+    async get(path) {
+      const response = await fetch(`${server.url}${path}`);
+      return { status: response.status, body: await response.json() };
+    },
+    reset() {
+      for (const proxy of Object.values(proxies)) {
+        proxy.setFault(null);
+        proxy.requests.length = 0;
+      }
+    },
+    async close() {
+      await server.stop();
+      await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+      await backends.close();
+    },
+  };
+}
+
+/** The one error of a response whose `extensions.sourceId` is `sourceId`. */
+export function errorOf(response: GraphQLResponse, sourceId: string) {
+  const errors = (response.errors ?? []).filter((error) => error.extensions?.sourceId === sourceId);
+  expect(errors, JSON.stringify(response.errors)).toHaveLength(1);
+  return errors[0]!;
+}
+
+/** Fails the test file if any promise rejection went unhandled while it ran. */
+export function trackUnhandledRejections(): { check(): void } {
+  const seen: unknown[] = [];
+  process.on('unhandledRejection', (reason) => seen.push(reason));
+  return {
+    check() {
+      expect(seen.map(String)).toEqual([]);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * GraphiQL in a real browser: the gateway in demo mode (simulators, default viewer, GraphiQL with
+ * the demo viewer header preset) on a loopback port, `/graphql` opened in headless Chromium, the
+ * example operation run, and simulator data asserted in the result pane. Every request the page
+ * makes is checked: anything not aimed at loopback is blocked and fails the test. Writes the
+ * screenshot the README shows (docs/graphiql.png) when it is missing or UPDATE_SCREENSHOTS=1.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway } from '../../src/cli.js';
+import { DEMO_VIEWER } from '../../src/demo.js';
+import type { RunningServer } from '../../src/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = fileURLToPath(new URL('../../docs/graphiql.png', import.meta.url));
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+let running: RunningServer;
+let context: BrowserContext;
+let userDataDir: string;
+const blocked: string[] = [];
+const requested: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install-test-deps.sh\``);
+  // Demo mode exactly as `npm start` without a config runs it, on a free port.
+  running = await startGateway({ configFile: undefined, port: 0, help: false }, { LOG_LEVEL: 'silent' });
+  userDataDir = mkdtempSync(join(tmpdir(), 'graphiql-test-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 900 },
+  });
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    requested.push(url.href);
+    if (LOOPBACK.has(url.hostname)) return route.continue();
+    blocked.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await running?.stop();
+});
+
+/** The text the result pane shows, with whitespace collapsed (the pane wraps long lines). */
+async function resultText(page: Page): Promise<string> {
+  return (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
+}
+
+describe('GraphiQL', () => {
+  it('runs the example operation as the demo viewer and shows simulator data', { timeout: 60_000 }, async () => {
+    // The first conversation the example operation will show, asked for directly.
+    const direct = await fetch(`${running.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chat-user': DEMO_VIEWER.id },
+      body: JSON.stringify({ query: '{ conversations(first: 1) { edges { node { title } } } }' }),
+    });
+    const firstTitle = ((await direct.json()) as any).data.conversations.edges[0].node.title as string;
+    expect(firstTitle).toBeTruthy();
+
+    const page = await context.newPage();
+    const response = await page.goto(`${running.url}/graphql`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toMatch(/text\/html/);
+    const runButton = page.locator('.graphiql-execute-button');
+    await runButton.waitFor({ state: 'visible', timeout: 30_000 });
+    await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), { timeout: 20_000 }).toContain('RecentConversations');
+
+    const answered = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && candidate.request().method() === 'POST' && (candidate.request().postData() ?? '').includes('RecentConversations'));
+    await runButton.click();
+    const graphqlResponse = await answered;
+    // GraphiQL sent the preset demo viewer header, and the gateway answered with data.
+    expect(graphqlResponse.request().headers()['x-chat-user']).toBe(DEMO_VIEWER.id);
+    const body = (await graphqlResponse.json()) as { data: any; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data.viewer.id).toBe(DEMO_VIEWER.id);
+    expect(new Set(body.data.conversations.edges.map((edge: any) => edge.node.source.kind))).toEqual(new Set(['DIFY', 'CHATWOOT', 'REST']));
+
+    await expect.poll(() => resultText(page), { timeout: 20_000 }).toContain(firstTitle);
+    const shown = await resultText(page);
+    expect(shown).toContain('"demo-user"');
+    expect(shown).toContain('"conversations"');
+
+    const png = await page.screenshot();
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // Written when missing or asked for, so that a test run leaves the checked-in file alone.
+    if (!existsSync(SCREENSHOT) || process.env.UPDATE_SCREENSHOTS) {
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      writeFileSync(SCREENSHOT, png);
+    }
+    await page.close();
+  });
+
+  it('made no request that left loopback', () => {
+    expect(requested.length).toBeGreaterThan(0);
+    expect(blocked).toEqual([]);
+  });
+});

@@ -72,8 +72,17 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
 
 /**
  * Without `server.cursorSecret`, replicas sharing a config still agree on cursors: the key is
- * derived from the whole source config, credentials included, which clients never see.
+ * derived from the sources' ids, kinds and credentials, which clients never see. Tuning a
+ * time-out leaves existing cursors valid; adding a source or rotating a credential does not (set
+ * `server.cursorSecret` in production).
  */
 function deriveCursorSecret(config: GatewayConfig): Buffer {
-  return createHash('sha256').update('chat-gateway cursor key\u0000').update(JSON.stringify(config.sources)).digest();
+  const hash = createHash('sha256').update('chat-gateway cursor key');
+  for (const source of config.sources) {
+    hash.update(`\u0000${source.id}\u0000${source.kind}`);
+    for (const [key, value] of Object.entries(source).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (/key|token|secret/i.test(key) && typeof value === 'string') hash.update(`\u0000${key}=${value}`);
+    }
+  }
+  return hash.digest();
 }

@@ -49,6 +49,7 @@ export interface UpstreamClientOptions {
   breaker?: Pick<SourceBreaker, 'run'>;
   /** Largest body read, bytes; a larger one fails with `UPSTREAM_ERROR` without being buffered. */
   maxResponseBytes: number;
+  /** The source's logger (its bindings already name the source). */
   logger: Logger;
   /**
    * Maps an upstream error body to a coded error; return undefined for the default mapping
@@ -154,12 +155,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
     } catch (error) {
       const reason = signal?.aborted ? 'request deadline exceeded' : networkReason(error);
-      options.logger.warn({ sourceId: options.sourceId, path, err: describe(error), reason }, 'upstream call failed');
+      options.logger.warn({ path, err: describe(error), reason }, 'upstream call failed');
       throw unavailable(options.sourceId, reason, error);
     }
     const text = await readCapped(response, options, bodyTimeoutMs, signal);
     options.logger.debug(
-      { sourceId: options.sourceId, path, status: response.statusCode, ms: Math.round(performance.now() - started) },
+      { path, status: response.statusCode, ms: Math.round(performance.now() - started) },
       'upstream call',
     );
     const body = parseBody(text, response.headers['content-type']);
@@ -169,7 +170,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
         // Operators need these (a rejected key, a struggling upstream); clients get the coded error.
         const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
-        options.logger[level]({ sourceId: options.sourceId, path, status: response.statusCode, code: error.code }, error.message);
+        options.logger[level]({ path, status: response.statusCode, code: error.code }, error.message);
       }
       throw error;
     }

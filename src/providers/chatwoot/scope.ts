@@ -4,7 +4,13 @@
  * email`, whose email equals theirs), matched exactly, and sees only that contact's
  * conversations, without private notes. The contact is looked up once per viewer object (one
  * request); a viewer without the matched attribute is no contact and sees nothing.
+ *
+ * The identifier → contact id answer is the same for every viewer and changes rarely, while
+ * Chatwoot rate-limits contact search (100 a minute per account), so it is also kept for a
+ * short while across requests: a found contact for `CONTACT_TTL_MS`, "no such contact" for
+ * `NO_CONTACT_TTL_MS` (a contact created meanwhile shows up soon).
  */
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
 import { viewerAttribute } from '../identity.js';
@@ -27,6 +33,11 @@ export const DEFAULT_SCOPE_OPTIONS: ScopeOptions = { contactMatch: 'identifier',
 
 /** A scope with the contact looked up: `contactId` null when no contact has that identifier. */
 export type ResolvedScope = { kind: 'account' } | { kind: 'contact'; contactId: number | null };
+
+/** How long a found contact id is reused across requests, ms. */
+export const CONTACT_TTL_MS = 60_000;
+/** How long "no contact matches" is reused across requests, ms. */
+export const NO_CONTACT_TTL_MS = 5_000;
 
 /** Search pages read before giving up on an identifier that many contacts contain (15 each). */
 export const MAX_CONTACT_SEARCH_PAGES = 20;
@@ -64,7 +75,17 @@ export function createScopeResolver(
       ? (contact: { email?: string | null }, value: string) => contact.email?.trim().toLowerCase() === value
       : (contact: { identifier?: string | null }, value: string) => contact.identifier === value;
 
+  const contacts = new LRUCache<string, { contactId: number | null }>({ max: 10_000, ttl: CONTACT_TTL_MS });
+
   async function findContactId(value: string): Promise<number | null> {
+    const cached = contacts.get(value);
+    if (cached) return cached.contactId;
+    const contactId = await searchContactId(value);
+    contacts.set(value, { contactId }, contactId === null ? { ttl: NO_CONTACT_TTL_MS } : undefined);
+    return contactId;
+  }
+
+  async function searchContactId(value: string): Promise<number | null> {
     // Search matches substrings of name, email, phone and identifier: page until the exact one.
     for (let page = 1; page <= MAX_CONTACT_SEARCH_PAGES; page += 1) {
       const result = await client.searchContacts(value, page);

@@ -127,6 +127,7 @@ export function createRestAccess(config: AccessConfig, upstream: RestClient): Re
   const client: RestClient = {
     history: (params) => upstream.history(params).catch(translate),
     conversations: (params) => upstream.conversations(params).catch(translate),
+    conversation: (params) => upstream.conversation(params).catch(translate),
     close: () => upstream.close(),
   };
 

@@ -9,9 +9,11 @@ import { GatewayError } from '../errors.js';
 import type { UpstreamErrorResponse } from '../http.js';
 import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
+  conversationDataSchema,
   conversationsDataSchema,
   envelopeSchema,
   historyDataSchema,
+  type RestConversation,
   type RestConversationsData,
   type RestHistoryData,
   type RestPagination,
@@ -64,6 +66,11 @@ export interface RestClient {
    * @throws like `history`; a 404 here means the path is wrong and is UPSTREAM_ERROR.
    */
   conversations(params: ConversationsParams): Promise<RestPage<RestConversationsData>>;
+  /**
+   * `GET <conversationsPath>/{id}`: one conversation as the listing shows it.
+   * @throws like `history`; 404 → NOT_FOUND (unknown conversation)
+   */
+  conversation(params: { path: string; id: string; headers?: Record<string, string> }): Promise<RestConversation>;
   close(): Promise<void>;
 }
 
@@ -126,6 +133,10 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
         }
         throw error;
       }
+    },
+    conversation: async (params) => {
+      const page = await get(`${params.path}/${encodeURIComponent(params.id)}`, {}, params.headers, conversationDataSchema);
+      return page.data.conversation;
     },
     close: () => upstream.close(),
   };

@@ -12,7 +12,9 @@
  * `GET <conversationsPath>?limit=N&before=<ISO updated_at>` (both optional; `limit` 1–100,
  * `before` exclusive) → the same envelope with `data: { conversations: [{ id, title?, status?,
  * created_at?, updated_at }] }` and `pagination: { limit, has_more, next_cursor }`, most recently
- * updated first. Without it the source cannot list and `listConversations` is NOT_SUPPORTED.
+ * updated first; and `GET <conversationsPath>/{id}` → `data: { conversation: { …same fields } }`
+ * (404 when unknown), used to open one by id. Without `conversationsPath` the source cannot
+ * list (`listConversations` is NOT_SUPPORTED) and opens conversations by probing their history.
  *
  * Keys: messages `<created_at as sent>|<message id>`, listed conversations `<updated_at as
  * sent>|<conversation id>`.
@@ -171,14 +173,20 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
     return { items: sorted.slice(0, page.limit).map(toConversationRecord), hasMore: sorted.length > page.limit };
   }
 
-  /** Probes each distinct id with `GET /chat/history?limit=1`, in parallel (404 → null). */
+  /**
+   * Loads each distinct id in parallel (404 → null): with a listing, `GET <conversationsPath>/{id}`
+   * so a conversation looks the same opened by id as listed; without one, a probe of
+   * `GET /chat/history?limit=1` (no title; `updatedAt` = the newest message's time).
+   */
   async function getConversations(viewer: Viewer, externalIds: readonly string[]) {
     const probes = new Map<string, Promise<ConversationRecord | null | Error>>();
     const probe = async (id: string): Promise<ConversationRecord | null | Error> => {
       if (id.length === 0) return null;
       try {
         if (!(await access.mayOpen(viewer, id))) return null;
-        const answer = await client.history({ conversationId: id, limit: 1, headers: upstreamIdentity(viewer) });
+        const headers = upstreamIdentity(viewer);
+        if (listingPath) return toConversationRecord(await client.conversation({ path: listingPath, id, headers }));
+        const answer = await client.history({ conversationId: id, limit: 1, headers });
         return toProbedConversationRecord(id, answer.data.messages);
       } catch (error) {
         return settle(error);

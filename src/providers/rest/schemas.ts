@@ -82,6 +82,11 @@ export const conversationsDataSchema = z.looseObject({
 /** Validated `data` of the listing endpoint. */
 export type RestConversationsData = z.infer<typeof conversationsDataSchema>;
 
+/** `data` of `GET <conversationsPath>/{id}`. */
+export const conversationDataSchema = z.looseObject({
+  conversation: restConversationSchema,
+});
+
 /**
  * An attachment inside `metadata.attachments`. The seed only shows an empty array, so every
  * field is optional; items without a `url` or `id` are still kept (mapping.ts derives an id).

@@ -5,7 +5,8 @@
  *   messages immediately after T (the next page forward), still listed newest first;
  *   `pagination.next_cursor` = the oldest returned message's timestamp (DESIGN §6), `has_more`
  *   = more exist beyond the page in the direction asked; `metadata` only with `include_meta=true`.
- * - `GET /v1/chat/conversations?limit&before`: the gateway's listing contract (see
+ * - `GET /v1/chat/conversations?limit&before` and `GET /v1/chat/conversations/{id}`: the
+ *   gateway's listing contract (see
  *   src/providers/rest/index.ts), most recently updated first, `before` exclusive on `updated_at`.
  * Every answer uses the envelope `{ status, message, data, pagination? }`; errors are the
  * documented `{ status: "error", message, data: null }` with 400/401/404.
@@ -98,22 +99,35 @@ function history(conversations: Map<string, RestSimConversation>, query: URLSear
   };
 }
 
+/** A conversation as the listing contract shows it. */
+function summary(conversation: RestSimConversation) {
+  const times = conversation.messages.map((message) => message.created_at).sort();
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    status: conversation.status,
+    created_at: times[0] ?? null,
+    updated_at: times[times.length - 1] ?? '2026-01-01T00:00:00Z',
+  };
+}
+
+/** `GET /v1/chat/conversations/{id}`: one conversation of the listing contract, 404 when unknown. */
+function oneConversation(conversations: Map<string, RestSimConversation>, id: string): SimulatorReply {
+  const conversation = conversations.get(id);
+  if (!conversation) return failure(404, `Conversation not found: ${id}.`);
+  return {
+    status: 200,
+    body: { status: 'success', message: 'Conversation retrieved successfully.', data: { conversation: summary(conversation) } },
+  };
+}
+
 function listing(conversations: Map<string, RestSimConversation>, query: URLSearchParams): SimulatorReply {
   const limit = parseLimit(query);
   if (limit === null) return LIMIT_ERROR;
   const before = parseTime(query, 'before');
   if (Number.isNaN(before)) return failure(400, 'Invalid query parameter: before must be an ISO 8601 timestamp.');
   const items = [...conversations.values()]
-    .map((conversation) => {
-      const times = conversation.messages.map((message) => message.created_at).sort();
-      return {
-        id: conversation.id,
-        title: conversation.title,
-        status: conversation.status,
-        created_at: times[0] ?? null,
-        updated_at: times[times.length - 1] ?? '2026-01-01T00:00:00Z',
-      };
-    })
+    .map(summary)
     .filter((item) => before === undefined || Date.parse(item.updated_at) < before)
     .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at));
   const page = items.slice(0, limit);
@@ -143,6 +157,9 @@ export async function startRestSimulator(options: RestSimulatorOptions = {}): Pr
     if (request.method !== 'GET') return failure(405, 'Method not allowed.');
     if (request.path === '/v1/chat/history') return history(conversations, request.query);
     if (request.path === '/v1/chat/conversations') return listing(conversations, request.query);
+    if (request.path.startsWith('/v1/chat/conversations/')) {
+      return oneConversation(conversations, decodeURIComponent(request.path.slice('/v1/chat/conversations/'.length)));
+    }
     return failure(404, 'Not found.');
   };
   const handle = await startSimulatorServer(route, { port: options.port });

@@ -119,13 +119,15 @@ describe('chatwoot contact scope', () => {
       .map((c) => String(c.id));
 
   it('finds the contact whose identifier is exactly the viewer id among substring matches', async () => {
-    const slice = await adapter.listConversations(contact(), { after: null, limit: 20 });
+    const cold = createAdapter(sim.origin);
+    const slice = await cold.listConversations(contact(), { after: null, limit: 20 });
     expect(slice.items.map((item) => item.externalId)).toEqual(demoConversations());
     expect(slice.items).toHaveLength(5);
     expect(slice.hasMore).toBe(false);
     expect(calls(sim, '/contacts/search')).toEqual(['q=demo-user&page=1', 'q=demo-user&page=2']);
-    const decoy = await adapter.listConversations(contact('demo-user-2'), { after: null, limit: 20 });
+    const decoy = await cold.listConversations(contact('demo-user-2'), { after: null, limit: 20 });
     expect(decoy.items.map((item) => item.externalId)).toEqual(['10']);
+    await cold.close();
   });
 
   it('pages a contact list by position and never titles with a private note', async () => {
@@ -158,11 +160,17 @@ describe('chatwoot contact scope', () => {
     expect(calls(sim, '/messages')).toHaveLength(0);
   });
 
-  it('looks the contact up once per viewer object', async () => {
+  it('looks the contact up once, then reuses it for later requests (search is rate-limited)', async () => {
+    const cold = createAdapter(sim.origin);
     const viewer = contact();
-    await adapter.listConversations(viewer, { after: null, limit: 5 });
-    await adapter.listMessages(viewer, LONG, { direction: 'backward', cursor: null, limit: 5 });
+    await cold.listConversations(viewer, { after: null, limit: 5 });
+    await cold.listMessages(viewer, LONG, { direction: 'backward', cursor: null, limit: 5 });
     expect(calls(sim, '/contacts/search')).toHaveLength(2);
+    await cold.listConversations(contact(), { after: null, limit: 5 });
+    expect(calls(sim, '/contacts/search')).toHaveLength(2);
+    await cold.listConversations(contact('nobody-like-this'), { after: null, limit: 5 });
+    expect(calls(sim, '/contacts/search')).toEqual(['q=demo-user&page=1', 'q=demo-user&page=2', 'q=nobody-like-this&page=1']);
+    await cold.close();
   });
 });
 

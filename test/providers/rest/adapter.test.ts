@@ -126,9 +126,25 @@ describe('rest adapter against the demo simulator', () => {
     });
   });
 
-  it('loads conversations by id, null for unknown ones, one probe each', async () => {
+  it('loads conversations by id from the listing contract, looking as they do when listed', async () => {
     sim.requests.length = 0;
     const [found, missing, alice] = await adapter.getConversations(viewer, [REST_DEMO_CONVERSATION_ID, 'con_missing', 'con_4hx7q2p']);
+    const listed = await adapter.listConversations(viewer, { after: null, limit: 10 });
+    expect(found).toEqual(listed.items.find((item) => item.externalId === REST_DEMO_CONVERSATION_ID));
+    expect(found).toMatchObject({ title: 'Daily call summaries', updatedAt: new Date(long.messages.at(-1)!.created_at) });
+    expect(missing).toBeNull();
+    expect(alice).toMatchObject({ externalId: 'con_4hx7q2p', updatedAt: new Date('2026-03-10T09:13:46Z') });
+    expect(sim.requests.slice(0, 3).map((request) => request.path).sort()).toEqual([
+      '/v1/chat/conversations/con_4hx7q2p',
+      '/v1/chat/conversations/con_9s2kd81',
+      '/v1/chat/conversations/con_missing',
+    ]);
+  });
+
+  it('without a listing, probes each id with one limit=1 history read (no title)', async () => {
+    const plain = createAdapter(String(sim.sourceConfig.baseUrl), { conversationsPath: undefined });
+    sim.requests.length = 0;
+    const [found, missing] = await plain.getConversations(viewer, [REST_DEMO_CONVERSATION_ID, 'con_missing']);
     expect(found).toMatchObject({
       externalId: REST_DEMO_CONVERSATION_ID,
       title: null,
@@ -136,8 +152,11 @@ describe('rest adapter against the demo simulator', () => {
       updatedAt: new Date(long.messages.at(-1)!.created_at),
     });
     expect(missing).toBeNull();
-    expect(alice).toMatchObject({ externalId: 'con_4hx7q2p', updatedAt: new Date('2026-03-10T09:13:46Z') });
-    expect(sim.requests.map((request) => request.query.get('limit'))).toEqual(['1', '1', '1']);
+    expect(sim.requests.map((request) => `${request.path}?limit=${request.query.get('limit')}`)).toEqual([
+      '/v1/chat/history?limit=1',
+      '/v1/chat/history?limit=1',
+    ]);
+    await plain.close();
   });
 
   it('loads messages by key in input order with one scan per conversation', async () => {

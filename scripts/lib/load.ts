@@ -5,16 +5,12 @@
 import autocannon from 'autocannon';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
-import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
-import { createGatewayYoga } from '../../src/yoga.js';
+import type { DemoBackends } from '../../src/demo.js';
+import type { Gateway } from '../../src/gateway.js';
+import type { FaultProxy } from '../../src/simulators/fault-proxy.js';
+import { startProxiedGateway, type ProxiedGatewayOptions, type SourceName } from '../../test/helpers/proxied-gateway.js';
 
-export type SourceName = keyof DemoBackends['simulators'];
+export type { SourceName };
 
 export interface LoadTarget {
   /** e.g. `http://127.0.0.1:41234` */
@@ -34,25 +30,8 @@ export interface LoadTarget {
  * gateway on a free loopback port.
  * @param sourceConfig keys merged into every source's config
  */
-export async function startLoadTarget(options: {
-  proxied?: SourceName[];
-  sourceConfig?: Record<string, unknown>;
-  serverConfig?: Record<string, unknown>;
-}): Promise<LoadTarget> {
-  const backends = await startDemoBackends();
-  const proxies: Partial<Record<SourceName, FaultProxy>> = {};
-  for (const name of options.proxied ?? []) proxies[name] = await startFaultProxy(backends.simulators[name].origin);
-  const raw = structuredClone(backends.config) as Record<string, any>;
-  raw.server = { ...raw.server, ...options.serverConfig };
-  for (const source of raw.sources as Array<Record<string, unknown>>) {
-    const proxy = proxies[source.id as SourceName];
-    if (proxy) source.baseUrl = proxy.origin + new URL(String(source.baseUrl)).pathname.replace(/\/$/, '');
-    Object.assign(source, options.sourceConfig);
-  }
-  const config = await validateConfig(raw);
-  const gateway = await createGateway(config, createLogger('silent'));
-  const yoga = createGatewayYoga(gateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
-  const server = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1' });
+export async function startLoadTarget(options: ProxiedGatewayOptions = {}): Promise<LoadTarget> {
+  const { url, gateway, backends, proxies, close } = await startProxiedGateway(options);
 
   // The simulators and proxies log every request; emptied each second (after counting) so the
   // memory figures show the gateway, not the logs.
@@ -70,7 +49,7 @@ export async function startLoadTarget(options: {
   };
   const trimmer = setInterval(drain, 1_000);
   return {
-    url: server.url,
+    url,
     gateway,
     backends,
     proxies,
@@ -88,9 +67,7 @@ export async function startLoadTarget(options: {
     },
     async close() {
       clearInterval(trimmer);
-      await server.stop();
-      await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
-      await backends.close();
+      await close();
     },
   };
 }

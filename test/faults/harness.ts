@@ -3,17 +3,12 @@
  * behind fault proxies. Queries go over HTTP like a client's, so a crash or a hung socket shows.
  */
 import { expect } from 'vitest';
-import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { startDemoBackends } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
-import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
-import { createGatewayYoga } from '../../src/yoga.js';
+import type { Gateway } from '../../src/gateway.js';
+import type { FaultProxy } from '../../src/simulators/fault-proxy.js';
 import type { GraphQLResponse } from '../helpers/gateway.js';
+import { startProxiedGateway, type ProxiedGatewayOptions, type SourceName } from '../helpers/proxied-gateway.js';
 
-export type SourceName = 'assistant' | 'support' | 'legacy';
+export type { SourceName };
 
 export interface FaultHarness {
   gateway: Gateway;
@@ -30,32 +25,14 @@ export interface FaultHarness {
   close(): Promise<void>;
 }
 
-export interface FaultHarnessOptions {
+export interface FaultHarnessOptions extends ProxiedGatewayOptions {
   /** Sources to put behind a fault proxy. */
   proxied: SourceName[];
-  /** Keys merged into every source's config (time-outs, retries, breaker). */
-  sourceConfig?: Record<string, unknown>;
-  /** Keys merged into `server`. */
-  serverConfig?: Record<string, unknown>;
 }
 
 /** Starts simulators, proxies and a listening gateway. Call `close()` in `afterAll`. */
 export async function startFaultHarness(options: FaultHarnessOptions): Promise<FaultHarness> {
-  const backends = await startDemoBackends();
-  const proxies: Partial<Record<SourceName, FaultProxy>> = {};
-  for (const name of options.proxied) proxies[name] = await startFaultProxy(backends.simulators[name].origin);
-  const raw = structuredClone(backends.config) as Record<string, any>;
-  raw.server = { ...raw.server, ...options.serverConfig };
-  for (const source of raw.sources as Array<Record<string, unknown>>) {
-    const proxy = proxies[source.id as SourceName];
-    if (proxy) source.baseUrl = proxy.origin + new URL(String(source.baseUrl)).pathname.replace(/\/$/, '');
-    Object.assign(source, options.sourceConfig);
-  }
-  const config = await validateConfig(raw);
-  const gateway = await createGateway(config, createLogger('silent'));
-  const yoga = createGatewayYoga(gateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
-  const server = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1' });
-
+  const { url, gateway, proxies, close } = await startProxiedGateway(options);
   return {
     gateway,
     proxies,
@@ -65,7 +42,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       return proxy;
     },
     async query(query, variables) {
-      const response = await fetch(`${server.url}/graphql`, {
+      const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-chat-user': 'demo-user' },
         body: JSON.stringify({ query, variables }),
@@ -74,7 +51,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
       return { status: response.status, ...body };
     },
     async get(path) {
-      const response = await fetch(`${server.url}${path}`);
+      const response = await fetch(`${url}${path}`);
       return { status: response.status, body: await response.json() };
     },
     reset() {
@@ -83,11 +60,7 @@ export async function startFaultHarness(options: FaultHarnessOptions): Promise<F
         proxy.requests.length = 0;
       }
     },
-    async close() {
-      await server.stop();
-      await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
-      await backends.close();
-    },
+    close,
   };
 }
 

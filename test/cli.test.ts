@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../src/cli.js';
+import { startDemoBackends } from '../src/demo.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'chat-gateway.js');
@@ -71,6 +72,69 @@ describe('chat-gateway command', () => {
     const result = await run([], { NODE_ENV: 'production', CHAT_GATEWAY_CONFIG: '' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('demo mode');
+  });
+
+  it('serves real-shaped upstreams from a YAML config with ${ENV} secrets', async () => {
+    const backends = await startDemoBackends();
+    const dir = mkdtempSync(join(tmpdir(), 'chat-gateway-cli-'));
+    const file = join(dir, 'gateway.yaml');
+    const env: Record<string, string> = {};
+    const lines = ['server: { host: 127.0.0.1 }', 'auth: { mode: header }', 'sources:'];
+    for (const [id, simulator] of Object.entries(backends.simulators)) {
+      lines.push(`  - id: ${id}`);
+      for (const [key, value] of Object.entries(simulator.sourceConfig)) {
+        if (/token|key/i.test(key)) {
+          const name = `${id.toUpperCase()}_SECRET`;
+          env[name] = String(value);
+          lines.push(`    ${key}: \${${name}}`);
+        } else {
+          lines.push(`    ${key}: ${JSON.stringify(value)}`);
+        }
+      }
+    }
+    writeFileSync(file, lines.join('\n'));
+    const child = spawn(process.execPath, [bin, '--config', file, '--port', '0'], {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: '', LOG_LEVEL: 'info' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line in: ${output}`)), 15_000);
+        child.stdout.on('data', () => {
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+      });
+      const answer = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+        body: JSON.stringify({ query: '{ sources { name } conversations(first: 50) { edges { node { source { name } } } } }' }),
+      });
+      const body = await answer.json();
+      expect(body.errors).toBeUndefined();
+      expect(body.data.sources.map((source: { name: string }) => source.name)).toEqual(['assistant', 'support', 'legacy']);
+      expect(new Set(body.data.conversations.edges.map((edge: any) => edge.node.source.name))).toEqual(
+        new Set(['assistant', 'support', 'legacy']),
+      );
+      const anonymous = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ sources { name } }' }),
+      });
+      expect(anonymous.status).toBe(401);
+      for (const secret of Object.values(env)) expect(output).not.toContain(secret);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await backends.close();
+    }
   });
 
   it('starts in demo mode, serves data, health and GraphiQL offline, and drains on SIGTERM', async () => {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { createMemoryCache, type SharedCache } from './cache.js';
 import type { GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
 import { loadProviderKinds } from './providers/registry.js';
@@ -28,6 +29,8 @@ export interface Gateway {
   /** Sources in config order. */
   sources: Map<string, SourceEntry>;
   cursors: CursorCodec;
+  /** The cross-request cache (in memory; Redis when configured). */
+  cache: SharedCache;
   /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
   draining: boolean;
   /** The circuit-breaker state of a source's upstream. */
@@ -42,13 +45,14 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const kinds = await loadProviderKinds();
+  const cache = createMemoryCache();
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
-    const sourceServices = createSourceServices(source, logger);
+    const sourceServices = createSourceServices(source, logger, cache);
     services.set(source.id, sourceServices);
     const adapter = kind.create(source as never, sourceServices);
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
@@ -59,11 +63,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     logger,
     sources,
     cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
+    cache,
     draining: false,
     circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
     close() {
       closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {
         for (const entry of services.values()) entry.close();
+        return cache.close();
       });
       return closing;
     },

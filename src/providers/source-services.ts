@@ -5,6 +5,7 @@
  * breaker, so the gateway, not the adapter, owns the breaker and can report its state.
  */
 import type { Logger } from 'pino';
+import { prefixCache, type SharedCache } from '../cache.js';
 import { CIRCUIT_BREAKER_DEFAULTS, createSourceBreaker, type CircuitState } from './circuit-breaker.js';
 import { createUpstreamClient } from './http.js';
 import type { AdapterServices, SourceCommonConfig } from './types.js';
@@ -21,8 +22,9 @@ export interface SourceServices extends AdapterServices {
  * Creates the services of one source.
  * @param config the source's validated config (common keys; defaults apply to optional ones)
  * @param logger the gateway's logger; a child carrying `sourceId` is handed to the adapter
+ * @param cache the gateway's cross-request cache; the adapter sees it under `source:<id>:`
  */
-export function createSourceServices(config: SourceCommonConfig, logger: Logger): SourceServices {
+export function createSourceServices(config: SourceCommonConfig, logger: Logger, cache: SharedCache): SourceServices {
   const sourceLogger = logger.child({ sourceId: config.id });
   const breaker = createSourceBreaker(config.id, config.circuitBreaker ?? CIRCUIT_BREAKER_DEFAULTS, sourceLogger);
   return {
@@ -43,6 +45,7 @@ export function createSourceServices(config: SourceCommonConfig, logger: Logger)
         logger: sourceLogger,
         breaker,
       }),
+    cache: prefixCache(cache, `source:${config.id}:`),
     circuitState: () => breaker.state(),
     close: () => breaker.shutdown(),
   };

@@ -4,6 +4,7 @@
  * sees HTTP. Adding a backend means adding `src/providers/<kind>/` and registering it.
  */
 import type { Logger } from 'pino';
+import type { SharedCache } from '../cache.js';
 import type { z } from 'zod';
 import type { CircuitBreakerConfig } from './circuit-breaker.js';
 import type { UpstreamClient, UpstreamClientOptions } from './http.js';
@@ -163,6 +164,11 @@ export interface AdapterServices {
    * adds only its credentials and error mapping. Clients made by one source share its breaker.
    */
   http(options: SourceHttpOptions): UpstreamClient;
+  /**
+   * The cross-request cache, its keys already prefixed with the source id. Shared between
+   * replicas when Redis is configured; put nothing in it that belongs to one request.
+   */
+  cache: SharedCache;
 }
 
 /**

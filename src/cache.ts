@@ -1,0 +1,50 @@
+/**
+ * The gateway's cross-request cache: the one place state outlives a request (Chatwoot contact
+ * lookups, idempotency keys, where a Dify conversation lives). In memory by default, which suits
+ * one instance; a Redis-backed implementation of the same interface shares it between replicas.
+ * Values must be JSON-serialisable (a shared store keeps them as JSON). Keys carry no secret and
+ * no viewer data beyond what the lookup itself needs.
+ */
+import { LRUCache } from 'lru-cache';
+
+/** A key-value store with per-entry TTLs. Every method resolves even when a shared store is down. */
+export interface SharedCache {
+  /** The stored value, or undefined when absent, expired or the store cannot be reached. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Stores `value` for `ttlMs` milliseconds. A store that cannot be reached drops the write. */
+  set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+  /** Forgets `key`. */
+  delete(key: string): Promise<void>;
+  /** Releases connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * An in-process cache bounded to `max` entries (least recently used evicted first).
+ * @param max entries kept, default 50 000
+ */
+export function createMemoryCache({ max = 50_000 }: { max?: number } = {}): SharedCache {
+  // lru-cache needs non-nullish values: wrap them so `null` (a negative lookup) can be cached.
+  const entries = new LRUCache<string, { value: unknown }>({ max, ttlAutopurge: false });
+  return {
+    get: async <T>(key: string) => entries.get(key)?.value as T | undefined,
+    set: async (key, value, ttlMs) => {
+      entries.set(key, { value }, { ttl: ttlMs });
+    },
+    delete: async (key) => {
+      entries.delete(key);
+    },
+    close: async () => entries.clear(),
+  };
+}
+
+/** A view of `cache` whose keys all start with `prefix` (e.g. `source:<id>:`). */
+export function prefixCache(cache: SharedCache, prefix: string): SharedCache {
+  return {
+    get: (key) => cache.get(prefix + key),
+    set: (key, value, ttlMs) => cache.set(prefix + key, value, ttlMs),
+    delete: (key) => cache.delete(prefix + key),
+    // The underlying cache is owned (and closed) by whoever created it.
+    close: async () => {},
+  };
+}

@@ -5,9 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createMemoryCache, type SharedCache } from './cache.js';
+import type { SharedCache } from './cache.js';
 import type { GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
+import { createLive } from './live/index.js';
+import type { LiveHub } from './live/hub.js';
 import { loadProviderKinds } from './providers/registry.js';
 import { createSourceServices, type SourceServices } from './providers/source-services.js';
 import type { ProviderAdapter } from './providers/types.js';
@@ -31,6 +33,8 @@ export interface Gateway {
   cursors: CursorCodec;
   /** The cross-request cache (in memory; Redis when configured). */
   cache: SharedCache;
+  /** Live updates: every subscription goes through it (src/live/). */
+  live: LiveHub;
   /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
   draining: boolean;
   /** The circuit-breaker state of a source's upstream. */
@@ -45,10 +49,12 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const kinds = await loadProviderKinds();
-  const cache = createMemoryCache();
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
+  const circuitState = (sourceId: string) => services.get(sourceId)?.circuitState() ?? 'closed';
+  const live = await createLive(config, logger, circuitState);
+  const cache = live.cache;
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
@@ -64,12 +70,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     sources,
     cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
     cache,
+    live: live.hub,
     draining: false,
-    circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
+    circuitState,
     close() {
-      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {
+      live.hub.close();
+      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(async () => {
         for (const entry of services.values()) entry.close();
-        return cache.close();
+        await cache.close();
+        await live.close();
       });
       return closing;
     },

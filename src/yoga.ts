@@ -9,12 +9,14 @@ import { InvalidTokenError } from './auth/jwt.js';
 import type { ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
+import { useWebhooks } from './live/use-webhooks.js';
 import { useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
+import type { Viewer } from './providers/types.js';
 import { subgraphSchema } from './schema/federation.js';
 import { schema } from './schema/index.js';
 
@@ -127,7 +129,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
         }
       : false,
     renderGraphiQL,
-    context: async ({ request }) => buildContext(gateway, await options.resolveViewer(request)),
+    // A WebSocket operation arrives with the viewer its connection authenticated (src/live/ws.ts).
+    context: async (initial) =>
+      buildContext(gateway, 'viewer' in initial ? (initial.viewer as Viewer | null) : await options.resolveViewer(initial.request)),
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
@@ -135,6 +139,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
     multipart: false,
     plugins: [
+      useWebhooks(gateway),
       useHealth(gateway),
       useHardening(server),
       useViewerRequired(),

@@ -139,7 +139,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
-      useDeadline(server.requestTimeoutMs),
+      useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });
 }

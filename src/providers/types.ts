@@ -148,6 +148,14 @@ export interface ProviderAdapter {
   listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage): Promise<MessageSlice>;
   /** Loads messages by reference, in key order like `getConversations`. */
   getMessages(viewer: Viewer, refs: readonly MessageRef[]): Promise<Array<MessageRecord | null | Error>>;
+  /**
+   * The backend's own spelling of a conversation id as a client typed it (e.g. a Dify UUID in
+   * lower case), or null when it cannot name any conversation; no upstream call. Adapters that
+   * define it let the graph open a conversation by id without reading its record when no
+   * selected field needs it, trusting `listMessages` to answer `NOT_FOUND` for a missing or
+   * foreign one.
+   */
+  canonicalConversationId?(externalId: string): string | null;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
 }

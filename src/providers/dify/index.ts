@@ -204,6 +204,8 @@ const dify = {
 
       getMessages,
 
+      canonicalConversationId: normalizeDifyId,
+
       close: () => client.close(),
     };
   },

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { globalIdOf } from '../../src/global-id.js';
 import {
   DIFY_ALICE_CONVERSATION_ID,
+  DIFY_DEEP_CONVERSATION_ID,
+  DIFY_DEEP_EXCHANGES,
   DIFY_LONG_CONVERSATION_ID,
 } from '../../src/simulators/dify/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -133,5 +135,21 @@ describe('opening a Dify conversation and reading its messages', () => {
       conversation: { id: conversationId(DIFY_LONG_CONVERSATION_ID), externalId: DIFY_LONG_CONVERSATION_ID },
     });
     expect(paths()).toEqual(['/v1/messages']);
+  });
+
+  it('reads a long conversation forward in one walk per request, however many pages are asked', async () => {
+    const { data, errors } = await gateway.query(
+      `query ($id: ID!) { conversation(id: $id) {
+          a: messages(first: 5) { edges { node { id } } }
+          b: messages(first: 30) { edges { node { id } } }
+          c: messages(last: 3) { edges { node { id } } } } }`,
+      { id: conversationId(DIFY_DEEP_CONVERSATION_ID) },
+    );
+    expect(errors).toBeUndefined();
+    const ids = (alias: string) => data.conversation[alias].edges.map((edge: any) => edge.node.id);
+    expect(ids('b').slice(0, 5)).toEqual(ids('a'));
+    expect(ids('c')).toHaveLength(3);
+    // 230 exchanges: three pages of 100 from the newest end, shared by all three fields.
+    expect(paths()).toEqual(Array(Math.ceil(DIFY_DEEP_EXCHANGES / 100)).fill('/v1/messages'));
   });
 });

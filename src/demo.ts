@@ -58,7 +58,12 @@ export async function startDemoBackends(options: DemoOptions = {}): Promise<Demo
     config: {
       server: { host: '127.0.0.1' },
       auth: { mode: 'header' },
-      sources: Object.entries(simulators).map(([id, simulator]) => ({ id, ...simulator.sourceConfig })),
+      // The support source verifies the webhooks `connectChatwootWebhook` sends it.
+      sources: Object.entries(simulators).map(([id, simulator]) => ({
+        id,
+        ...simulator.sourceConfig,
+        ...(id === 'support' ? { webhookSecret: DEMO_CHATWOOT_WEBHOOK_SECRET } : {}),
+      })),
     },
     simulators,
     connectChatwootWebhook(gatewayOrigin) {

@@ -48,6 +48,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     resolveViewer,
   });
   if (demo) {
+    demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +

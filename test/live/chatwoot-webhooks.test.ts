@@ -24,7 +24,7 @@ async function chatwoot(path: string, body: unknown) {
   const { baseUrl, apiAccessToken, accountId } = live.backends.simulators.support.sourceConfig as Record<string, string>;
   const response = await fetch(`${baseUrl}/api/v1/accounts/${accountId}/conversations/${conversation.externalId}/${path}`, {
     method: 'POST',
-    headers: { api_access_token: apiAccessToken, 'content-type': 'application/json' },
+    headers: { api_access_token: String(apiAccessToken), 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   expect(response.status).toBe(200);

@@ -9,9 +9,11 @@ import { InvalidTokenError } from './auth/jwt.js';
 import type { ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
+import { useAccessLog } from './plugins/use-access-log.js';
 import { useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
@@ -135,6 +137,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
     multipart: false,
     plugins: [
+      // Observers first: they must see the operations that later plugins end early.
+      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' })),
       useHealth(gateway),
       useHardening(server),
       useViewerRequired(),

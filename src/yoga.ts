@@ -16,6 +16,7 @@ import { useHealth } from './plugins/use-health.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
+import { createYogaLogger } from './observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
 import { subgraphSchema } from './schema/federation.js';
 import { schema } from './schema/index.js';
@@ -115,7 +116,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
   return createYoga<Record<string, unknown>, GatewayContext>({
     // The subgraph schema is the API schema plus `_service` and `_entities`.
     schema: server.federation ? subgraphSchema : schema,
-    logging: gateway.logger,
+    // Client and upstream errors are answered with a code; only the gateway's own faults log at error.
+    logging: createYogaLogger(gateway.logger),
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',

@@ -33,6 +33,11 @@ const limitsSchema = z
     maxCost: z.number().int().min(1).default(500_000),
     /** Directives per operation. @default 50 */
     maxDirectives: z.number().int().min(0).max(10_000).default(50),
+    /**
+     * Upstream calls one operation may send, across every source; past it the remaining loads
+     * fail with BAD_USER_INPUT at their paths and are not sent. @default 200
+     */
+    maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   })

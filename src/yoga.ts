@@ -10,7 +10,7 @@ import type { ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useAccessLog } from './plugins/use-access-log.js';
-import { useDeadline } from './plugins/use-deadline.js';
+import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -140,13 +140,13 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     multipart: false,
     plugins: [
       // Observers first: they must see the operations that later plugins end early.
-      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken })] : []),
-      useAccessLog(gateway.logger.child({ component: 'access' })),
+      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
       useHealth(gateway),
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
-      useDeadline(server.requestTimeoutMs),
+      useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });
 }

@@ -191,3 +191,25 @@ describe('/metrics switched off', () => {
     expect(await response.text()).not.toContain('chat_gateway_');
   });
 });
+
+describe('upstream call budget refusals', () => {
+  let small: ProxiedGateway;
+  beforeAll(async () => {
+    small = await startProxiedGateway({ serverConfig: { limits: { maxUpstreamCallsPerRequest: 2 } } });
+  });
+  afterAll(() => small?.close());
+
+  it('counts the calls a request was refused, by operation', async () => {
+    const response = await fetch(`${small.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+      body: JSON.stringify({ query: MERGED }),
+    });
+    const body = (await response.json()) as any;
+    expect(body.errors.map((error: any) => error.extensions.code)).toContain('BAD_USER_INPUT');
+    const all = parseExposition(await (await fetch(`${small.url}/metrics`)).text());
+    expect(total(all, 'chat_gateway_upstream_budget_refusals_total', { operation_name: 'Merged', operation_type: 'query' })).toBeGreaterThanOrEqual(1);
+    // Refused calls were never sent, so they are no upstream requests.
+    expect(total(all, 'chat_gateway_upstream_requests_total')).toBe(2);
+  });
+});

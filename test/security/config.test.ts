@@ -15,6 +15,7 @@ describe('security config', () => {
       maxTokens: 2000,
       maxCost: 500_000,
       maxDirectives: 50,
+      maxUpstreamCallsPerRequest: 200,
       maxBodyBytes: 1024 * 1024,
     });
     expect(config.server.corsOrigins).toEqual([]);

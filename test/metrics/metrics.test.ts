@@ -174,7 +174,13 @@ describe('/metrics', () => {
       expect(value).not.toMatch(/127\.0\.0\.1|https?:/);
     }
     const endpoints = [...new Set(samples(await families(), 'chat_gateway_upstream_requests_total').map((s) => s.labels?.endpoint))];
-    for (const endpoint of endpoints) expect(endpoint).toMatch(/^\/[a-z_/:-]*$/);
+    // Each segment is a word of the documented path or a `:name` placeholder, never an id.
+    for (const endpoint of endpoints) {
+      for (const segment of endpoint!.split('/').slice(1)) expect(segment, endpoint).toMatch(/^(:[A-Za-z]+|[a-z][a-z_-]*\d?)$/);
+    }
+    expect(endpoints).toEqual(
+      expect.arrayContaining(['/conversations', '/api/v1/accounts/:accountId/contacts/search', '/chat/history']),
+    );
   });
 });
 

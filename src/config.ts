@@ -76,6 +76,10 @@ const serverSchema = z
      * `*` allows any origin without credentials. @default [] (same-origin only)
      */
     corsOrigins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
+    /** Serve Prometheus metrics on `GET /metrics` (src/plugins/use-metrics.ts). @default true */
+    metrics: z.boolean().default(true),
+    /** Bearer token `/metrics` requires (≥ 16 chars); none: `/metrics` is open. */
+    metricsToken: z.string().min(16).optional(),
   })
   .strict()
   .refine((server) => !server.persistedOperationsOnly || server.persistedOperations !== undefined, {
@@ -95,6 +99,21 @@ const redisSchema = z
     keyPrefix: z.string().max(64).default('chat-gateway:'),
     /** Longest wait for one Redis command before it counts as unreachable, ms. @default 1000 */
     commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+  })
+  .strict();
+
+/** OpenTelemetry tracing (src/telemetry.ts); `OTEL_EXPORTER_OTLP_ENDPOINT` switches it on too. */
+const telemetrySchema = z
+  .object({
+    otlp: z
+      .object({
+        /** OTLP/HTTP collector base URL, e.g. `http://otel-collector:4318` (traces go to `/v1/traces`). */
+        endpoint: z.url({ protocol: /^https?$/ }),
+      })
+      .strict()
+      .optional(),
+    /** `service.name` of the spans. @default chat-history-gateway */
+    serviceName: z.string().min(1).max(100).default('chat-history-gateway'),
   })
   .strict();
 
@@ -192,6 +211,7 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
     .object({
       server: serverSchema.default(serverSchema.parse({})),
       auth: authSchema,
+      telemetry: telemetrySchema.prefault({}),
       sources: z.array(source).min(1, 'at least one source is required'),
       redis: redisSchema.optional(),
     })
@@ -223,6 +243,7 @@ export type SourceConfig = z.infer<z.ZodObject<typeof sourceCommonShape>> & { ki
 export interface GatewayConfig {
   server: z.infer<typeof serverSchema>;
   auth: z.infer<typeof authSchema>;
+  telemetry: z.infer<typeof telemetrySchema>;
   sources: SourceConfig[];
   redis?: z.infer<typeof redisSchema>;
 }

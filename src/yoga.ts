@@ -10,11 +10,14 @@ import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useWebhooks } from './live/use-webhooks.js';
-import { useDeadline } from './plugins/use-deadline.js';
+import { useAccessLog } from './plugins/use-access-log.js';
+import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
+import { createYogaLogger } from './observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
 import type { Viewer } from './providers/types.js';
 import { subgraphSchema } from './schema/federation.js';
@@ -120,7 +123,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
   return createYoga<Record<string, unknown>, GatewayContext>({
     // The subgraph schema is the API schema plus `_service` and `_entities`.
     schema: server.federation ? subgraphSchema : schema,
-    logging: gateway.logger,
+    // Client and upstream errors are answered with a code; only the gateway's own faults log at error.
+    logging: createYogaLogger(gateway.logger),
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',
@@ -147,6 +151,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
     multipart: false,
     plugins: [
+      // Observers first: they must see the operations that later plugins end early.
+      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
       useWebhooks(gateway),
       useHealth(gateway),
       useHardening(server),

@@ -35,6 +35,8 @@ const limitsSchema = z
     maxDirectives: z.number().int().min(0).max(10_000).default(50),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    /** Largest uploaded file (only `transcribeAudio` takes one), bytes; larger ones answer 413. @default 15728640 (15 MiB) */
+    maxUploadBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
   })
   .strict();
 
@@ -112,6 +114,8 @@ const sourceCommonShape = {
   retryBackoffMs: z.number().int().min(1).max(60_000).default(100),
   /** Longest single wait before a retry; a longer Retry-After is answered as RATE_LIMITED. @default 2000 */
   retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
+  /** Time-out of one write (POST/DELETE; a blocking Dify send waits for the model), not cut by the request deadline. @default 120000 */
+  sendTimeoutMs: z.number().int().positive().default(120_000),
   /** Largest upstream body read, bytes. @default 10 MiB */
   maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
   /** Per-source circuit breaker (see src/providers/circuit-breaker.ts). */

@@ -11,7 +11,9 @@ import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
+import { useAudioRoute } from './plugins/use-audio-route.js';
 import { useHealth } from './plugins/use-health.js';
+import { overallBodyLimit, uploadFetchApi, useUploadLimits } from './plugins/use-upload-limits.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
@@ -131,11 +133,13 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
-    maxRequestBodySize: server.limits.maxBodyBytes,
-    // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
-    multipart: false,
+    // Multipart only for transcribeAudio's file; other bodies keep maxBodyBytes (use-upload-limits.ts).
+    maxRequestBodySize: overallBodyLimit(server.limits),
+    fetchAPI: uploadFetchApi(server.limits),
     plugins: [
       useHealth(gateway),
+      useAudioRoute(gateway, options.resolveViewer),
+      useUploadLimits(server.limits),
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),

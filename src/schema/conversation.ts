@@ -10,7 +10,8 @@ import { MessageConnection, resolveMessageConnection } from './message-connectio
 import { ConversationRef, SourceRef } from './refs.js';
 import { conversationShape, sourceShape } from './shapes.js';
 
-const ConversationStatus = builder.enumType('ConversationStatus', {
+/** The graph's conversation statuses, also `setConversationStatus`'s input. */
+export const ConversationStatus = builder.enumType('ConversationStatus', {
   description: 'Where a conversation stands. Unknown upstream values map to OPEN (see `upstreamStatus`).',
   values: {
     OPEN: { description: 'Active (Dify `normal`, Chatwoot `open`).' },
@@ -39,6 +40,17 @@ builder.node(ConversationRef, {
     }),
     title: t.string({ nullable: true, resolve: ({ record }) => record.title }),
     status: t.field({ type: ConversationStatus, resolve: ({ record }) => record.status }),
+    introduction: t.string({
+      nullable: true,
+      description: "The app's opening message (Dify), when it has one.",
+      resolve: ({ record }) => record.introduction ?? null,
+    }),
+    inputs: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'App input variables the conversation was started with (Dify `inputs`).',
+      resolve: ({ record }) => record.inputs ?? null,
+    }),
     upstreamStatus: t.string({
       nullable: true,
       description: 'The raw upstream status, e.g. Dify `normal`, Chatwoot `snoozed`.',

@@ -9,7 +9,16 @@ import { requireViewer } from '../context.js';
 import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
-import { conversationShape, messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
+import {
+  conversationShape,
+  feedbackShape,
+  messageShape,
+  sourceShape,
+  type ConversationShape,
+  type FeedbackShape,
+  type MessageShape,
+  type SourceShape,
+} from './shapes.js';
 
 /** Most ids one `nodes` call may ask for. */
 export const MAX_NODES = 100;
@@ -21,7 +30,7 @@ export const MAX_NODES = 100;
 export async function loadNode(
   context: GatewayContext,
   ref: NodeRef,
-): Promise<SourceShape | ConversationShape | MessageShape> {
+): Promise<SourceShape | ConversationShape | MessageShape | FeedbackShape> {
   const source = context.gateway.sources.get(ref.sourceId);
   if (!source) throw notFound(ref.type.toLowerCase());
   if (ref.type === 'Source') return sourceShape(source);
@@ -31,7 +40,12 @@ export async function loadNode(
     if (!record) throw notFound('conversation', ref.sourceId);
     return conversationShape(ref.sourceId, record);
   }
-  const record = await loaders.message.load({ conversationExternalId: ref.conversationId, key: ref.key });
+  const message = { conversationExternalId: ref.conversationId, key: ref.key };
+  const record = await loaders.message.load(message);
+  if (ref.type === 'Feedback') {
+    if (!record?.feedback) throw notFound('feedback', ref.sourceId);
+    return feedbackShape(ref.sourceId, message, record.feedback);
+  }
   if (!record) throw notFound('message', ref.sourceId);
   return messageShape(ref.sourceId, record);
 }

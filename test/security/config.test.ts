@@ -16,6 +16,7 @@ describe('security config', () => {
       maxCost: 500_000,
       maxDirectives: 50,
       maxBodyBytes: 1024 * 1024,
+      maxUploadBytes: 15 * 1024 * 1024,
     });
     expect(config.server.corsOrigins).toEqual([]);
     expect(config.server.persistedOperationsOnly).toBe(false);

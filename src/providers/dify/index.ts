@@ -42,6 +42,7 @@ import {
   type DifyMessageKey,
 } from './mapping.js';
 import { readMessageWindow, scanForIds, type FetchExchanges } from './paging.js';
+import * as writes from './writes.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -49,6 +50,8 @@ const configShape = {
   apiKey: z.string().min(1),
   /** The viewer attribute sent as Dify's `user`: `id` or `email`. @default id */
   userFrom: viewerAttributeSchema.default('id'),
+  /** The viewer role that may read every end user's feedback (`Source.feedbacks`). @default admin */
+  adminRole: z.string().min(1).transform((role) => role.toLowerCase()).default('admin'),
 };
 
 /** Pages of `/conversations` one `getConversations` batch may scan before probing ids one by one. */
@@ -213,7 +216,7 @@ export async function getMessages(
   return results;
 }
 
-/** The `dify` kind: config keys `{ apiKey, userFrom }`, graph kind `DIFY`. */
+/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole }`, graph kind `DIFY`. */
 const dify = {
   kind: 'dify',
   graphKind: 'DIFY',
@@ -221,13 +224,37 @@ const dify = {
   configShape,
   create(config, services): ProviderAdapter {
     const client = createDifyClient(config, services.http);
-    const deps: DifyReadDeps = { sourceId: config.id, client, userFrom: config.userFrom };
+    const deps: writes.DifyWriteDeps = {
+      sourceId: config.id,
+      client,
+      userFrom: config.userFrom,
+      adminRole: config.adminRole ?? 'admin',
+    };
     return {
-      capabilities: { listConversations: true },
+      capabilities: {
+        listConversations: true,
+        rateMessage: true,
+        renameConversation: true,
+        deleteConversation: true,
+        sendMessage: true,
+        startConversation: true,
+        transcribeAudio: true,
+        listFeedbacks: true,
+        suggestedQuestions: true,
+        textToAudio: true,
+      },
       listConversations: (viewer, page) => listConversations(deps, viewer, page),
       getConversations: (viewer, ids) => getConversations(deps, viewer, ids),
       listMessages: (viewer, id, page) => listMessages(deps, viewer, id, page),
       getMessages: (viewer, refs) => getMessages(deps, viewer, refs),
+      rateMessage: (viewer, ref, rating, content) => writes.rateMessage(deps, viewer, ref, rating, content),
+      renameConversation: (viewer, id, rename) => writes.renameConversation(deps, viewer, id, rename),
+      deleteConversation: (viewer, id) => writes.deleteConversation(deps, viewer, id),
+      sendMessage: (viewer, request) => writes.sendMessage(deps, viewer, request),
+      transcribeAudio: (viewer, file) => writes.transcribeAudio(deps, viewer, file),
+      listFeedbacks: (viewer, page) => writes.listFeedbacks(deps, viewer, page),
+      suggestedQuestions: (viewer, ref) => writes.suggestedQuestions(deps, viewer, ref),
+      textToAudio: (viewer, ref) => writes.textToAudio(deps, viewer, ref),
       close: () => client.close(),
     };
   },

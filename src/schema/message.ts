@@ -8,7 +8,8 @@ import { notFound } from '../providers/errors.js';
 import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../providers/types.js';
 import { builder } from './builder.js';
 import { ConversationRef, FeedbackRef, MessageRef } from './refs.js';
-import { conversationShape, feedbackShape } from './shapes.js';
+import { selectionNeedsRecord } from './conversation-open.js';
+import { conversationReference, conversationShape, feedbackShape } from './shapes.js';
 
 /** The audio route's path for a message global ID (served by src/plugins/use-audio-route.ts). */
 export function audioPath(messageGlobalId: string): string {
@@ -90,7 +91,10 @@ builder.node(MessageRef, {
     conversation: t.field({
       type: ConversationRef,
       nullable: true,
-      resolve: async ({ sourceId, record }, _args, context) => {
+      resolve: async ({ sourceId, record }, _args, context, info) => {
+        // The message was read in the viewer's scope, so its conversation is theirs: only
+        // fields beyond the id need its record.
+        if (!selectionNeedsRecord(info)) return conversationReference(sourceId, record.conversationExternalId);
         const found = await context.loaders.forSource(sourceId).conversation.load(record.conversationExternalId);
         if (!found) throw notFound('conversation', sourceId);
         return conversationShape(sourceId, found);

@@ -13,8 +13,10 @@ import { useWebhooks } from './live/use-webhooks.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
+import { useAudioRoute } from './plugins/use-audio-route.js';
 import { useHealth } from './plugins/use-health.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { overallBodyLimit, uploadFetchApi, useUploadLimits } from './plugins/use-upload-limits.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { createYogaLogger } from './observability/yoga-logger.js';
@@ -147,15 +149,17 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
-    maxRequestBodySize: server.limits.maxBodyBytes,
-    // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
-    multipart: false,
+    // Multipart only for transcribeAudio's file; other bodies keep maxBodyBytes (use-upload-limits.ts).
+    maxRequestBodySize: overallBodyLimit(server.limits),
+    fetchAPI: uploadFetchApi(server.limits),
     plugins: [
       // Observers first: they must see the operations that later plugins end early.
       ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
       useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
       useWebhooks(gateway),
       useHealth(gateway),
+      useAudioRoute(gateway, options.resolveViewer),
+      useUploadLimits(server.limits),
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),

@@ -18,6 +18,7 @@ describe('security config', () => {
       maxDirectives: 50,
       maxUpstreamCallsPerRequest: 200,
       maxBodyBytes: 1024 * 1024,
+      maxUploadBytes: 15 * 1024 * 1024,
     });
     expect(config.server.corsOrigins).toEqual([]);
     expect(config.server.persistedOperationsOnly).toBe(false);

@@ -148,7 +148,7 @@ describe('chatwoot simulator: webhooks', () => {
     sim.setAutoReply({ delayMs: 30 });
     await post(CHATWOOT_LONG_CONVERSATION_ID, '/messages', { content: 'Is the replacement working?' });
     await post(CHATWOOT_LONG_CONVERSATION_ID, '/messages', { content: 'internal only', private: true });
-    await expect.poll(() => received.length, { timeout: 2_000 }).toBe(3);
+    await expect.poll(() => received.length, { timeout: 5_000 }).toBe(3);
     await sim.webhooksIdle();
     const reply = received[2]!.body;
     expect(reply).toMatchObject({ event: 'message_created', message_type: 'incoming', private: false, sender: { type: 'contact' } });

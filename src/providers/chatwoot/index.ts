@@ -15,6 +15,7 @@ import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapMessage } from './mapping.js';
 import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
 import { authenticateWebhook, parseWebhook } from './webhook.js';
+import * as writes from './writes.js';
 import { assertConversationVisible, conversationNotFound, createScopeResolver, seesPrivateNotes } from './scope.js';
 
 const configShape = {
@@ -48,7 +49,7 @@ const chatwoot = {
     const context = { client, sourceId, resolve };
 
     return {
-      capabilities: { listConversations: true },
+      capabilities: { listConversations: true, sendMessage: true, setConversationStatus: true },
 
       async listConversations(viewer, page) {
         const scope = await resolve(viewer);
@@ -100,6 +101,10 @@ const chatwoot = {
       },
 
       getMessages: (viewer, refs) => loadMessages(context, viewer, refs),
+
+      sendMessage: (viewer, request) => writes.sendMessage(context, viewer, request),
+
+      setConversationStatus: (viewer, id, status, until) => writes.setConversationStatus(context, viewer, id, status, until),
 
       close: () => client.close(),
 

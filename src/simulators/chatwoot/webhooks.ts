@@ -34,7 +34,7 @@ export interface ChatwootWebhookDelivery {
 }
 
 /** The webhook events the simulator emits. */
-export type ChatwootWebhookEvent = 'message_created' | 'message_updated' | 'conversation_status_changed' | 'conversation_updated';
+export type ChatwootWebhookEvent = 'message_created' | 'conversation_status_changed' | 'conversation_updated';
 
 const TIMEOUT_MS = 5_000;
 const MESSAGE_TYPES = ['incoming', 'outgoing', 'activity', 'template'] as const;
@@ -122,7 +122,7 @@ export function createWebhookViews(data: ChatwootFixture, views: ReturnType<type
     return { id: ref.id, name: bot?.name, type: ref.type === 'AgentBot' ? 'agent_bot' : 'captain_assistant' };
   }
 
-  /** `message_created` / `message_updated` data. */
+  /** `message_created` data. */
   function message(record: SimMessage): Record<string, unknown> {
     const conversation = data.conversations.find((item) => item.id === record.conversationId)!;
     const rendered = views.message(record);

@@ -15,6 +15,7 @@ import './message-mutations.js';
 import './conversation-mutations.js';
 import './node.js';
 import './subscription.js';
+import './assistant-reply.js';
 
 /** The executable schema. */
 export const schema = builder.toSchema();

@@ -1,7 +1,8 @@
 /**
  * Two gateway processes (the CLI, run from source with tsx) on one real Redis, with `REDIS_URL`
- * from the environment: a webhook posted to one reaches a subscriber on the other; Redis stopped
- * mid-test ends that subscription with UPSTREAM_UNAVAILABLE while reads still answer.
+ * from the environment: an idempotency key used on one replays on the other; a webhook posted to
+ * one reaches a subscriber on the other; Redis stopped mid-test ends that subscription with
+ * UPSTREAM_UNAVAILABLE while reads still answer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
+import { globalIdOf } from '../../src/global-id.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { graphql, messageCreated, postWebhook, signWebhook, subscribeSse, viewerHeaders, WEBHOOK_SECRET } from './helpers.js';
 
@@ -79,6 +81,20 @@ afterAll(async () => {
 });
 
 describe('two gateway processes on one Redis', () => {
+  it('an idempotency key used on one replica replays on the other without calling the upstream', async () => {
+    const dify = backends.simulators.assistant;
+    const mine = dify.data.find((item) => item.user === 'demo-user')!;
+    const input = { conversationId: globalIdOf({ type: 'Conversation', sourceId: 'assistant', conversationId: mine.id }), text: 'Once only', idempotencyKey: 'replica-key' };
+    const send = `mutation ($input: SendMessageInput!) { sendMessage(input: $input) { messages { id text } } }`;
+    const posts = () => dify.requests.filter((request) => request.method === 'POST' && request.path === '/v1/chat-messages').length;
+    const first = await graphql(a.url, send, { input }, CONTACT);
+    expect(first.errors).toBeUndefined();
+    const sent = posts();
+    const replayed = await graphql(b.url, send, { input }, CONTACT);
+    expect(replayed.data.sendMessage).toEqual(first.data.sendMessage);
+    expect(posts()).toBe(sent);
+  });
+
   it('a webhook posted to one reaches a subscriber on the other, then Redis going away ends it', async () => {
     const onB = await subscribeSse(
       b.url,

@@ -9,6 +9,7 @@ import './message.js';
 import './conversation.js';
 import './source.js';
 import './node.js';
+import './subscription.js';
 
 /** The executable schema. */
 export const schema = builder.toSchema();

@@ -42,10 +42,14 @@ const ROUTE_NOT_FOUND =
 
 /**
  * Starts the simulator on loopback (`port` 0 or absent: a free port).
+ * @param options.conversations seed data to serve instead of `createDifyFixtures()` (benchmarks
+ *   seed one conversation of a chosen size)
  * @returns the handle; `sourceConfig` is `{ kind: 'dify', baseUrl: <origin>/v1, apiKey }`.
  */
-export async function startDifySimulator(options: { port?: number } = {}): Promise<DifySimulator> {
-  const conversations = createDifyFixtures();
+export async function startDifySimulator(
+  options: { port?: number; conversations?: DifyFixtureConversation[] } = {},
+): Promise<DifySimulator> {
+  const conversations = options.conversations ?? createDifyFixtures();
   const failures: SimulatorReply[] = [];
   let origin = '';
   const handle = await startSimulatorServer((request) => {

@@ -13,6 +13,7 @@
  *
  *   npm run bench:peer                                   # 3 rounds of 5 s each, 50 connections
  *   PEER_ROUNDS=2 PEER_SECONDS=3 PEER_CONNECTIONS=50 npm run bench:peer
+ *   PEER_PROFILE=/tmp/prof npm run bench:peer          # and a CPU profile of the gateway
  *
  * The gateway runs as `bin/chat-gateway.js` with NODE_ENV=production and a config file (header
  * auth, a fixed cursor secret) written to a temporary directory.
@@ -36,6 +37,8 @@ const CALL_SAMPLES = 20;
 const { child: simulator, ready: dify } = await forkWithReady<BenchSimulatorReady>(join(root, 'scripts/peer/dify-simulator.ts'));
 const countCalls = async () => (await ask<{ count: number }>(simulator, 'count')).count;
 
+// PEER_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (node --cpu-prof).
+const profileFlags = process.env.PEER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PEER_PROFILE}`] : [];
 const configDir = await mkdtemp(join(tmpdir(), 'bench-peer-'));
 const configFile = join(configDir, 'gateway.json');
 await writeFile(
@@ -52,7 +55,7 @@ const [mesh, gateway] = await Promise.all([
     env: { ...process.env, DIFY_BASE_URL: `${dify.origin}/v1`, DIFY_API_KEY: dify.apiKey },
     ready: /listening (http:\/\/\S+\/graphql)/,
   }),
-  startServerProcess('gateway', process.execPath, [join(root, 'bin/chat-gateway.js'), '--config', configFile, '--port', '0'], {
+  startServerProcess('gateway', process.execPath, [...profileFlags, join(root, 'bin/chat-gateway.js'), '--config', configFile, '--port', '0'], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     ready: /listening on (http:\/\/\S+\/graphql)/,
   }),

@@ -12,6 +12,7 @@ import type { Gateway } from './gateway.js';
 import { useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
@@ -139,6 +140,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
+      useJitExecutor(),
       useDeadline(server.requestTimeoutMs),
     ],
   });

@@ -16,6 +16,7 @@ import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import './index.js';
+import { settleItem } from './errors.js';
 import { loadNode } from './node.js';
 import { ConversationRef, MessageRef, SourceRef } from './refs.js';
 import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
@@ -85,10 +86,10 @@ const resolveEntities: GraphQLFieldResolver<unknown, GatewayContext, { represent
 ) =>
   representations.map((representation) => {
     const problem = representationProblem(representation);
-    if (problem) return Promise.reject(badInput(problem));
+    if (problem) return badInput(problem);
     // Called synchronously for every item, so their DataLoader loads share one tick and batch.
     const [result] = entitiesField.resolve!(root, { representations: [representation] }, context, info) as unknown[];
-    return result;
+    return isPromise(result) ? settleItem(result) : result;
   });
 
 /** Builds the subgraph schema (types sorted) from the same builder as the API schema. */
@@ -102,3 +103,7 @@ function buildSubgraphSchema(): GraphQLSchema {
 
 /** The executable subgraph schema, served when `server.federation` is on. */
 export const subgraphSchema = buildSubgraphSchema();
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | null)?.then === 'function';
+}

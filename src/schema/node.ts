@@ -9,6 +9,7 @@ import { requireViewer } from '../context.js';
 import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
+import { settleItem } from './errors.js';
 import { conversationShape, messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
 
 /** Most ids one `nodes` call may ask for. */
@@ -65,9 +66,9 @@ builder.queryField('nodes', (t) =>
       if (ids.length > MAX_NODES) throw badInput(`nodes takes at most ${MAX_NODES} ids`);
       return ids.map((id) => {
         try {
-          return loadNode(context, parseGlobalId(String(id)));
+          return settleItem(loadNode(context, parseGlobalId(String(id))));
         } catch (error) {
-          return Promise.reject(error);
+          return error as Error;
         }
       });
     },

@@ -12,7 +12,7 @@
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type ValidationContext } from 'graphql';
+import { BREAK, GraphQLError, Kind, validate, visit, type DocumentNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Operation limits (config `server.limits`). */
@@ -70,6 +70,7 @@ export function useArmor(options: ArmorOptions): Plugin {
 function useVariableCost(maxCost: number): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
+      if (!hasVariablePageSize(args.document)) return;
       const inlined = inlinePageSizes(args.document, args.variableValues ?? {});
       if (!inlined) return;
       const errors = validate(args.schema, inlined, [
@@ -78,6 +79,31 @@ function useVariableCost(maxCost: number): Plugin {
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };
+}
+
+/** Whether a document passes a page size as a variable, by document (yoga reuses parsed ones). */
+const variablePageSizes = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether any `first`/`last` argument of `document` is a variable; remembered per document, so
+ * the walk happens once per distinct operation instead of on every request.
+ */
+function hasVariablePageSize(document: DocumentNode): boolean {
+  let known = variablePageSizes.get(document);
+  if (known === undefined) {
+    known = false;
+    visit(document, {
+      Argument(node) {
+        if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE) {
+          known = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+    variablePageSizes.set(document, known);
+  }
+  return known;
 }
 
 /**

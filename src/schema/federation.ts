@@ -18,6 +18,7 @@ import { builder } from './builder.js';
 import './index.js';
 import { settleItem } from './errors.js';
 import { loadNode } from './node.js';
+import { withSyncGlobalIds } from './sync-global-ids.js';
 import { ConversationRef, MessageRef, SourceRef } from './refs.js';
 import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
 
@@ -98,7 +99,7 @@ function buildSubgraphSchema(): GraphQLSchema {
   const entities = schema.getQueryType()?.getFields()._entities;
   if (!entities) throw new Error('the subgraph schema has no _entities field');
   entities.resolve = resolveEntities as GraphQLFieldResolver<unknown, unknown>;
-  return schema;
+  return withSyncGlobalIds(schema);
 }
 
 /** The executable subgraph schema, served when `server.federation` is on. */

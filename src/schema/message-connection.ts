@@ -7,6 +7,7 @@ import { requireViewer } from '../context.js';
 import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs } from './connection-args.js';
+import { lazyPage } from './lazy-edges.js';
 import { MessageRef } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
 
@@ -51,17 +52,13 @@ export async function resolveMessageConnection(
   });
   const messages = request.limit === 0 ? [] : slice.messages;
   const more = request.limit === 0 ? slice.messages.length > 0 : slice.hasMore;
-  const edges = messages.map((record) => ({
-    cursor: cursors.encode(scope, viewer.id, record.key),
-    node: messageShape(sourceId, record) as MessageShape,
-  }));
-  return {
-    edges,
-    pageInfo: {
+  return lazyPage(
+    messages,
+    (record) => messageShape(sourceId, record) as MessageShape,
+    (record) => cursors.encode(scope, viewer.id, record.key),
+    {
       hasNextPage: request.direction === 'forward' ? more : key !== null,
       hasPreviousPage: request.direction === 'backward' ? more : key !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
     },
-  };
+  );
 }

@@ -15,10 +15,11 @@
  *   PEER_ROUNDS=2 PEER_SECONDS=3 PEER_CONNECTIONS=50 npm run bench:peer
  *   PEER_PROFILE=/tmp/prof npm run bench:peer          # and a CPU profile of the gateway
  *
- * The gateway runs as `bin/chat-gateway.js` with NODE_ENV=production and a config file (header
+ * The gateway runs as `bin/chat-gateway.js` (built JavaScript, dist/ rebuilt when stale) with NODE_ENV=production and a config file (header
  * auth, a fixed cursor secret) written to a temporary directory.
  */
 import type autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,9 @@ const connections = envNumber('PEER_CONNECTIONS', 50, 1, 200);
 const root = new URL('..', import.meta.url).pathname;
 /** Queries sent one at a time to count upstream calls per query. */
 const CALL_SAMPLES = 20;
+
+// The gateway runs built JavaScript, as `npm start` does: build dist/ first when it is stale.
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' });
 
 const { child: simulator, ready: dify } = await forkWithReady<BenchSimulatorReady>(join(root, 'scripts/peer/dify-simulator.ts'));
 const countCalls = async () => (await ask<{ count: number }>(simulator, 'count')).count;

@@ -55,6 +55,7 @@ export type DifyMessage = z.infer<typeof difyMessageSchema>;
  * exchanges older than `first_id` (or the newest overall); `has_more` = older ones exist.
  */
 export const difyMessagePageSchema = z.object({
+  limit: z.number().nullish(),
   has_more: z.boolean(),
   data: z.array(difyMessageSchema),
 });

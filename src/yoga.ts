@@ -14,6 +14,7 @@ import { useAccessLog } from './plugins/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
@@ -159,6 +160,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
+      useJitExecutor(),
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });

@@ -10,6 +10,7 @@ import './conversation.js';
 import './source.js';
 import './node.js';
 import './subscription.js';
+import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */
-export const schema = builder.toSchema();
+export const schema = withSyncGlobalIds(builder.toSchema());

@@ -101,6 +101,12 @@ const chatwoot = {
 
       getMessages: (viewer, refs) => loadMessages(context, viewer, refs),
 
+      // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
+      canonicalConversationId: (externalId) => {
+        const displayId = parseDisplayId(externalId);
+        return displayId === null ? null : String(displayId);
+      },
+
       close: () => client.close(),
 
       seesPrivateNotes: (viewer) => viewer.roles.includes(agentRole),

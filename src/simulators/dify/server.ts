@@ -79,10 +79,14 @@ const ROUTE_NOT_FOUND =
 
 /**
  * Starts the simulator on loopback (`port` 0 or absent: a free port).
+ * @param options.conversations seed data to serve instead of `createDifyFixtures()` (benchmarks
+ *   seed one conversation of a chosen size)
  * @returns the handle; `sourceConfig` is `{ kind: 'dify', baseUrl: <origin>/v1, apiKey }`.
  */
-export async function startDifySimulator(options: DifySimulatorOptions = {}): Promise<DifySimulator> {
-  const state = createDifyState(createDifyFixtures(), options);
+export async function startDifySimulator(
+  options: DifySimulatorOptions & { conversations?: DifyFixtureConversation[] } = {},
+): Promise<DifySimulator> {
+  const state = createDifyState(options.conversations ?? createDifyFixtures(), options);
   const failures: Array<{ reply: SimulatorReply; match?: DifyFailureMatch }> = [];
   const handle = await startSimulatorServer((request) => {
     const index = failures.findIndex(({ match }) => matches(request, match));

@@ -70,15 +70,25 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     demo = await startDemoBackends();
     config = await validateConfig(demo.config);
   }
+  // Tracing is loaded only when configured: without it no OpenTelemetry module is imported.
+  const otlpEndpoint = config.telemetry.otlp?.endpoint;
+  const telemetry =
+    otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      : undefined;
   const gateway = await createGateway(config, logger);
   const yoga = createGatewayYoga(gateway, {
+    plugins: telemetry ? [telemetry.plugin] : undefined,
     resolveViewer: createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined }),
     graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
     host: config.server.host,
-    onStop: demo?.close,
+    onStop: async () => {
+      await demo?.close();
+      await telemetry?.shutdown();
+    },
   });
   if (demo) {
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');

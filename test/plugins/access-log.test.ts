@@ -113,6 +113,19 @@ describe('access log', () => {
   });
 });
 
+describe('operations outside the HTTP pipeline', () => {
+  it('are reported from the enveloped execute, as a WebSocket transport runs them', async () => {
+    const request = new Request('http://gateway.test/graphql', { headers: { 'x-chat-user': 'demo-user' } });
+    const enveloped = yoga.getEnveloped({ request, params: { query: '' } } as never);
+    const document = enveloped.parse('query OverSocket { viewer { id } }');
+    expect(enveloped.validate(enveloped.schema, document)).toEqual([]);
+    const contextValue = await enveloped.contextFactory();
+    const result = (await enveloped.execute({ schema: enveloped.schema, document, contextValue })) as any;
+    expect(result.data.viewer.id).toBe('demo-user');
+    expect(accessLines().map((line) => [line.operationName, line.operationType, line.code])).toEqual([['OverSocket', 'query', 'OK']]);
+  });
+});
+
 describe('jwt mode', () => {
   let jwtGateway: Gateway;
   let jwtYoga: GatewayYoga;

@@ -89,21 +89,6 @@ const serverSchema = z
     message: 'needs server.persistedOperations',
   });
 
-/**
- * Redis for several replicas: pub/sub of live updates and the cross-request cache. Without it
- * both are in memory (one instance). `REDIS_URL` sets `url` when the config has no `redis`.
- */
-const redisSchema = z
-  .object({
-    /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
-    url: z.url({ protocol: /^rediss?$/ }),
-    /** Prefix of every key and channel, so several gateways can share one Redis. @default chat-gateway: */
-    keyPrefix: z.string().max(64).default('chat-gateway:'),
-    /** Longest wait for one Redis command before it counts as unreachable, ms. @default 1000 */
-    commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
-  })
-  .strict();
-
 /** OpenTelemetry tracing (src/telemetry.ts); `OTEL_EXPORTER_OTLP_ENDPOINT` switches it on too. */
 const telemetrySchema = z
   .object({
@@ -116,6 +101,21 @@ const telemetrySchema = z
       .optional(),
     /** `service.name` of the spans. @default chat-history-gateway */
     serviceName: z.string().min(1).max(100).default('chat-history-gateway'),
+  })
+  .strict();
+
+/**
+ * Redis for several replicas: pub/sub of live updates and the cross-request cache. Without it
+ * both are in memory (one instance). `REDIS_URL` sets `url` when the config has no `redis`.
+ */
+const redisSchema = z
+  .object({
+    /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
+    url: z.url({ protocol: /^rediss?$/ }),
+    /** Prefix of every key and channel, so several gateways can share one Redis. @default chat-gateway: */
+    keyPrefix: z.string().max(64).default('chat-gateway:'),
+    /** Longest wait for one Redis command before it counts as unreachable, ms. @default 1000 */
+    commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
   })
   .strict();
 

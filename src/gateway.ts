@@ -54,13 +54,13 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const kinds = await loadProviderKinds();
-  const cacheListeners = new Set<CacheLookupListener>();
   const upstreamCalls = createUpstreamObserverHub();
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
   const circuitState = (sourceId: string) => services.get(sourceId)?.circuitState() ?? 'closed';
   const live = await createLive(config, logger, circuitState);
+  const cacheListeners = new Set<CacheLookupListener>();
   const cache = observeCache(live.cache, (key, hit) => {
     for (const listener of cacheListeners) listener(key, hit);
   });

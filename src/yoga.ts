@@ -4,7 +4,7 @@
  */
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
 import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
@@ -15,6 +15,7 @@ import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useAudioRoute } from './plugins/use-audio-route.js';
 import { useHealth } from './plugins/use-health.js';
+import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { overallBodyLimit, uploadFetchApi, useUploadLimits } from './plugins/use-upload-limits.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
@@ -70,6 +71,8 @@ export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
   /** Headers GraphiQL starts with (demo mode: the demo viewer). */
   graphiqlHeaders?: Record<string, string>;
+  /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
+  plugins?: Plugin[];
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -156,6 +159,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       // Observers first: they must see the operations that later plugins end early.
       ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
       useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
+      ...(options.plugins ?? []),
       useWebhooks(gateway),
       useHealth(gateway),
       useAudioRoute(gateway, options.resolveViewer),
@@ -163,6 +167,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
+      useJitExecutor(),
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });

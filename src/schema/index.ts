@@ -16,6 +16,7 @@ import './conversation-mutations.js';
 import './node.js';
 import './subscription.js';
 import './assistant-reply.js';
+import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */
-export const schema = builder.toSchema();
+export const schema = withSyncGlobalIds(builder.toSchema());

@@ -105,6 +105,11 @@ const chatwoot = {
       sendMessage: (viewer, request) => writes.sendMessage(context, viewer, request),
 
       setConversationStatus: (viewer, id, status, until) => writes.setConversationStatus(context, viewer, id, status, until),
+      // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
+      canonicalConversationId: (externalId) => {
+        const displayId = parseDisplayId(externalId);
+        return displayId === null ? null : String(displayId);
+      },
 
       close: () => client.close(),
 

@@ -85,6 +85,7 @@ interface ActiveSubscription {
 /** Message keys remembered per subscription to deliver each once. */
 const SEEN_PER_SUBSCRIPTION = 1000;
 
+/** Creates the hub of one gateway process. */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   const { pubsub, pollers, logger } = options;
   const prefix = options.channelPrefix ?? '';

@@ -32,6 +32,7 @@ async function* chunksOf(body: ReadableStream<Uint8Array>, signal: AbortSignal):
 }
 
 /**
+ * Streams one Dify send as the viewer (see the file comment).
  * @throws GatewayError NOT_FOUND (foreign or malformed conversation), NOT_SUPPORTED (private),
  *   UPSTREAM_ERROR / RATE_LIMITED (an `error` event), UPSTREAM_UNAVAILABLE (network, time-out)
  */

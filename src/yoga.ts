@@ -6,14 +6,17 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
-import type { ViewerResolver } from './auth/viewer.js';
+import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
-import { useDeadline } from './plugins/use-deadline.js';
+import { useAccessLog } from './plugins/use-access-log.js';
+import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
+import { createYogaLogger } from './observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
 import { subgraphSchema } from './schema/federation.js';
 import { schema } from './schema/index.js';
@@ -100,6 +103,11 @@ function httpOf(error: GatewayError, beforeExecution: boolean): { http?: { statu
   return {};
 }
 
+/** The TCP peer of a request served by node:http (yoga's server context carries `req`). */
+function peerOf(req: unknown): RequestPeer {
+  return { address: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress };
+}
+
 /** CORS for `server.corsOrigins`: none at all by default; `*` never with credentials. */
 function corsOf(origins: string[]) {
   if (origins.length === 0) return false as const;
@@ -113,7 +121,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
   return createYoga<Record<string, unknown>, GatewayContext>({
     // The subgraph schema is the API schema plus `_service` and `_entities`.
     schema: server.federation ? subgraphSchema : schema,
-    logging: gateway.logger,
+    // Client and upstream errors are answered with a code; only the gateway's own faults log at error.
+    logging: createYogaLogger(gateway.logger),
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',
@@ -127,7 +136,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
         }
       : false,
     renderGraphiQL,
-    context: async ({ request }) => buildContext(gateway, await options.resolveViewer(request)),
+    context: async ({ request, req }) => buildContext(gateway, await options.resolveViewer(request, peerOf(req))),
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
@@ -135,11 +144,14 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
     multipart: false,
     plugins: [
+      // Observers first: they must see the operations that later plugins end early.
+      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
       useHealth(gateway),
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
-      useDeadline(server.requestTimeoutMs),
+      useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });
 }

@@ -15,7 +15,7 @@ const SECRET = 'sk-very-secret-value-123456';
 
 const goodYaml = `
 server: { port: 4100 }
-auth: { mode: header }
+auth: { mode: header, header: { trustedProxies: [10.0.0.0/8] } }
 sources:
   - id: assistant
     kind: dify
@@ -47,6 +47,8 @@ describe('config', () => {
 
   it('loads the same config from JSON', async () => {
     const json = JSON.stringify({
+      server: { host: '127.0.0.1' },
+      auth: { mode: 'header' },
       sources: [{ id: 'assistant', kind: 'dify', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k' }],
     });
     const config = await loadConfigFile(file('good.json', json), {});
@@ -87,7 +89,7 @@ describe('config', () => {
 
   it('rejects duplicate source ids', async () => {
     const source = { id: 'same', kind: 'dify', baseUrl: 'https://x.example/v1', apiKey: 'k' };
-    await expect(validateConfig({ sources: [source, source] })).rejects.toThrow('sources.1.id: duplicate source id "same"');
+    await expect(validateConfig({ auth: { mode: 'header' }, server: { host: '::1' }, sources: [source, source] })).rejects.toThrow('sources.1.id: duplicate source id "same"');
   });
 
   it('reports an unreadable file and unparsable YAML without the file content', async () => {

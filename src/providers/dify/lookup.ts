@@ -44,6 +44,8 @@ class ListWalk {
   private readonly firstSeen = new Map<string, number | null | undefined>();
   pages = 0;
   ended = false;
+  /** The walk stopped on a page with nothing new although Dify said more exist. */
+  private stalled = false;
   probes = 0;
   private lastId: string | null = null;
   private reading: Promise<void> | null = null;
@@ -75,8 +77,12 @@ class ListWalk {
       this.records.set(id, mapConversation(conversation));
     }
     const last = answer.data.at(-1);
-    if (!answer.has_more || !last || fresh === 0) this.ended = true;
-    else this.lastId = last.id;
+    if (!answer.has_more || !last || fresh === 0) {
+      this.ended = true;
+      this.stalled = answer.has_more;
+    } else {
+      this.lastId = last.id;
+    }
   }
 
   /**
@@ -86,6 +92,7 @@ class ListWalk {
    * (which sorts before it) is on that page.
    */
   complete(): Promise<boolean> {
+    if (this.stalled) return Promise.resolve(false);
     if (this.pages === 1) return Promise.resolve(true);
     this.verdict ??= (async () => {
       const answer = await this.client.listConversations(this.user, { lastId: null, limit: DIFY_MAX_LIMIT });

@@ -4,7 +4,7 @@
  * without loading any of this.
  */
 import { createViewerResolver } from './auth/viewer.js';
-import { ConfigError, loadConfigFile, validateConfig, type GatewayConfig } from './config.js';
+import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
 import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
@@ -34,15 +34,18 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     demo = await startDemoBackends();
     config = await validateConfig(demo.config);
   }
+  if (env.REDIS_URL && !config.redis) config.redis = redisFromUrl(env.REDIS_URL);
   const gateway = await createGateway(config, logger);
+  const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined });
   const yoga = createGatewayYoga(gateway, {
-    resolveViewer: createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined }),
+    resolveViewer,
     graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
     host: config.server.host,
     onStop: demo?.close,
+    resolveViewer,
   });
   if (demo) {
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');

@@ -35,16 +35,26 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     config = await validateConfig(demo.config);
   }
   if (env.REDIS_URL && !config.redis) config.redis = redisFromUrl(env.REDIS_URL);
+  // Tracing is loaded only when configured: without it no OpenTelemetry module is imported.
+  const otlpEndpoint = config.telemetry.otlp?.endpoint;
+  const telemetry =
+    otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      : undefined;
   const gateway = await createGateway(config, logger);
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined });
   const yoga = createGatewayYoga(gateway, {
+    plugins: telemetry ? [telemetry.plugin] : undefined,
     resolveViewer,
     graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
     host: config.server.host,
-    onStop: demo?.close,
+    onStop: async () => {
+      await demo?.close();
+      await telemetry?.shutdown();
+    },
     resolveViewer,
   });
   if (demo) {

@@ -4,7 +4,7 @@
  */
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
 import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
@@ -69,6 +69,8 @@ export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
   /** Headers GraphiQL starts with (demo mode: the demo viewer). */
   graphiqlHeaders?: Record<string, string>;
+  /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
+  plugins?: Plugin[];
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -155,6 +157,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       // Observers first: they must see the operations that later plugins end early.
       ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
       useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
+      ...(options.plugins ?? []),
       useWebhooks(gateway),
       useHealth(gateway),
       useHardening(server),

@@ -120,6 +120,10 @@ describe('rateMessage (Dify)', () => {
     const read = await gw.run(READ, { id: sent.conversation.id });
     const node = read.data.conversation.messages.edges.find((edge: any) => edge.node.id === assistant.id).node;
     expect(node.feedback.rating).toBe('LIKE');
+    // The feedback is a node of its own, found again by its id.
+    const feedbackId = rated.data.rateMessage.message.feedback.id;
+    const found = await gw.run(`query ($id: ID!) { node(id: $id) { id ... on Feedback { rating message { id } } } }`, { id: feedbackId });
+    expect(found.data.node).toEqual({ id: feedbackId, rating: 'LIKE', message: { id: assistant.id } });
     const cleared = await gw.run(RATE, { input: { messageId: assistant.id, rating: null } });
     expect(cleared.errors).toBeUndefined();
     expect(cleared.data.rateMessage.message.feedback).toBeNull();
@@ -214,7 +218,7 @@ describe('audit', () => {
     for (const headers of [
       { 'x-chat-user': 'demo-user', accept: 'application/json' },
       // Past the CSRF check, GraphQL over HTTP still refuses a mutation on GET.
-      { 'x-chat-user': 'demo-user', accept: 'application/json', 'x-graphql-csrf': '1', 'graphql-require-preflight': '1' },
+      { 'x-chat-user': 'demo-user', accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
     ]) {
       const response = await gw.yoga.fetch(`http://gateway.test/graphql?query=${query}`, { headers });
       expect([403, 405]).toContain(response.status);

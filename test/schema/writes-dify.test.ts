@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFY_ALICE_CONVERSATION_ID, DIFY_DEMO_API_KEY } from '../../src/simulators/dify/fixtures.js';
+import { GRAPHIQL_DOCUMENT } from '../../src/yoga.js';
 import { conversationId, startWritesGateway, type WritesGateway } from './writes-setup.js';
 
 let gw: WritesGateway;
@@ -42,6 +43,18 @@ describe('sendMessage (Dify, blocking)', () => {
     const read = await gw.run(READ, { id: payload.conversation.id });
     const ids = read.data.conversation.messages.edges.map((edge: any) => edge.node.id);
     expect(ids).toEqual(expect.arrayContaining(payload.messages.map((message: any) => message.id)));
+  });
+
+  it("runs GraphiQL's example mutation as it stands in demo mode", async () => {
+    const response = await gw.yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+      body: JSON.stringify({ query: GRAPHIQL_DOCUMENT, operationName: 'AskAssistant' }),
+    });
+    const body = (await response.json()) as any;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.sendMessage.clientMutationId).toBe('graphiql-1');
+    expect(body.data.sendMessage.messages[1].audioUrl).toMatch(/^\/audio\/messages\//);
   });
 
   it('replays a repeated idempotency key without any upstream call', async () => {

@@ -14,6 +14,8 @@ import './send-message.js';
 import './message-mutations.js';
 import './conversation-mutations.js';
 import './node.js';
+import './subscription.js';
+import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */
-export const schema = builder.toSchema();
+export const schema = withSyncGlobalIds(builder.toSchema());

@@ -173,6 +173,9 @@ describe('dify simulator: audio', () => {
     expect(audio.toString('latin1', 0, 4)).toBe('RIFF');
     expect(audio.toString('latin1', 8, 12)).toBe('WAVE');
     expect(audio.length).toBeGreaterThan(4000);
+    const streamed = await post('/text-to-audio', { message_id: first!.id, user: 'demo-user', streaming: true });
+    expect(streamed.headers.get('content-length')).toBeNull();
+    expect(Buffer.from(await streamed.arrayBuffer()).equals(audio)).toBe(true);
     expect((await post('/text-to-audio', { message_id: '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b', user: 'demo-user' })).status).toBe(404);
     expect((await post('/text-to-audio', { user: 'demo-user' })).status).toBe(400);
   });

@@ -72,6 +72,16 @@ describe('sendMessage (Dify, blocking)', () => {
     expect(other.data.sendMessage.messages[0].id).not.toBe(first.data.sendMessage.messages[0].id);
   });
 
+  it('sends once when the same key arrives twice at the same time', async () => {
+    const before = chatCalls();
+    const input = { sourceId: 'assistant', text: 'Two taps on send', idempotencyKey: 'double-tap' };
+    const [first, second] = await Promise.all([gw.run(SEND, { input }), gw.run(SEND, { input })]);
+    expect(first.errors).toBeUndefined();
+    expect(second.errors).toBeUndefined();
+    expect(second.data.sendMessage.messages).toEqual(first.data.sendMessage.messages);
+    expect(chatCalls()).toBe(before + 1);
+  });
+
   it('refuses bad input without calling the upstream', async () => {
     const before = chatCalls();
     const both = await gw.run(SEND, {

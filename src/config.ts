@@ -41,10 +41,10 @@ const limitsSchema = z
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
-    /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
-    maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
     /** Largest uploaded file (only `transcribeAudio` takes one), bytes; larger ones answer 413. @default 15728640 (15 MiB) */
     maxUploadBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
+    /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
+    maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
   })
   .strict();
 

@@ -67,6 +67,31 @@ query RecentConversations {
 }
 `;
 
+/**
+ * The example write GraphiQL opens with, after `EXAMPLE_OPERATION`: it works in demo mode as is
+ * (a question to the demo Dify app, answered in the payload).
+ */
+export const EXAMPLE_MUTATION = /* GraphQL */ `# Ask the Dify assistant something; its answer comes back in the payload (run "AskAssistant").
+mutation AskAssistant {
+  sendMessage(input: { sourceId: "assistant", text: "What are your opening hours?", clientMutationId: "graphiql-1" }) {
+    clientMutationId
+    conversation {
+      id
+      title
+    }
+    messages {
+      id
+      role
+      text
+      audioUrl
+    }
+  }
+}
+`;
+
+/** GraphiQL's default document: the example query, then the example mutation. */
+export const GRAPHIQL_DOCUMENT = `${EXAMPLE_OPERATION}\n${EXAMPLE_MUTATION}`;
+
 export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
   /** Headers GraphiQL starts with (demo mode: the demo viewer). */
@@ -137,7 +162,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     graphiql: server.graphiql
       ? {
           title: 'chat-history-gateway',
-          defaultQuery: EXAMPLE_OPERATION,
+          defaultQuery: GRAPHIQL_DOCUMENT,
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
           shouldPersistHeaders: false,
         }

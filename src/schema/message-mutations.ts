@@ -13,11 +13,27 @@ import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write
 /** Longest feedback comment, characters. */
 export const MAX_FEEDBACK_CONTENT = 4_000;
 
-/** Reads a message after a write (the loaders forgot the old one). */
-async function freshMessage(context: GatewayContext, sourceId: string, conversationId: string, key: string): Promise<MessageShape> {
+interface RatePayload {
+  sourceId: string;
+  conversationId: string;
+  key: string;
+  rating: 'LIKE' | 'DISLIKE' | null;
+  content: string | null;
+}
+
+/**
+ * Reads the rated message after the write (the loaders forgot the old one). Dify's message
+ * list shows a rating without its comment, so the comment just written is shown with it.
+ */
+async function freshMessage(context: GatewayContext, payload: RatePayload): Promise<MessageShape> {
+  const { sourceId, conversationId, key } = payload;
   const record = await context.loaders.forSource(sourceId).message.load({ conversationExternalId: conversationId, key });
   if (!record) throw notFound('message', sourceId);
-  return messageShape(sourceId, record);
+  const feedback =
+    payload.rating !== null && record.feedback?.rating === payload.rating
+      ? { ...record.feedback, content: record.feedback.content ?? payload.content }
+      : record.feedback;
+  return messageShape(sourceId, { ...record, feedback });
 }
 
 builder.relayMutationField(
@@ -42,7 +58,14 @@ builder.relayMutationField(
       await runWrite(context, { operation: 'rateMessage', sourceId: source.id, targetExternalId: ref.conversationId }, (viewer) =>
         adapter.rateMessage!(viewer, messageRef, input.rating ?? null, input.content ?? null),
       );
-      return { sourceId: source.id, conversationId: ref.conversationId, key: ref.key };
+      const payload: RatePayload = {
+        sourceId: source.id,
+        conversationId: ref.conversationId,
+        key: ref.key,
+        rating: input.rating ?? null,
+        content: input.content ?? null,
+      };
+      return payload;
     },
   },
   {
@@ -51,7 +74,7 @@ builder.relayMutationField(
         type: MessageRef,
         nullable: true,
         description: 'The rated message, showing its new `feedback`.',
-        resolve: (payload, _args, context) => freshMessage(context, payload.sourceId, payload.conversationId, payload.key),
+        resolve: (payload, _args, context) => freshMessage(context, payload),
       }),
     }),
   },

@@ -12,7 +12,7 @@ import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import type { SourceEntry } from '../gateway.js';
 import { badInput } from '../providers/errors.js';
-import type { MessageRecord, SendMessageRequest, SendMessageResult } from '../providers/types.js';
+import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/types.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
@@ -123,27 +123,54 @@ export async function rememberSend(context: GatewayContext, resolved: ResolvedSe
 }
 
 /**
+ * Sends with an idempotency key still in progress on this instance, by cache key: a repeat that
+ * arrives meanwhile joins the first instead of sending again.
+ */
+const inFlight = new Map<string, Promise<{ result: SendMessageResult; replayed: boolean }>>();
+
+/** A replay of the first result for this key, or one upstream send remembered under it. */
+async function replayOrSend(
+  context: GatewayContext,
+  resolved: ResolvedSend,
+  viewer: Viewer,
+): Promise<{ result: SendMessageResult; replayed: boolean }> {
+  const replay = await recallSend(context, resolved);
+  if (replay) return { result: replay, replayed: true };
+  const result = await resolved.source.adapter.sendMessage!(viewer, resolved.request);
+  await rememberSend(context, resolved, result);
+  return { result, replayed: false };
+}
+
+/**
  * The whole blocking send: input checks, an idempotent replay or one upstream call (never
  * retried), the audit line, and the payload.
  */
 export async function sendMessageOnce(context: GatewayContext, input: SendMessageInputValue): Promise<SendPayload> {
   const resolved = resolveSend(context, input);
-  const target = {
-    operation: 'sendMessage' as const,
-    sourceId: resolved.source.id,
-    targetExternalId: resolved.request.conversationExternalId,
-  };
-  const replay = await recallSend(context, resolved);
-  if (replay) {
-    return runWrite(context, { ...target, targetExternalId: replay.conversationExternalId }, async () => sendPayload(resolved.source.id, replay), {
-      replayed: true,
-    });
-  }
-  return runWrite(context, target, async (viewer) => {
-    const result = await resolved.source.adapter.sendMessage!(viewer, resolved.request);
-    await rememberSend(context, resolved, result);
-    return sendPayload(resolved.source.id, result);
-  });
+  const key = resolved.idempotencyCacheKey;
+  const audit = { replayed: false };
+  return runWrite(
+    context,
+    { operation: 'sendMessage', sourceId: resolved.source.id, targetExternalId: resolved.request.conversationExternalId },
+    async (viewer) => {
+      let attempt = key ? inFlight.get(key) : undefined;
+      const joined = attempt !== undefined;
+      if (!attempt) {
+        attempt = replayOrSend(context, resolved, viewer);
+        if (key) {
+          inFlight.set(key, attempt);
+          attempt.then(
+            () => inFlight.delete(key),
+            () => inFlight.delete(key),
+          );
+        }
+      }
+      const { result, replayed } = await attempt;
+      audit.replayed = joined || replayed;
+      return sendPayload(resolved.source.id, result);
+    },
+    audit,
+  );
 }
 
 /** A send result as the payload's parent. */

@@ -15,8 +15,8 @@ import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapMessage } from './mapping.js';
 import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
-import { authenticateWebhook, parseWebhook } from './webhook.js';
 import * as writes from './writes.js';
+import { authenticateWebhook, parseWebhook } from './webhook.js';
 import { assertConversationVisible, conversationNotFound, createScopeResolver, seesPrivateNotes } from './scope.js';
 
 const configShape = {

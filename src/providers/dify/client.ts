@@ -173,7 +173,10 @@ export function createDifyClient(
       upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) } }, difyAppFeedbacksSchema),
     audioToText: async (user, file, filename) => {
       const form = new FormData();
-      form.set('file', file, filename);
+      // The server's multipart parser may hand over its own File class; the platform FormData
+      // takes only platform Blobs. The upload is already capped and in memory by now.
+      const blob = file instanceof Blob ? file : new Blob([await (file as Blob).arrayBuffer()], { type: (file as Blob).type });
+      form.set('file', blob, filename);
       form.set('user', user);
       const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', form }, difyAudioTextSchema);
       return answer?.text ?? '';

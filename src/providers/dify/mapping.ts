@@ -148,8 +148,8 @@ export function mapExchange(exchange: DifyMessage, context: ExchangeContext): [M
     attachments: files ? filesOf(files, 'assistant') : [],
     feedback: mapFeedback(exchange.feedback?.rating, exchange.feedback?.content),
     citations: exchange.retriever_resources ? exchange.retriever_resources.map(mapCitation) : [],
-    agentThoughts: (exchange.agent_thoughts ?? []).map(mapAgentThought),
     isPrivate: false,
+    agentThoughts: exchange.agent_thoughts ? exchange.agent_thoughts.map(mapAgentThought) : [],
   };
   return [user, assistant];
 }

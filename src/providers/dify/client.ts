@@ -108,7 +108,7 @@ export function createDifyClient(
       ),
     rate: async (user, messageId, rating, content) => {
       await upstream.send(
-        { method: 'POST', path: `/messages/${encodeURIComponent(messageId)}/feedbacks`, json: { rating, user, content } },
+        { method: 'POST', path: `/messages/${encodeURIComponent(messageId)}/feedbacks`, endpoint: '/messages/:id/feedbacks', json: { rating, user, content } },
         difyResultSchema,
       );
     },
@@ -117,18 +117,20 @@ export function createDifyClient(
         {
           method: 'POST',
           path: `/conversations/${encodeURIComponent(conversationId)}/name`,
+          endpoint: '/conversations/:id/name',
           json: { name: rename.name ?? '', auto_generate: rename.autoGenerate, user },
         },
         difyConversationSchema,
       )) as DifyConversation,
     deleteConversation: async (user, conversationId) => {
-      await upstream.send({ method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, json: { user } }, null);
+      await upstream.send({ method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, endpoint: '/conversations/:id', json: { user } }, null);
     },
     chat: async (user, request) =>
       (await upstream.send(
         {
           method: 'POST',
           path: '/chat-messages',
+          endpoint: '/chat-messages',
           json: {
             inputs: request.inputs,
             query: request.query,
@@ -140,10 +142,10 @@ export function createDifyClient(
         difyChatCompletionSchema,
       )) as DifyChatCompletion,
     suggested: async (user, messageId) =>
-      (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user } }, difySuggestedSchema))
+      (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' }, difySuggestedSchema))
         .data,
     appFeedbacks: (page, limit) =>
-      upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) } }, difyAppFeedbacksSchema),
+      upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) }, endpoint: '/app/feedbacks' }, difyAppFeedbacksSchema),
     audioToText: async (user, file, filename) => {
       const form = new FormData();
       // The server's multipart parser may hand over its own File class; the platform FormData
@@ -151,11 +153,11 @@ export function createDifyClient(
       const blob = file instanceof Blob ? file : new Blob([await (file as Blob).arrayBuffer()], { type: (file as Blob).type });
       form.set('file', blob, filename);
       form.set('user', user);
-      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', form }, difyAudioTextSchema);
+      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', endpoint: '/audio-to-text', form }, difyAudioTextSchema);
       return answer?.text ?? '';
     },
     textToAudio: (user, messageId) =>
-      upstream.stream({ method: 'POST', path: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } }),
+      upstream.stream({ method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } }),
     close: () => upstream.close(),
   };
 }

@@ -3,6 +3,7 @@
  * `process.env`. Precedence: `--port` > `PORT` > `server.port` > 4000; `--config` >
  * `CHAT_GATEWAY_CONFIG`. Without a config it runs in demo mode on the built-in simulators.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createViewerResolver } from './auth/viewer.js';
 import { ConfigError, loadConfigFile, validateConfig, type GatewayConfig } from './config.js';
@@ -68,9 +69,10 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
       throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
     }
     demo = await startDemoBackends();
-    config = await validateConfig(demo.config);
+    // The simulators' credentials are public (they are in this repository): a fresh key per run.
+    config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
   }
-  const gateway = await createGateway(config, logger);
+  const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const yoga = createGatewayYoga(gateway, {
     resolveViewer: createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined }),
     graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,

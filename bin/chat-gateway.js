@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry point through tsx, so the package works without a build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI from dist/ (`npm run build`; `npm ci` and `npm start` build it when
+// missing or stale). No transpiler at run time.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const entry = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('chat-gateway: dist/ is missing: run `npm run build` (or `npm ci`, which builds it)\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+await main();

@@ -2,22 +2,21 @@
  * `chat-gateway [--config FILE] [--port N]`: the entry point and the only file that reads
  * `process.env`. Precedence: `--port` > `PORT` > `server.port` > 4000; `--config` >
  * `CHAT_GATEWAY_CONFIG`. Without a config it runs in demo mode on the built-in simulators.
+ *
+ * Only `node:` modules are imported up front: the gateway itself (src/start.ts) is loaded after
+ * the flags are parsed, so `--help`, `--version` and usage errors answer at once.
  */
-import { randomBytes } from 'node:crypto';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createViewerResolver } from './auth/viewer.js';
-import { ConfigError, loadConfigFile, validateConfig, type GatewayConfig } from './config.js';
-import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
-import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
-import { startServer, type RunningServer } from './server.js';
-import { createGatewayYoga } from './yoga.js';
+import type { RunningServer } from './server.js';
 
 export const USAGE = `usage: chat-gateway [--config FILE] [--port N]
 
-  --config FILE  YAML or JSON config (default: $CHAT_GATEWAY_CONFIG; none = demo mode)
-  --port N       listening port (default: $PORT, then server.port, then 4000)
-  --help         show this help`;
+  -c, --config FILE  YAML or JSON config (default: $CHAT_GATEWAY_CONFIG; none = demo mode)
+  -p, --port N       listening port (default: $PORT, then server.port, then 4000)
+  -h, --help         show this help
+  -v, --version      print the version`;
 
 /** A command-line mistake: print usage and exit 2. */
 export class UsageError extends Error {}
@@ -26,6 +25,7 @@ export interface CliOptions {
   configFile: string | undefined;
   port: number | undefined;
   help: boolean;
+  version?: boolean;
 }
 
 /**
@@ -33,11 +33,16 @@ export interface CliOptions {
  * @throws UsageError for an unknown flag or a port that is not 0–65535
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
-  let values: { config?: string; port?: string; help?: boolean };
+  let values: { config?: string; port?: string; help?: boolean; version?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -51,50 +56,26 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${portText}`);
   }
   const configFile = values.config ?? (env.CHAT_GATEWAY_CONFIG || undefined);
-  return { configFile, port, help: values.help ?? false };
+  return { configFile, port, help: values.help ?? false, version: values.version ?? false };
+}
+
+/** The package version, read from package.json next to src/ or dist/. */
+export function packageVersion(): string {
+  const file = fileURLToPath(new URL('../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /**
- * Starts the gateway as the CLI would.
+ * Starts the gateway as the CLI would (see src/start.ts).
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
 export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
-  const logger = createLogger(env.LOG_LEVEL ?? 'info');
-  let config: GatewayConfig;
-  let demo: DemoBackends | undefined;
-  if (options.configFile !== undefined) {
-    config = await loadConfigFile(options.configFile, env);
-  } else {
-    if (env.NODE_ENV === 'production') {
-      throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
-    }
-    demo = await startDemoBackends();
-    // The simulators' credentials are public (they are in this repository): a fresh key per run.
-    config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
-  }
-  const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
-  const yoga = createGatewayYoga(gateway, {
-    resolveViewer: createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined }),
-    graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
-  });
-  const running = await startServer(yoga, gateway, {
-    port: options.port ?? config.server.port,
-    host: config.server.host,
-    onStop: demo?.close,
-  });
-  if (demo) {
-    logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
-    process.stdout.write(
-      `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
-        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n\n`,
-    );
-  } else {
-    logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);
-  }
-  return { ...running, demo: demo !== undefined };
+  const start = await import('./start.js');
+  return start.startGateway(options, env);
 }
 
-async function main(): Promise<void> {
+/** Runs the command: parses `process.argv`, starts the gateway and stops it on SIGTERM/SIGINT. */
+export async function main(): Promise<void> {
   let options: CliOptions;
   try {
     options = parseCli(process.argv.slice(2), process.env);
@@ -106,11 +87,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (options.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
   let running: RunningServer;
   try {
     running = await startGateway(options, process.env);
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : `failed to start: ${(error as Error).message}`;
+    const message =
+      (error as Error).name === 'ConfigError' ? (error as Error).message : `failed to start: ${(error as Error).message}`;
     process.stderr.write(`chat-gateway: ${message}\n`);
     process.exit(1);
   }
@@ -125,7 +111,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-const entry = process.argv[1] ?? '';
-if (/(?:cli\.ts|chat-gateway(?:\.js)?)$/.test(entry)) {
-  await main();
+/** True when this module is the process's entry file (`node dist/cli.js`, `tsx src/cli.ts`). */
+function isEntryFile(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }
+
+if (isEntryFile()) await main();

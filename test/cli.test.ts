@@ -33,9 +33,19 @@ describe('parseCli', () => {
       port: 5000,
       configFile: 'a.yaml',
       help: false,
+      version: false,
     });
-    expect(parseCli([], { PORT: '6000', CHAT_GATEWAY_CONFIG: 'b.yaml' })).toEqual({ port: 6000, configFile: 'b.yaml', help: false });
-    expect(parseCli([], {})).toEqual({ port: undefined, configFile: undefined, help: false });
+    expect(parseCli([], { PORT: '6000', CHAT_GATEWAY_CONFIG: 'b.yaml' })).toEqual({ port: 6000, configFile: 'b.yaml', help: false, version: false });
+    expect(parseCli([], {})).toEqual({ port: undefined, configFile: undefined, help: false, version: false });
+  });
+
+  it('takes short flags', () => {
+    expect(parseCli(['-c', 'a.yaml', '-p', '5000', '-h', '-v'], {})).toEqual({
+      port: 5000,
+      configFile: 'a.yaml',
+      help: true,
+      version: true,
+    });
   });
 
   it('rejects unknown flags and bad ports', () => {

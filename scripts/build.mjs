@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * Compiles src/ to dist/ with tsc (tsconfig.build.json).
+ *
+ *   node scripts/build.mjs             always build (`npm run build`)
+ *   node scripts/build.mjs --if-stale  build only when a file under src/, a tsconfig or
+ *                                      package.json is newer than the last build (`npm start`,
+ *                                      `prepare`, the test set-up)
+ *
+ * Plain JavaScript on purpose: `npm start` runs it before anything is compiled, and nothing may
+ * need a transpiler at run time. The output is written to a sibling folder and swapped in, so a
+ * gateway started from dist/ never sees half a build, and files whose source was deleted do not
+ * linger (the provider registry loads every folder it finds).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+const stamp = join(dist, '.build-stamp');
+const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((name) => join(root, name));
+
+/** Newest mtime (ms) under `path`; directories count too, so a deleted file makes the build stale. */
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function isStale() {
+  if (!existsSync(stamp)) return true;
+  // An installed package without src/ (the container image) is never stale.
+  if (!existsSync(join(root, 'src'))) return false;
+  const built = statSync(stamp).mtimeMs;
+  return inputs.some((input) => newestMtime(input) > built);
+}
+
+function build() {
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    process.stderr.write('chat-gateway: building dist/ needs the dev dependencies (typescript): run `npm ci`\n');
+    process.exit(1);
+  }
+  const next = join(root, 'dist.next');
+  rmSync(next, { recursive: true, force: true });
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', next], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    rmSync(next, { recursive: true, force: true });
+    process.stderr.write('chat-gateway: build failed\n');
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(join(next, '.build-stamp'), `${new Date().toISOString()}\n`);
+  const old = join(root, 'dist.old');
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(next, dist);
+  rmSync(old, { recursive: true, force: true });
+}
+
+if (!process.argv.includes('--if-stale') || isStale()) build();

@@ -1,0 +1,59 @@
+/**
+ * Starting the gateway as the CLI does: config (or demo backends), logger, adapters, yoga and
+ * the listening socket. Kept apart from src/cli.ts so that `--help` and `--version` answer
+ * without loading any of this.
+ */
+import { randomBytes } from 'node:crypto';
+import { createViewerResolver } from './auth/viewer.js';
+import { ConfigError, loadConfigFile, validateConfig, type GatewayConfig } from './config.js';
+import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
+import { createGateway } from './gateway.js';
+import { createLogger } from './logger.js';
+import { startServer, type RunningServer } from './server.js';
+import { createGatewayYoga } from './yoga.js';
+import type { CliOptions } from './cli.js';
+
+export { ConfigError };
+
+/**
+ * Starts the gateway.
+ * @param options parsed flags (`parseCli`)
+ * @param env the environment (`LOG_LEVEL`, `NODE_ENV`, `${VAR}` values of the config)
+ * @returns the running server and whether it runs in demo mode
+ * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
+ */
+export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
+  const logger = createLogger(env.LOG_LEVEL ?? 'info');
+  let config: GatewayConfig;
+  let demo: DemoBackends | undefined;
+  if (options.configFile !== undefined) {
+    config = await loadConfigFile(options.configFile, env);
+  } else {
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
+    }
+    demo = await startDemoBackends();
+    // The simulators' credentials are public (they are in this repository): a fresh key per run.
+    config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
+  }
+  const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
+  const yoga = createGatewayYoga(gateway, {
+    resolveViewer: createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined }),
+    graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
+  });
+  const running = await startServer(yoga, gateway, {
+    port: options.port ?? config.server.port,
+    host: config.server.host,
+    onStop: demo?.close,
+  });
+  if (demo) {
+    logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
+    process.stdout.write(
+      `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
+        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n\n`,
+    );
+  } else {
+    logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);
+  }
+  return { ...running, demo: demo !== undefined };
+}

@@ -6,6 +6,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
+import type { Logger } from 'pino';
 import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
@@ -87,6 +88,22 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
 }
 
 /**
+ * Wraps an error masker so that every error it masks (a bug: neither a coded `GatewayError` nor
+ * a GraphQL error meant for the client) is logged with its stack and path first. Clients still
+ * see only "Unexpected error.".
+ */
+export function logUnexpected(logger: Logger, mask: typeof maskGatewayError): typeof maskGatewayError {
+  return (error, message, isDev) => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (original instanceof Error && !(original instanceof GraphQLError) && !isGatewayError(original)) {
+      const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
+      logger.error({ err: original, ...(path ? { path } : {}) }, 'unexpected error (masked for the client)');
+    }
+    return mask(error, message, isDev);
+  };
+}
+
+/**
  * The HTTP status (and headers) a coded error imposes on the whole response: 401 with a
  * `WWW-Authenticate` challenge (RFC 6750) for UNAUTHENTICATED, and 503 when the viewer could
  * not be checked at all (the token keys were unavailable before execution began).
@@ -122,7 +139,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',
-    maskedErrors: { maskError: maskGatewayError },
+    maskedErrors: { maskError: logUnexpected(gateway.logger, maskGatewayError) },
     graphiql: server.graphiql
       ? {
           title: 'chat-history-gateway',

@@ -242,10 +242,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (response.statusCode >= 400) {
       const answer = { status: response.statusCode, body, headers: response.headers };
       const error = options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
-      if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
+      if (error.logLevel || (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT')) {
         // Operators need these (a rejected key, a struggling upstream); clients get the coded error.
-        const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
-        options.logger[level]({ path, status: response.statusCode, code: error.code }, error.message);
+        const level = error.logLevel ?? (error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn');
+        const upstreamCode = error.upstreamCode === undefined ? {} : { upstreamCode: error.upstreamCode };
+        options.logger[level]({ path, status: response.statusCode, code: error.code, ...upstreamCode }, error.message);
       }
       throw error;
     }

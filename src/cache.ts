@@ -48,3 +48,27 @@ export function prefixCache(cache: SharedCache, prefix: string): SharedCache {
     close: async () => {},
   };
 }
+
+/** Told about every `get`: the full key and whether a value was found. */
+export type CacheLookupListener = (key: string, hit: boolean) => void;
+
+/**
+ * A view of `cache` that reports every lookup to `onLookup` (cache hit/miss metrics). A
+ * listener that throws is ignored; the lookup's answer never changes.
+ */
+export function observeCache(cache: SharedCache, onLookup: CacheLookupListener): SharedCache {
+  return {
+    async get<T>(key: string) {
+      const value = await cache.get<T>(key);
+      try {
+        onLookup(key, value !== undefined);
+      } catch {
+        // Counting must not break a lookup.
+      }
+      return value;
+    },
+    set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
+    delete: (key) => cache.delete(key),
+    close: () => cache.close(),
+  };
+}

@@ -77,12 +77,31 @@ const serverSchema = z
      * `*` allows any origin without credentials. @default [] (same-origin only)
      */
     corsOrigins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
+    /** Serve Prometheus metrics on `GET /metrics` (src/plugins/use-metrics.ts). @default true */
+    metrics: z.boolean().default(true),
+    /** Bearer token `/metrics` requires (≥ 16 chars); none: `/metrics` is open. */
+    metricsToken: z.string().min(16).optional(),
   })
   .strict()
   .refine((server) => !server.persistedOperationsOnly || server.persistedOperations !== undefined, {
     path: ['persistedOperationsOnly'],
     message: 'needs server.persistedOperations',
   });
+
+/** OpenTelemetry tracing (src/telemetry.ts); `OTEL_EXPORTER_OTLP_ENDPOINT` switches it on too. */
+const telemetrySchema = z
+  .object({
+    otlp: z
+      .object({
+        /** OTLP/HTTP collector base URL, e.g. `http://otel-collector:4318` (traces go to `/v1/traces`). */
+        endpoint: z.url({ protocol: /^https?$/ }),
+      })
+      .strict()
+      .optional(),
+    /** `service.name` of the spans. @default chat-history-gateway */
+    serviceName: z.string().min(1).max(100).default('chat-history-gateway'),
+  })
+  .strict();
 
 const jwtSchema = z
   .object({
@@ -176,6 +195,7 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
     .object({
       server: serverSchema.default(serverSchema.parse({})),
       auth: authSchema,
+      telemetry: telemetrySchema.prefault({}),
       sources: z.array(source).min(1, 'at least one source is required'),
     })
     .strict()
@@ -218,6 +238,7 @@ export type SourceConfig = z.infer<z.ZodObject<typeof sourceCommonShape>> & { ki
 export interface GatewayConfig {
   server: z.infer<typeof serverSchema>;
   auth: z.infer<typeof authSchema>;
+  telemetry: z.infer<typeof telemetrySchema>;
   sources: SourceConfig[];
 }
 

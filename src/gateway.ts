@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createMemoryCache, type SharedCache } from './cache.js';
+import { createMemoryCache, observeCache, type CacheLookupListener, type SharedCache } from './cache.js';
 import { ConfigError, type GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
 import { loadProviderKinds } from './providers/registry.js';
 import { createSourceServices, type SourceServices } from './providers/source-services.js';
 import type { ProviderAdapter } from './providers/types.js';
+import { createUpstreamObserverHub, type UpstreamObserverHub } from './providers/upstream-observer.js';
 
 /** One configured source, ready to serve. */
 export interface SourceEntry {
@@ -33,6 +34,10 @@ export interface Gateway {
   cache: SharedCache;
   /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
   draining: boolean;
+  /** Every finished upstream call of every source, for whoever subscribes (metrics). */
+  upstreamCalls: UpstreamObserverHub;
+  /** Adds a listener told about every cross-request cache lookup; returns its remover. */
+  observeCacheLookups(listener: CacheLookupListener): () => void;
   /** The circuit-breaker state of a source's upstream. */
   circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
   /** Closes every adapter's connection pool. Safe to call twice. */
@@ -52,14 +57,18 @@ export interface CreateGatewayOptions {
 export async function createGateway(config: GatewayConfig, logger: Logger, options: CreateGatewayOptions = {}): Promise<Gateway> {
   const cursorKey = cursorKeyOf(config, options.requireCursorSecret ?? false);
   const kinds = await loadProviderKinds();
-  const cache = createMemoryCache();
+  const cacheListeners = new Set<CacheLookupListener>();
+  const cache = observeCache(createMemoryCache(), (key, hit) => {
+    for (const listener of cacheListeners) listener(key, hit);
+  });
+  const upstreamCalls = createUpstreamObserverHub();
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
-    const sourceServices = createSourceServices(source, logger, cache);
+    const sourceServices = createSourceServices(source, logger, cache, upstreamCalls.observe);
     services.set(source.id, sourceServices);
     const adapter = kind.create(source as never, sourceServices);
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
@@ -72,6 +81,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     cursors: createCursorCodec(cursorKey),
     cache,
     draining: false,
+    upstreamCalls,
+    observeCacheLookups(listener) {
+      cacheListeners.add(listener);
+      return () => cacheListeners.delete(listener);
+    },
     circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
     close() {
       closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {

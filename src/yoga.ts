@@ -6,15 +6,17 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
-import type { Logger } from 'pino';
 import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
-import { useDeadline } from './plugins/use-deadline.js';
+import { useAccessLog } from './plugins/use-access-log.js';
+import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
+import { createYogaLogger } from './observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
 import { subgraphSchema } from './schema/federation.js';
 import { schema } from './schema/index.js';
@@ -88,22 +90,6 @@ export function maskGatewayError(error: unknown, message: string, isDev?: boolea
 }
 
 /**
- * Wraps an error masker so that every error it masks (a bug: neither a coded `GatewayError` nor
- * a GraphQL error meant for the client) is logged with its stack and path first. Clients still
- * see only "Unexpected error.".
- */
-export function logUnexpected(logger: Logger, mask: typeof maskGatewayError): typeof maskGatewayError {
-  return (error, message, isDev) => {
-    const original = error instanceof GraphQLError ? error.originalError : error;
-    if (original instanceof Error && !(original instanceof GraphQLError) && !isGatewayError(original)) {
-      const path = error instanceof GraphQLError ? error.path?.join('.') : undefined;
-      logger.error({ err: original, ...(path ? { path } : {}) }, 'unexpected error (masked for the client)');
-    }
-    return mask(error, message, isDev);
-  };
-}
-
-/**
  * The HTTP status (and headers) a coded error imposes on the whole response: 401 with a
  * `WWW-Authenticate` challenge (RFC 6750) for UNAUTHENTICATED, and 503 when the viewer could
  * not be checked at all (the token keys were unavailable before execution began).
@@ -135,11 +121,12 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
   return createYoga<Record<string, unknown>, GatewayContext>({
     // The subgraph schema is the API schema plus `_service` and `_entities`.
     schema: server.federation ? subgraphSchema : schema,
-    logging: gateway.logger,
+    // Client and upstream errors are answered with a code; only the gateway's own faults log at error.
+    logging: createYogaLogger(gateway.logger),
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',
-    maskedErrors: { maskError: logUnexpected(gateway.logger, maskGatewayError) },
+    maskedErrors: { maskError: maskGatewayError },
     graphiql: server.graphiql
       ? {
           title: 'chat-history-gateway',
@@ -157,6 +144,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
     multipart: false,
     plugins: [
+      // Observers first: they must see the operations that later plugins end early.
+      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
       useHealth(gateway),
       useHardening(server),
       useViewerRequired(),

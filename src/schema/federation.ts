@@ -10,7 +10,7 @@
  * representations (more is `BAD_USER_INPUT` for the whole field, before any load).
  */
 import { entitiesField } from '@apollo/subgraph/dist/types.js';
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import { parseGlobalId, type NodeRef } from '../global-id.js';
@@ -39,24 +39,25 @@ async function loadEntity<T extends SourceShape | ConversationShape | MessageSha
   type: T['kind'],
   representation: { id: string },
   context: GatewayContext,
+  info: GraphQLResolveInfo,
 ): Promise<T> {
   requireViewer(context);
-  return (await loadNode(context, parseGlobalId(representation.id, type))) as T;
+  return (await loadNode(context, parseGlobalId(representation.id, type), info)) as T;
 }
 
 builder.asEntity(ConversationRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (representation, context) => loadEntity<ConversationShape>('Conversation', representation, context),
+  resolveReference: (representation, context, info) => loadEntity<ConversationShape>('Conversation', representation, context, info),
 });
 
 builder.asEntity(MessageRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (representation, context) => loadEntity<MessageShape>('Message', representation, context),
+  resolveReference: (representation, context, info) => loadEntity<MessageShape>('Message', representation, context, info),
 });
 
 builder.asEntity(SourceRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (representation, context) => loadEntity<SourceShape>('Source', representation, context),
+  resolveReference: (representation, context, info) => loadEntity<SourceShape>('Source', representation, context, info),
 });
 
 /**

@@ -141,9 +141,9 @@ const expiries = new WeakMap<AbortSignal, number>();
  * fail with `BAD_USER_INPUT` without being sent.
  */
 export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number, budget?: UpstreamCallBudget): T {
+  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   setMaxListeners(0, signal);
   return requestStore.run({ signal, budget }, fn);
 }

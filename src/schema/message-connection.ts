@@ -8,6 +8,7 @@ import type { MessagePageKey } from '../loaders/index.js';
 import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './connection-args.js';
+import { lazyPage } from './lazy-edges.js';
 import { MessageRef } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
 
@@ -74,17 +75,13 @@ export async function resolveMessageConnection(
   const slice = await context.loaders.forSource(sourceId).messagePage.load(pageKey);
   const messages = request.limit === 0 ? [] : slice.messages;
   const more = request.limit === 0 ? slice.messages.length > 0 : slice.hasMore;
-  const edges = messages.map((record) => ({
-    cursor: cursors.encode(scope, viewer.id, record.key),
-    node: messageShape(sourceId, record) as MessageShape,
-  }));
-  return {
-    edges,
-    pageInfo: {
+  return lazyPage(
+    messages,
+    (record) => messageShape(sourceId, record) as MessageShape,
+    (record) => cursors.encode(scope, viewer.id, record.key),
+    {
       hasNextPage: request.direction === 'forward' ? more : key !== null,
       hasPreviousPage: request.direction === 'backward' ? more : key !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
     },
-  };
+  );
 }

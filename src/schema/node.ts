@@ -11,6 +11,7 @@ import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { openConversation } from './conversation-open.js';
+import { settleItem } from './errors.js';
 import { messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
 
 /** Most ids one `nodes` call may ask for. */
@@ -66,9 +67,9 @@ builder.queryField('nodes', (t) =>
       if (ids.length > MAX_NODES) throw badInput(`nodes takes at most ${MAX_NODES} ids`);
       return ids.map((id) => {
         try {
-          return loadNode(context, parseGlobalId(String(id)), info);
+          return settleItem(loadNode(context, parseGlobalId(String(id)), info));
         } catch (error) {
-          return Promise.reject(error);
+          return error as Error;
         }
       });
     },

@@ -12,6 +12,8 @@ import {
   DIFY_DEEP_EXCHANGES,
   DIFY_LONG_CONVERSATION_ID,
 } from '../../src/simulators/dify/fixtures.js';
+import { CHATWOOT_LONG_CONVERSATION_ID } from '../../src/simulators/chatwoot/fixtures.js';
+import { REST_DEMO_CONVERSATION_ID } from '../../src/simulators/rest/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway;
@@ -151,5 +153,41 @@ describe('opening a Dify conversation and reading its messages', () => {
     expect(ids('c')).toHaveLength(3);
     // 230 exchanges: three pages of 100 from the newest end, shared by all three fields.
     expect(paths()).toEqual(Array(Math.ceil(DIFY_DEEP_EXCHANGES / 100)).fill('/v1/messages'));
+  });
+});
+
+describe('opening a REST conversation (access: owner) and reading its messages', () => {
+  it('costs one GET /chat/history: the ownership check reads the page the messages need', async () => {
+    const rest = gateway.backends.simulators.legacy.requests;
+    rest.length = 0;
+    const { data, errors } = await gateway.query(
+      `query ($cid: String!) { source(name: "legacy") { conversation(externalId: $cid) { ${MESSAGES} } } }`,
+      { cid: REST_DEMO_CONVERSATION_ID },
+    );
+    expect(errors).toBeUndefined();
+    expect(data.source.conversation.messages.edges.length).toBeGreaterThan(0);
+    expect(rest.map((request) => request.path)).toEqual(['/v1/chat/history']);
+  });
+});
+
+describe('opening a Chatwoot conversation as its contact and reading its messages', () => {
+  it('costs one messages call once the contact is known: the page names its contact', async () => {
+    const chatwoot = gateway.backends.simulators.support.requests;
+    // Chatwoot pages by 20 without a has-more flag: up to 19 messages fit one call.
+    const open = () =>
+      gateway.query(
+        `query ($cid: String!) { source(name: "support") { conversation(externalId: $cid) {
+            messages(last: 10) { edges { node { id role text } } } } } }`,
+        { cid: String(CHATWOOT_LONG_CONVERSATION_ID) },
+      );
+    const first = await open();
+    expect(first.errors).toBeUndefined();
+    chatwoot.length = 0;
+    const again = await open();
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(first.data);
+    expect(chatwoot.map((request) => request.path)).toEqual([
+      `/api/v1/accounts/1/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`,
+    ]);
   });
 });

@@ -62,7 +62,10 @@ const serverSchema = z
     federation: z.boolean().default(true),
     /** Overall budget of one GraphQL request across all its upstream calls, ms. @default 30000 */
     requestTimeoutMs: z.number().int().positive().default(30_000),
-    /** HMAC key for cursors; default derives one from the sources' credentials. */
+    /**
+     * HMAC key for cursors. Default: derived from the config's credentials only; required when
+     * there are none, and under NODE_ENV=production.
+     */
     cursorSecret: z.string().min(16).optional(),
     /** Limits on one request (src/plugins/use-armor.ts, use-body-limit.ts). */
     limits: limitsSchema.prefault({}),
@@ -231,6 +234,18 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
             'set auth.header.proxySecret and/or auth.header.trustedProxies, or listen on 127.0.0.1',
         });
       }
+      config.sources.forEach((source, index) => {
+        // The viewer's token goes upstream: without an audience, a token issued for any other
+        // application of the same issuer would be accepted and forwarded.
+        const forwards = (source as { kind?: string; access?: string }).kind === 'rest' && (source as { access?: string }).access === 'forward';
+        if (forwards && (auth.mode !== 'jwt' || !auth.jwt.audience)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'access'],
+            message: 'access "forward" needs auth.mode "jwt" with auth.jwt.audience set',
+          });
+        }
+      });
       const seen = new Set<string>();
       config.sources.forEach((source, index) => {
         const id = (source as { id: string }).id;

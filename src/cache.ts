@@ -15,6 +15,11 @@ export interface SharedCache {
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
   /** Forgets `key`. */
   delete(key: string): Promise<void>;
+  /**
+   * Stores `value` only when `key` is absent (atomically in a shared store): true when this
+   * call stored it. A store that cannot be reached answers true (the caller's other checks stand).
+   */
+  setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** Releases connections. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -34,6 +39,11 @@ export function createMemoryCache({ max = 50_000 }: { max?: number } = {}): Shar
     delete: async (key) => {
       entries.delete(key);
     },
+    setIfAbsent: async (key, value, ttlMs) => {
+      if (entries.has(key)) return false;
+      entries.set(key, { value }, { ttl: ttlMs });
+      return true;
+    },
     close: async () => entries.clear(),
   };
 }
@@ -44,6 +54,7 @@ export function prefixCache(cache: SharedCache, prefix: string): SharedCache {
     get: (key) => cache.get(prefix + key),
     set: (key, value, ttlMs) => cache.set(prefix + key, value, ttlMs),
     delete: (key) => cache.delete(prefix + key),
+    setIfAbsent: (key, value, ttlMs) => cache.setIfAbsent(prefix + key, value, ttlMs),
     // The underlying cache is owned (and closed) by whoever created it.
     close: async () => {},
   };
@@ -69,6 +80,7 @@ export function observeCache(cache: SharedCache, onLookup: CacheLookupListener):
     },
     set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
     delete: (key) => cache.delete(key),
+    setIfAbsent: (key, value, ttlMs) => cache.setIfAbsent(key, value, ttlMs),
     close: () => cache.close(),
   };
 }

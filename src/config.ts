@@ -41,6 +41,8 @@ const limitsSchema = z
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
+    maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
   })
   .strict();
 
@@ -97,6 +99,21 @@ const telemetrySchema = z
       .optional(),
     /** `service.name` of the spans. @default chat-history-gateway */
     serviceName: z.string().min(1).max(100).default('chat-history-gateway'),
+  })
+  .strict();
+
+/**
+ * Redis for several replicas: pub/sub of live updates and the cross-request cache. Without it
+ * both are in memory (one instance). `REDIS_URL` sets `url` when the config has no `redis`.
+ */
+const redisSchema = z
+  .object({
+    /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
+    url: z.url({ protocol: /^rediss?$/ }),
+    /** Prefix of every key and channel, so several gateways can share one Redis. @default chat-gateway: */
+    keyPrefix: z.string().max(64).default('chat-gateway:'),
+    /** Longest wait for one Redis command before it counts as unreachable, ms. @default 1000 */
+    commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
   })
   .strict();
 
@@ -167,6 +184,8 @@ const sourceCommonShape = {
   retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
   /** Largest upstream body read, bytes. @default 10 MiB */
   maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */
+  pollIntervalMs: z.number().int().min(10).max(3_600_000).default(5_000),
   /** Per-source circuit breaker (see src/providers/circuit-breaker.ts). */
   circuitBreaker: z
     .object({
@@ -194,6 +213,7 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
       auth: authSchema,
       telemetry: telemetrySchema.prefault({}),
       sources: z.array(source).min(1, 'at least one source is required'),
+      redis: redisSchema.optional(),
     })
     .strict()
     .superRefine((config, ctx) => {
@@ -225,6 +245,7 @@ export interface GatewayConfig {
   auth: z.infer<typeof authSchema>;
   telemetry: z.infer<typeof telemetrySchema>;
   sources: SourceConfig[];
+  redis?: z.infer<typeof redisSchema>;
 }
 
 export type AuthConfig = GatewayConfig['auth'];
@@ -298,6 +319,16 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
   // Files named in the config are found next to it, wherever the gateway was started from.
   if (persisted !== undefined) config.server.persistedOperations = resolvePath(dirname(file), persisted);
   return config;
+}
+
+/**
+ * The `redis` section `REDIS_URL` stands for when the config has none.
+ * @throws ConfigError naming `REDIS_URL` (never its value: it may hold a password)
+ */
+export function redisFromUrl(url: string): NonNullable<GatewayConfig['redis']> {
+  const result = redisSchema.safeParse({ url });
+  if (!result.success) throw new ConfigError('REDIS_URL: expected redis://host:port or rediss://host:port');
+  return result.data;
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {

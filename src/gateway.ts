@@ -5,9 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createMemoryCache, observeCache, type CacheLookupListener, type SharedCache } from './cache.js';
+import { observeCache, type CacheLookupListener, type SharedCache } from './cache.js';
 import type { GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
+import { createLive } from './live/index.js';
+import type { LiveHub } from './live/hub.js';
 import { loadProviderKinds } from './providers/registry.js';
 import { createSourceServices, type SourceServices } from './providers/source-services.js';
 import type { ProviderAdapter } from './providers/types.js';
@@ -32,6 +34,8 @@ export interface Gateway {
   cursors: CursorCodec;
   /** The cross-request cache (in memory; Redis when configured). */
   cache: SharedCache;
+  /** Live updates: every subscription goes through it (src/live/). */
+  live: LiveHub;
   /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
   draining: boolean;
   /** Every finished upstream call of every source, for whoever subscribes (metrics). */
@@ -50,14 +54,16 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const kinds = await loadProviderKinds();
-  const cacheListeners = new Set<CacheLookupListener>();
-  const cache = observeCache(createMemoryCache(), (key, hit) => {
-    for (const listener of cacheListeners) listener(key, hit);
-  });
   const upstreamCalls = createUpstreamObserverHub();
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
+  const circuitState = (sourceId: string) => services.get(sourceId)?.circuitState() ?? 'closed';
+  const live = await createLive(config, logger, circuitState);
+  const cacheListeners = new Set<CacheLookupListener>();
+  const cache = observeCache(live.cache, (key, hit) => {
+    for (const listener of cacheListeners) listener(key, hit);
+  });
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
@@ -73,17 +79,20 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     sources,
     cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
     cache,
+    live: live.hub,
     draining: false,
     upstreamCalls,
     observeCacheLookups(listener) {
       cacheListeners.add(listener);
       return () => cacheListeners.delete(listener);
     },
-    circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
+    circuitState,
     close() {
-      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {
+      live.hub.close();
+      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(async () => {
         for (const entry of services.values()) entry.close();
-        return cache.close();
+        await cache.close();
+        await live.close();
       });
       return closing;
     },

@@ -5,7 +5,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ViewerResolver } from './auth/viewer.js';
 import type { Gateway } from './gateway.js';
+import { attachGraphQLWs, type GraphQLWsServer } from './live/ws.js';
 import type { GatewayYoga } from './yoga.js';
 
 export interface RunningServer {
@@ -14,6 +16,8 @@ export interface RunningServer {
   url: string;
   /** Drains and closes; resolves when every connection and pool is closed. */
   stop(): Promise<void>;
+  /** Ends every subscription (SSE and WebSocket) and closes the WebSocket endpoint. Safe to call twice. */
+  closeLive(): Promise<void>;
 }
 
 /**
@@ -23,9 +27,30 @@ export interface RunningServer {
 export async function startServer(
   yoga: GatewayYoga,
   gateway: Gateway,
-  { port, host, onStop }: { port: number; host: string; onStop?: () => Promise<void> },
+  {
+    port,
+    host,
+    onStop,
+    resolveViewer,
+  }: {
+    port: number;
+    host: string;
+    onStop?: () => Promise<void>;
+    /** Enables graphql-ws on `/graphql`, authenticating connections like HTTP requests. */
+    resolveViewer?: ViewerResolver;
+  },
 ): Promise<RunningServer> {
   const server = createServer(yoga);
+  const ws: GraphQLWsServer | undefined = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
+  let liveClosed: Promise<void> | undefined;
+  const closeLive = () => {
+    // Subscriptions never finish by themselves: they end here so that draining can complete.
+    liveClosed ??= (async () => {
+      gateway.live.close();
+      await ws?.close();
+    })();
+    return liveClosed;
+  };
   server.requestTimeout = gateway.config.server.requestTimeoutMs + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -37,6 +62,7 @@ export async function startServer(
   const stop = () => {
     stopping ??= (async () => {
       gateway.draining = true;
+      await closeLive();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), gateway.config.server.requestTimeoutMs);
@@ -48,5 +74,5 @@ export async function startServer(
     })();
     return stopping;
   };
-  return { server, url: `http://${shownHost}:${address.port}`, stop };
+  return { server, url: `http://${shownHost}:${address.port}`, stop, closeLive };
 }

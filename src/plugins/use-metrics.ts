@@ -8,6 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Gateway } from '../gateway.js';
 import { createGatewayMetrics, DURATION_BUCKETS, type GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -74,7 +75,7 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
       });
     },
     onSubscribe({ args }) {
-      const name = args.operationName ?? undefined;
+      const name = getOperationAST(args.document, args.operationName)?.name?.value;
       return {
         onSubscribeResult({ result }) {
           if (!isAsyncIterable(result)) return;

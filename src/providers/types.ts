@@ -166,6 +166,32 @@ export interface ProviderAdapter {
   canonicalConversationId?(externalId: string): string | null;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
+  /**
+   * Backends that push (Chatwoot webhooks): authenticates and parses one delivery to
+   * `POST /webhooks/{sourceId}`. Absent when the source is polled instead (src/live/poller.ts).
+   * @throws GatewayError UNAUTHENTICATED for a delivery that fails authentication (HTTP 401),
+   *   BAD_USER_INPUT for a body that is not a webhook payload (HTTP 400)
+   */
+  receiveWebhook?(request: WebhookRequest): Promise<WebhookDelivery>;
+  /** Whether live events of private notes may reach this viewer (reads apply the same rule). Absent: never. */
+  seesPrivateNotes?(viewer: Viewer): boolean;
+}
+
+/** One webhook delivery as received: headers, the raw body (signatures cover its bytes) and the URL query. */
+export interface WebhookRequest {
+  headers: Headers;
+  rawBody: string;
+  query: URLSearchParams;
+}
+
+/** What one webhook delivery changed, mapped like reads. */
+export interface WebhookDelivery {
+  /** The upstream event name, e.g. `message_created`. */
+  event: string;
+  /** New messages, oldest first. */
+  messages: MessageRecord[];
+  /** Conversations that appeared or changed (status, title, last activity). */
+  conversations: ConversationRecord[];
 }
 
 /** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */
@@ -226,4 +252,6 @@ export interface SourceCommonConfig {
   maxResponseBytes: number;
   /** Circuit-breaker thresholds; defaults in src/providers/circuit-breaker.ts. */
   circuitBreaker?: CircuitBreakerConfig;
+  /** Poll interval of live updates for sources that do not push. Default 5 000 ms. */
+  pollIntervalMs?: number;
 }

@@ -9,6 +9,7 @@ import './message.js';
 import './conversation.js';
 import './source.js';
 import './node.js';
+import './subscription.js';
 import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */

@@ -121,19 +121,23 @@ describe('/metrics', () => {
   });
 
   it('shows a failing source in its own series, then its open circuit', async () => {
+    // First a connection the upstream drops (as a stopped server would), then 503s.
+    gw.proxies.assistant!.setFault({ kind: 'reset' });
+    expect((await query(MERGED)).errors?.[0]?.extensions?.sourceId).toBe('assistant');
     gw.proxies.assistant!.setFault({ kind: 'status', status: 503 });
     for (let i = 0; i < 4; i += 1) {
       const answer = await query(MERGED);
       expect(answer.errors?.[0]?.extensions?.sourceId).toBe('assistant');
     }
     const all = await families();
-    expect(total(all, 'chat_gateway_upstream_requests_total', { source: 'assistant', status: '503' })).toBeGreaterThanOrEqual(2);
+    expect(total(all, 'chat_gateway_upstream_requests_total', { source: 'assistant', status: 'UPSTREAM_UNAVAILABLE' })).toBe(1);
+    expect(total(all, 'chat_gateway_upstream_requests_total', { source: 'assistant', status: '503' })).toBeGreaterThanOrEqual(1);
     expect(total(all, 'chat_gateway_upstream_requests_total', { source: 'assistant', status: 'CIRCUIT_OPEN' })).toBeGreaterThanOrEqual(1);
     expect(total(all, 'chat_gateway_upstream_requests_total', { source: 'support', status: '503' })).toBe(0);
     expect(total(all, 'chat_gateway_circuit_state', { source: 'assistant', state: 'open' })).toBe(1);
     expect(total(all, 'chat_gateway_circuit_state', { source: 'assistant', state: 'closed' })).toBe(0);
     expect(total(all, 'chat_gateway_circuit_state', { source: 'support', state: 'closed' })).toBe(1);
-    expect(total(all, 'chat_gateway_operations_total', { operation_name: 'Merged', code: 'UPSTREAM_UNAVAILABLE' })).toBe(4);
+    expect(total(all, 'chat_gateway_operations_total', { operation_name: 'Merged', code: 'UPSTREAM_UNAVAILABLE' })).toBe(5);
   });
 
   it('counts cross-request cache hits and misses by scope, never by key', async () => {
@@ -142,9 +146,9 @@ describe('/metrics', () => {
     const misses = total(before, 'chat_gateway_cache_misses_total', { scope: 'source:support' });
     // The cache every adapter is handed (under `source:<id>:`) and the gateway's own keys.
     const { cache } = gw.gateway;
-    await cache.get('source:support:contact:identifier:demo-user');
-    await cache.set('source:support:contact:identifier:demo-user', null, 60_000);
-    await cache.get('source:support:contact:identifier:demo-user');
+    await cache.get('source:support:contact:identifier:nobody-looked-up');
+    await cache.set('source:support:contact:identifier:nobody-looked-up', null, 60_000);
+    await cache.get('source:support:contact:identifier:nobody-looked-up');
     await cache.get('idempotency:demo-user:key-1');
     await cache.get('7f3c2a9e4b1d:demo-user');
     const all = await families();

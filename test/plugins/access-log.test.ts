@@ -11,6 +11,7 @@ import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { createYogaLogger } from '../../src/observability/yoga-logger.js';
+import { AUDIENCE, hsToken, ISSUER, SECRET } from '../auth/tokens.js';
 import { GatewayError } from '../../src/providers/errors.js';
 import { createGatewayYoga, type GatewayYoga } from '../../src/yoga.js';
 
@@ -109,6 +110,52 @@ describe('access log', () => {
     expect(accessLines().map((line) => line.code)).toEqual(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED']);
     expect(lines.filter((line) => line.level >= 50)).toEqual([]);
     expect(raw.join('')).not.toContain('"stack"');
+  });
+});
+
+describe('operations outside the HTTP pipeline', () => {
+  it('are reported from the enveloped execute, as a WebSocket transport runs them', async () => {
+    const request = new Request('http://gateway.test/graphql', { headers: { 'x-chat-user': 'demo-user' } });
+    const enveloped = yoga.getEnveloped({ request, params: { query: '' } } as never);
+    const document = enveloped.parse('query OverSocket { viewer { id } }');
+    expect(enveloped.validate(enveloped.schema, document)).toEqual([]);
+    const contextValue = await enveloped.contextFactory();
+    const result = (await enveloped.execute({ schema: enveloped.schema, document, contextValue })) as any;
+    expect(result.data.viewer.id).toBe('demo-user');
+    expect(accessLines().map((line) => [line.operationName, line.operationType, line.code])).toEqual([['OverSocket', 'query', 'OK']]);
+  });
+});
+
+describe('jwt mode', () => {
+  let jwtGateway: Gateway;
+  let jwtYoga: GatewayYoga;
+  beforeAll(async () => {
+    const config = await validateConfig({
+      ...backends.config,
+      auth: { mode: 'jwt', jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } },
+    });
+    jwtGateway = await createGateway(config, memoryLogger());
+    jwtYoga = createGatewayYoga(jwtGateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
+  });
+  afterAll(() => jwtGateway?.close());
+
+  it('logs refused tokens as UNAUTHENTICATED access lines, never at error', async () => {
+    const expired = await hsToken({ expiresIn: -3600 });
+    for (const token of ['not-a-jwt', expired, await hsToken({}, 'another-secret-0123456789abcdef')]) {
+      const response = await jwtYoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: 'query Mine { viewer { id } }' }),
+      });
+      expect(response.status).toBe(401);
+    }
+    expect(accessLines().map((line) => [line.operationName, line.code])).toEqual([
+      ['Mine', 'UNAUTHENTICATED'],
+      ['Mine', 'UNAUTHENTICATED'],
+      ['Mine', 'UNAUTHENTICATED'],
+    ]);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(raw.join('')).not.toContain(expired);
   });
 });
 

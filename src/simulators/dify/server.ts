@@ -132,6 +132,11 @@ export async function startDifySimulator(
     async whenIdle() {
       while (state.tasks.size > 0) await Promise.all([...state.tasks.values()].map((task) => task.done));
     },
+    async close() {
+      // Running generations end at their next step instead of outliving the server.
+      for (const task of state.tasks.values()) task.stopped = true;
+      await handle.close();
+    },
   };
 }
 

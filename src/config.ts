@@ -41,6 +41,8 @@ const limitsSchema = z
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    /** Largest uploaded file (only `transcribeAudio` takes one), bytes; larger ones answer 413. @default 15728640 (15 MiB) */
+    maxUploadBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
     /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
     maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
   })
@@ -182,6 +184,8 @@ const sourceCommonShape = {
   retryBackoffMs: z.number().int().min(1).max(60_000).default(100),
   /** Longest single wait before a retry; a longer Retry-After is answered as RATE_LIMITED. @default 2000 */
   retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
+  /** Time-out of one write (POST/DELETE; a blocking Dify send waits for the model), not cut by the request deadline. @default 120000 */
+  sendTimeoutMs: z.number().int().positive().default(120_000),
   /** Largest upstream body read, bytes. @default 10 MiB */
   maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
   /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */

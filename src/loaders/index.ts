@@ -48,6 +48,8 @@ export interface Loaders {
    * @throws GatewayError NOT_FOUND for a source that is not configured
    */
   forSource(sourceId: string): SourceLoaders;
+  /** Forgets everything loaded from `sourceId` (after a write), so later reads go upstream again. */
+  forget(sourceId: string): void;
 }
 
 /** @param viewer called on first use; throws UNAUTHENTICATED when the request has no viewer */
@@ -63,6 +65,9 @@ export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
         bySource.set(sourceId, loaders);
       }
       return loaders;
+    },
+    forget(sourceId) {
+      bySource.delete(sourceId);
     },
   };
 }

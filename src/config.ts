@@ -52,6 +52,16 @@ const serverSchema = z
     federation: z.boolean().default(true),
     /** Overall budget of one GraphQL request across all its upstream calls, ms. @default 30000 */
     requestTimeoutMs: z.number().int().positive().default(30_000),
+    /**
+     * On SIGTERM, how long `/ready` answers 503 while requests are still served, so load
+     * balancers stop sending before the listener closes, ms. @default 5000 (demo mode: 0)
+     */
+    shutdownDelayMs: z.number().int().min(0).max(600_000).default(5_000),
+    /**
+     * After the listener closed, the longest wait for in-flight requests to finish before their
+     * connections are closed, ms. Open subscriptions are ended cleanly at once. @default 30000
+     */
+    shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(30_000),
     /** HMAC key for cursors; default derives one from the sources' credentials. */
     cursorSecret: z.string().min(16).optional(),
     /** Limits on one request (src/plugins/use-armor.ts, use-body-limit.ts). */

@@ -14,7 +14,7 @@ export const DEMO_VIEWER: Viewer = { id: 'demo-user', roles: [], email: 'demo@ex
 
 /** Running simulators and the raw config (`server`, `auth`, `sources`) that points at them. */
 export interface DemoBackends {
-  config: { server: { host: string }; auth: { mode: 'header' }; sources: Array<Record<string, unknown>> };
+  config: { server: { host: string; shutdownDelayMs: number }; auth: { mode: 'header' }; sources: Array<Record<string, unknown>> };
   simulators: Record<'assistant' | 'support' | 'legacy', StartedSimulator>;
   close(): Promise<void>;
 }
@@ -29,7 +29,8 @@ export async function startDemoBackends(): Promise<DemoBackends> {
   const simulators = { assistant, support, legacy };
   return {
     config: {
-      server: { host: '127.0.0.1' },
+      // Nothing routes traffic to a demo: Ctrl-C stops it at once.
+      server: { host: '127.0.0.1', shutdownDelayMs: 0 },
       auth: { mode: 'header' },
       sources: Object.entries(simulators).map(([id, simulator]) => ({ id, ...simulator.sourceConfig })),
     },

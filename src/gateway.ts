@@ -33,6 +33,14 @@ export interface Gateway {
   cache: SharedCache;
   /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
   draining: boolean;
+  /**
+   * Aborted when the gateway stops accepting connections on shutdown. Long-lived responses
+   * (subscriptions over SSE or WebSocket, streamed replies) listen to it and end cleanly, so the
+   * drain does not wait for them.
+   */
+  shutdownSignal: AbortSignal;
+  /** Aborts `shutdownSignal` (server.ts calls it when the listener closes). */
+  endStreams(): void;
   /** The circuit-breaker state of a source's upstream. */
   circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
   /** Closes every adapter's connection pool. Safe to call twice. */
@@ -58,6 +66,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
   }
   let closing: Promise<void> | undefined;
+  const streams = new AbortController();
   return {
     config,
     logger,
@@ -65,6 +74,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
     cache,
     draining: false,
+    shutdownSignal: streams.signal,
+    endStreams: () => streams.abort(),
     circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
     close() {
       closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {

@@ -6,30 +6,18 @@
  *   npx tsx scripts/operation-costs.ts a.graphql b.graphql  # your own (fragments: pass them too)
  *   VARIABLES='{"first":20}' npx tsx scripts/operation-costs.ts inbox.graphql
  *
- * Page sizes passed as variables are filled in from VARIABLES (and the operations' defaults)
- * as the gateway does at execution.
+ * Costs are those the gateway computes at execution: page sizes from VARIABLES (or the
+ * operations' defaults), omitted page sizes as 20, `nodes` / `_entities` per id.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode, type ValidationRule } from 'graphql';
-import { inlinePageSizes } from '../src/plugins/use-armor.js';
+import { parse, validate, type DocumentNode, type ValidationRule } from 'graphql';
+import { costingDocument } from '../src/plugins/operation-cost.js';
 import { schema } from '../src/schema/index.js';
 import { EXAMPLE_OPERATION } from '../src/yoga.js';
-
-/** Variable defaults declared by the operation, overridden by `given`. */
-function variablesOf(document: DocumentNode, given: Record<string, unknown>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const variable of (definition as OperationDefinitionNode).variableDefinitions ?? []) {
-      if (variable.defaultValue?.kind === Kind.INT) values[variable.variable.name.value] = Number(variable.defaultValue.value);
-    }
-  }
-  return { ...values, ...given };
-}
 
 /** Runs one armor rule with no limit and returns the figure it measured. */
 function measure(document: DocumentNode, rule: (options: any) => ValidationRule, options: Record<string, unknown>): number {
@@ -42,7 +30,7 @@ function figures(text: string, given: Record<string, unknown>) {
   const lexer = new MaxTokensParserWLexer(text, { n: Number.MAX_SAFE_INTEGER });
   lexer.parseDocument();
   const parsed = parse(text);
-  const document = inlinePageSizes(parsed, variablesOf(parsed, given)) ?? parsed;
+  const document = costingDocument(schema, parsed, given).document;
   return {
     tokens: lexer.tokenCount,
     depth: measure(document, maxDepthRule, { n: Number.MAX_SAFE_INTEGER, flattenFragments: true }),

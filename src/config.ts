@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { isCidrOrAddress, isLoopbackHost } from './auth/header-trust.js';
 import { coerceText, getAt, interpolate, setAt } from './config-env.js';
 import { describeIssues, formatConfigPath } from './config-issues.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from './providers/circuit-breaker.js';
@@ -29,13 +30,18 @@ const limitsSchema = z
     /** Lexical tokens per document. @default 2000 */
     maxTokens: z.number().int().min(1).max(1_000_000).default(2000),
     /**
-     * Cost (armor's formula: scalars 1, objects 2, ×1.5 per level, × `first`/`last`;
-     * introspection exempt). 20 conversations × their last 20 messages cost about 230,000.
+     * Cost (armor's formula: scalars 1, objects 2, ×1.5 per level, × `first`/`last`, 20 when
+     * omitted, × the ids of `nodes`/`_entities`; introspection exempt). 20 conversations × their last 20 messages cost about 230,000.
      * @default 500000
      */
     maxCost: z.number().int().min(1).default(500_000),
     /** Directives per operation. @default 50 */
     maxDirectives: z.number().int().min(0).max(10_000).default(50),
+    /**
+     * Upstream calls one operation may send, across every source; past it the remaining loads
+     * fail with BAD_USER_INPUT at their paths and are not sent. @default 200
+     */
+    maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   })
@@ -109,10 +115,38 @@ const jwtSchema = z
     message: 'set exactly one of secret or jwksUrl',
   });
 
-const authSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('header') }).strict(),
-  z.object({ mode: z.literal('jwt'), jwt: jwtSchema }).strict(),
-]);
+/** How header mode knows a request came through the proxy (src/auth/header-trust.ts). */
+const headerTrustSchema = z
+  .object({
+    /** A header the proxy adds to every request, e.g. `{ header: x-proxy-secret, value: ${PROXY_SECRET} }`. */
+    proxySecret: z
+      .object({
+        header: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name')
+          .refine((name) => !/^(x-chat-|authorization$|cookie$|host$)/i.test(name), 'must not be a viewer, credential or host header'),
+        value: z.string().min(16, 'must be at least 16 characters'),
+      })
+      .strict()
+      .optional(),
+    /** CIDRs (or addresses) of the proxies: the TCP peer must be in one. */
+    trustedProxies: z.array(z.string().refine(isCidrOrAddress, 'must be a CIDR such as 10.0.0.0/8, or an address')).min(1).optional(),
+  })
+  .strict();
+
+const authSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.object({ mode: z.literal('header'), header: headerTrustSchema.optional() }).strict(),
+    z.object({ mode: z.literal('jwt'), jwt: jwtSchema }).strict(),
+  ],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: set auth.mode to "jwt", or to "header" behind an authenticating proxy'
+        : 'auth.mode must be "header" or "jwt"',
+  },
+);
 
 /** Keys every source has. Durations in milliseconds. */
 const sourceCommonShape = {
@@ -158,11 +192,21 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
   return z
     .object({
       server: serverSchema.default(serverSchema.parse({})),
-      auth: authSchema.default({ mode: 'header' }),
+      auth: authSchema,
       sources: z.array(source).min(1, 'at least one source is required'),
     })
     .strict()
     .superRefine((config, ctx) => {
+      const { auth, server } = config;
+      if (auth.mode === 'header' && !auth.header?.proxySecret && !auth.header?.trustedProxies && !isLoopbackHost(server.host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth', 'header'],
+          message:
+            `header mode on the non-loopback server.host "${server.host}" trusts anyone who reaches the port: ` +
+            'set auth.header.proxySecret and/or auth.header.trustedProxies, or listen on 127.0.0.1',
+        });
+      }
       const seen = new Set<string>();
       config.sources.forEach((source, index) => {
         const id = (source as { id: string }).id;

@@ -6,7 +6,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
-import type { ViewerResolver } from './auth/viewer.js';
+import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useDeadline } from './plugins/use-deadline.js';
@@ -100,6 +100,11 @@ function httpOf(error: GatewayError, beforeExecution: boolean): { http?: { statu
   return {};
 }
 
+/** The TCP peer of a request served by node:http (yoga's server context carries `req`). */
+function peerOf(req: unknown): RequestPeer {
+  return { address: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress };
+}
+
 /** CORS for `server.corsOrigins`: none at all by default; `*` never with credentials. */
 function corsOf(origins: string[]) {
   if (origins.length === 0) return false as const;
@@ -127,7 +132,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
         }
       : false,
     renderGraphiQL,
-    context: async ({ request }) => buildContext(gateway, await options.resolveViewer(request)),
+    context: async ({ request, req }) => buildContext(gateway, await options.resolveViewer(request, peerOf(req))),
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
@@ -139,7 +144,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useHardening(server),
       useViewerRequired(),
       usePartialErrors(),
-      useDeadline(server.requestTimeoutMs),
+      useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });
 }

@@ -15,7 +15,7 @@ const SECRET = 'sk-very-secret-value-123456';
 
 const goodYaml = `
 server: { port: 4100 }
-auth: { mode: header }
+auth: { mode: header, header: { trustedProxies: [10.0.0.0/8] } }
 sources:
   - id: assistant
     kind: dify
@@ -47,6 +47,8 @@ describe('config', () => {
 
   it('loads the same config from JSON', async () => {
     const json = JSON.stringify({
+      server: { host: '127.0.0.1' },
+      auth: { mode: 'header' },
       sources: [{ id: 'assistant', kind: 'dify', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k' }],
     });
     const config = await loadConfigFile(file('good.json', json), {});
@@ -87,7 +89,9 @@ describe('config', () => {
 
   it('rejects duplicate source ids', async () => {
     const source = { id: 'same', kind: 'dify', baseUrl: 'https://x.example/v1', apiKey: 'k' };
-    await expect(validateConfig({ sources: [source, source] })).rejects.toThrow('sources.1.id (source "same"): duplicate source id "same"');
+    await expect(validateConfig({ auth: { mode: 'header' }, server: { host: '::1' }, sources: [source, source] })).rejects.toThrow(
+      'sources.1.id (source "same"): duplicate source id "same"',
+    );
   });
 
   it('reports an unreadable file and unparsable YAML without the file content', async () => {
@@ -107,9 +111,18 @@ describe('config', () => {
   });
 });
 
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error as Error,
+  );
+}
+
 describe('config from the environment', () => {
   const base = (extra: string) => `
 server:
+  host: 127.0.0.1
   port: \${GW_PORT}
   graphiql: "\${GRAPHIQL:-false}"
 auth: { mode: header }
@@ -145,12 +158,12 @@ ${extra}`;
   });
 
   it('names the variable, not its value, when it cannot be read as the field type', async () => {
-    const error = await loadConfigFile(file('not-a-number.yaml', base('')), {
+    const error = await rejectionOf(loadConfigFile(file('not-a-number.yaml', base('')), {
       GW_PORT: 'eighty-eighty',
       CW_ACCOUNT: '7',
       DIFY_API_KEY: 'k',
       CHATWOOT_TOKEN: 'cw',
-    }).catch((caught: unknown) => caught as Error);
+    }));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain('server.port: expected number, but ${GW_PORT} is not one');
     expect(error.message).not.toContain('eighty-eighty');
@@ -164,9 +177,7 @@ ${extra}`;
     token: \${LEGACY_TOKEN}
 sorces: []
 `;
-    const error = await loadConfigFile(file('many.yaml', text), { GW_PORT: '4100', CHATWOOT_TOKEN: SECRET }).catch(
-      (caught: unknown) => caught as Error,
-    );
+    const error = await rejectionOf(loadConfigFile(file('many.yaml', text), { GW_PORT: '4100', CHATWOOT_TOKEN: SECRET }));
     expect(error).toBeInstanceOf(ConfigError);
     const lines = error.message.split('\n').map((line) => line.trim());
     expect(lines).toEqual(
@@ -185,8 +196,12 @@ sorces: []
 
   it('accepts corsOrigins as "*" or a comma-separated string', async () => {
     const source = { id: 'a', kind: 'dify', baseUrl: 'https://x.example/v1', apiKey: 'k' };
-    expect((await validateConfig({ server: { corsOrigins: '*' }, sources: [source] })).server.corsOrigins).toEqual(['*']);
-    const two = await validateConfig({ server: { corsOrigins: 'https://a.example, https://b.example' }, sources: [source] });
+    expect((await validateConfig({ server: { host: '127.0.0.1', corsOrigins: '*' }, auth: { mode: 'header' }, sources: [source] })).server.corsOrigins).toEqual(['*']);
+    const two = await validateConfig({
+      server: { host: '127.0.0.1', corsOrigins: 'https://a.example, https://b.example' },
+      auth: { mode: 'header' },
+      sources: [source],
+    });
     expect(two.server.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 });

@@ -1,16 +1,23 @@
 /**
  * Who a request runs as. `header` mode trusts `x-chat-user` / `x-chat-roles` / `x-chat-email`
- * set by an authenticating proxy in front of the gateway; it must never face the internet
- * directly. `jwt` mode verifies `Authorization: Bearer <JWT>` (src/auth/jwt.ts) and ignores the
+ * set by an authenticating proxy in front of the gateway, once the request has shown it came
+ * through that proxy (`auth.header`, src/auth/header-trust.ts). `jwt` mode verifies `Authorization: Bearer <JWT>` (src/auth/jwt.ts) and ignores the
  * `x-chat-*` headers. In demo mode a request without `x-chat-user` runs as the seeded demo user.
  */
 import type { AuthConfig } from '../config.js';
 import { GatewayError } from '../providers/errors.js';
 import type { Viewer } from '../providers/types.js';
+import { createProxyCheck, type RequestPeer } from './header-trust.js';
 import { createJwtVerifier, InvalidTokenError, type JwtVerifierOptions } from './jwt.js';
 
-/** Resolves a request's viewer; null when it carries none. Throws UNAUTHENTICATED for bad credentials. */
-export type ViewerResolver = (request: Request) => Promise<Viewer | null>;
+export type { RequestPeer } from './header-trust.js';
+
+/**
+ * Resolves a request's viewer; null when it carries none. Throws UNAUTHENTICATED for bad
+ * credentials, and in header mode for a request that did not come through the proxy.
+ * @param peer the TCP peer (header mode with `auth.header.trustedProxies` refuses a request without one)
+ */
+export type ViewerResolver = (request: Request, peer?: RequestPeer) => Promise<Viewer | null>;
 
 export interface ViewerResolverOptions {
   auth: AuthConfig;
@@ -65,5 +72,9 @@ export function createViewerResolver(options: ViewerResolverOptions): ViewerReso
       return token === null ? null : verify(token);
     };
   }
-  return async (request) => viewerFromHeaders(request.headers) ?? options.defaultViewer ?? null;
+  const checkProxy = createProxyCheck(auth.header);
+  return async (request, peer) => {
+    checkProxy?.(request, peer);
+    return viewerFromHeaders(request.headers) ?? options.defaultViewer ?? null;
+  };
 }

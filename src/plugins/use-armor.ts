@@ -6,14 +6,17 @@
  * would reveal the schema piece by piece.
  *
  * Cost (armor's formula): scalars 1, objects 2, children weighted 1.5× per level, and a
- * field's subtree multiplied by its `first`/`last`. Armor reads only literal page sizes, so an
- * operation passing them as variables is costed again at execution with the variables inlined
- * (`useVariableCost`); without that, `first: $n` would cost as a page of one.
+ * field's subtree multiplied by its `first`/`last`. Armor alone reads only literal sizes and
+ * counts an omitted one as 1, so the cost is computed just before execution, once variables
+ * are known, on a copy of the document that spells out what will run (operation-cost.ts):
+ * page sizes from variables, omitted page sizes as the default 20, and `nodes` / `_entities`
+ * per id. A refused operation still never reaches an upstream.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type ValidationContext } from 'graphql';
+import { GraphQLError, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { costingDocument } from './operation-cost.js';
 
 /** Operation limits (config `server.limits`). */
 export interface ArmorLimits {
@@ -54,46 +57,58 @@ export function useArmor(options: ArmorOptions): Plugin {
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...rule('maxDepth') },
     maxAliases: { n: limits.maxAliases, ...rule('maxAliases') },
     maxTokens: { n: limits.maxTokens, ...rule('maxTokens') },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...rule('maxCost') },
+    // Costed at execution instead (useOperationCost), where the variables are known.
+    costLimit: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, ...rule('maxDirectives') },
     blockFieldSuggestion: { enabled: options.blockFieldSuggestions },
   }) as Plugin;
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(armor);
-      addPlugin(useVariableCost(limits.maxCost));
-    },
-  };
-}
-
-/** Re-checks the cost of operations whose `first`/`last` come from variables, once they are known. */
-function useVariableCost(maxCost: number): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const inlined = inlinePageSizes(args.document, args.variableValues ?? {});
-      if (!inlined) return;
-      const errors = validate(args.schema, inlined, [
-        costLimitRule({ maxCost, ignoreIntrospection: true, propagateOnRejection: false, onReject: [report('maxCost')] }),
-      ]);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
+      addPlugin(useOperationCost(limits.maxCost));
     },
   };
 }
 
 /**
- * The document with `first: $x` / `last: $x` replaced by the variable's integer value; null
- * when no page size comes from a variable (armor has costed the document already).
+ * Refuses an operation whose cost (of the document as it will run) passes `maxCost`, before it
+ * executes or subscribes. Costs that no variable affects are remembered per parsed document.
  */
-export function inlinePageSizes(document: DocumentNode, variables: Record<string, unknown>): DocumentNode | null {
-  let changed = false;
-  const result = visit(document, {
-    Argument(node) {
-      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
-      const value = variables[node.value.name.value];
-      if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
-      changed = true;
-      return { ...node, value: { kind: Kind.INT, value: String(value) } };
+function useOperationCost(maxCost: number): Plugin {
+  const fixedCosts = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>) => {
+    const known = fixedCosts.get(document);
+    if (known) return known;
+    const errors = operationCostErrors(schema, document, variables, maxCost);
+    if (!errors.usesVariables) fixedCosts.set(document, errors.errors);
+    return errors.errors;
+  };
+  const refuse = (errors: readonly GraphQLError[], stop: (result: ExecutionResult) => void) => {
+    if (errors.length > 0) stop({ errors });
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      refuse(check(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>), setResultAndStopExecution);
     },
-  });
-  return changed ? result : null;
+    onSubscribe({ args, setResultAndStopExecution }) {
+      refuse(check(args.schema, args.document, (args.variableValues ?? {}) as Record<string, unknown>), setResultAndStopExecution);
+    },
+  };
+}
+
+/**
+ * The cost refusal of one operation (empty when it fits), and whether variables decided it.
+ * Also used by scripts/operation-costs.ts.
+ */
+export function operationCostErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  maxCost: number,
+): { errors: readonly GraphQLError[]; usesVariables: boolean } {
+  const costed = costingDocument(schema, document, variables);
+  const errors = validate(schema, costed.document, [
+    costLimitRule({ maxCost, ignoreIntrospection: true, propagateOnRejection: false, onReject: [report('maxCost')] }),
+  ]);
+  return { errors, usesVariables: costed.usesVariables };
 }

@@ -1,16 +1,41 @@
 /**
- * Gives every operation an overall time budget: upstream calls still running when it expires
- * are aborted (they fail as UPSTREAM_UNAVAILABLE at their own paths), so one slow source cannot
- * hold a response forever.
+ * Gives every operation an overall time budget and an upstream call budget. Upstream calls
+ * still running when the time runs out are aborted (they fail as UPSTREAM_UNAVAILABLE at their
+ * own paths), so one slow source cannot hold a response forever; calls past the call budget
+ * are not sent and fail as BAD_USER_INPUT at their paths, so one query cannot spend the
+ * upstreams' shared keys and rate limits. What was read before either limit still arrives.
  */
 import type { Plugin } from 'graphql-yoga';
-import { withTimeBudget } from '../providers/http.js';
+import { createCallBudget, withTimeBudget, type UpstreamCallCounts } from '../providers/http.js';
 
-/** @param timeoutMs the budget in milliseconds (config `server.requestTimeoutMs`) */
-export function useDeadline(timeoutMs: number): Plugin {
+export interface DeadlineOptions {
+  /**
+   * Most upstream calls one operation may send (config
+   * `server.limits.maxUpstreamCallsPerRequest`). @default Infinity (counted, never refused)
+   */
+  maxUpstreamCalls?: number;
+}
+
+/** Call counters of the operations in flight (and just finished), by GraphQL context. */
+const countsByContext = new WeakMap<object, UpstreamCallCounts>();
+
+/**
+ * The upstream calls the operation running with `context` has sent and had refused so far
+ * (live counters, not a snapshot); undefined before it executes. Access logs and metrics read
+ * it in `onExecuteDone` / `onResponse`, where the request's async context has already ended.
+ */
+export function upstreamCallsOf(context: object): UpstreamCallCounts | undefined {
+  return countsByContext.get(context);
+}
+
+/** @param timeoutMs the time budget in milliseconds (config `server.requestTimeoutMs`) */
+export function useDeadline(timeoutMs: number, options: DeadlineOptions = {}): Plugin {
+  const limit = options.maxUpstreamCalls ?? Number.POSITIVE_INFINITY;
   return {
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => withTimeBudget(timeoutMs, () => executeFn(args)));
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const budget = createCallBudget(limit);
+      if (args.contextValue && typeof args.contextValue === 'object') countsByContext.set(args.contextValue, budget);
+      setExecuteFn((executeArgs) => withTimeBudget(timeoutMs, () => executeFn(executeArgs), budget));
     },
   };
 }

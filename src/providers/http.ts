@@ -79,27 +79,97 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-const deadlineStore = new AsyncLocalStorage<AbortSignal>();
-/** When each deadline signal fires (epoch ms), so retries know how long they may still wait. */
+/**
+ * What one GraphQL request has asked of the upstreams so far, across every source. Read it with
+ * `currentUpstreamCalls()` inside the request, or keep the object given to `withDeadline` /
+ * `withTimeBudget` (useDeadline keeps it per context: `upstreamCallsOf(context)`).
+ */
+export interface UpstreamCallCounts {
+  /** Upstream calls sent (one per `getJson`, whatever its retries). */
+  readonly calls: number;
+  /** Calls refused because the budget was spent; never sent. */
+  readonly refused: number;
+  /** The budget: most calls one request may send (`server.limits.maxUpstreamCallsPerRequest`). */
+  readonly limit: number;
+}
+
+/** Mutable counters behind `UpstreamCallCounts`; one per request. */
+export interface UpstreamCallBudget extends UpstreamCallCounts {
+  calls: number;
+  refused: number;
+}
+
+/**
+ * @param limit most upstream calls the request may send; `Infinity` counts without refusing
+ * @throws TypeError when `limit` is not a positive integer (or Infinity)
+ */
+export function createCallBudget(limit: number): UpstreamCallBudget {
+  if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
+    throw new TypeError(`an upstream call budget must be a positive integer, got ${String(limit)}`);
+  }
+  return { limit, calls: 0, refused: 0 };
+}
+
+/** Everything one GraphQL request carries down to its upstream calls. */
+interface RequestScope {
+  /** The request's deadline; in-flight calls are aborted when it fires. */
+  signal: AbortSignal;
+  budget: UpstreamCallBudget | undefined;
+}
+
+const requestStore = new AsyncLocalStorage<RequestScope>();
+/**
+ * When each deadline signal fires (epoch ms), so retries know how long they may still wait.
+ * Keyed by signal because undici's retry decisions run outside the request's async context.
+ */
 const expiries = new WeakMap<AbortSignal, number>();
 
 /**
  * Runs `fn` with `signal` as the deadline of every upstream call it makes (the GraphQL
  * request's overall time budget). Calls started after the signal fires fail at once; calls in
  * flight are aborted. `expiresAt` (epoch ms), when given, also stops retries from waiting past
- * the deadline.
+ * the deadline. With `budget`, each upstream call counts against it, and calls past its limit
+ * fail with `BAD_USER_INPUT` without being sent.
  */
-export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number): T {
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
+export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number, budget?: UpstreamCallBudget): T {
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
+  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   setMaxListeners(0, signal);
-  return deadlineStore.run(signal, fn);
+  return requestStore.run({ signal, budget }, fn);
 }
 
-/** `withDeadline` for a budget of `timeoutMs` from now. */
-export function withTimeBudget<T>(timeoutMs: number, fn: () => T): T {
-  return withDeadline(AbortSignal.timeout(timeoutMs), fn, Date.now() + timeoutMs);
+/** `withDeadline` for a budget of `timeoutMs` from now (and, optionally, a call budget). */
+export function withTimeBudget<T>(timeoutMs: number, fn: () => T, budget?: UpstreamCallBudget): T {
+  return withDeadline(AbortSignal.timeout(timeoutMs), fn, Date.now() + timeoutMs, budget);
+}
+
+/**
+ * The current request's upstream call counts (a snapshot), or undefined outside a request
+ * with a call budget. For logs and metrics; never shown to clients.
+ */
+export function currentUpstreamCalls(): UpstreamCallCounts | undefined {
+  const budget = requestStore.getStore()?.budget;
+  return budget ? { calls: budget.calls, refused: budget.refused, limit: budget.limit } : undefined;
+}
+
+/**
+ * Counts one upstream call against the current request's budget, before it is sent. Every
+ * client method (reads and writes alike) calls it first.
+ * @throws GatewayError BAD_USER_INPUT "upstream call budget of N exceeded" once the request has
+ *   sent `limit` calls; the call must then not be sent
+ */
+export function admitUpstreamCall(sourceId: string, logger?: Logger): void {
+  const budget = requestStore.getStore()?.budget;
+  if (!budget) return;
+  if (budget.calls < budget.limit) {
+    budget.calls += 1;
+    return;
+  }
+  budget.refused += 1;
+  // Once per request: a client can cause this at will, so it is no fault of the gateway's.
+  if (budget.refused === 1) logger?.info({ limit: budget.limit }, 'upstream call budget exceeded');
+  throw new GatewayError('BAD_USER_INPUT', `upstream call budget of ${budget.limit} exceeded`, { sourceId });
 }
 
 /** Creates the pooled client of one source. */
@@ -131,7 +201,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   );
 
   function getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T> {
-    const signal = deadlineStore.getStore();
+    const signal = requestStore.getStore()?.signal;
+    try {
+      admitUpstreamCall(options.sourceId, options.logger);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return options.breaker ? options.breaker.run(() => attempt(request, schema, signal), signal) : attempt(request, schema, signal);
   }
 

@@ -178,8 +178,10 @@ export interface AdapterServices {
 export interface ProviderKind<S extends z.ZodRawShape = z.ZodRawShape> {
   /** The config `kind` value, e.g. `dify`. */
   readonly kind: string;
-  /** GraphQL `SourceKind` enum value, e.g. `DIFY`. */
+  /** GraphQL `SourceKind` enum value, e.g. `DIFY` (upper case; the enum is built from the registered kinds). */
   readonly graphKind: string;
+  /** Description of the `SourceKind` value, e.g. `A Dify app (Service API).` */
+  readonly description?: string;
   /** Kind-specific config keys, e.g. `{ apiKey: z.string() }`. */
   readonly configShape: S;
   create(config: z.infer<z.ZodObject<S>> & SourceCommonConfig, services: AdapterServices): ProviderAdapter;

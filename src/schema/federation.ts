@@ -6,7 +6,8 @@
  * Entities load through `loadNode` and the per-request DataLoaders, so one `_entities` call
  * with 50 representations makes one batched load per source. Each representation succeeds or
  * fails on its own, like `nodes`: malformed → null + `BAD_USER_INPUT`; absent, foreign or of
- * an unknown source → null + `NOT_FOUND`.
+ * an unknown source → null + `NOT_FOUND`. Like `nodes`, one call takes at most 100
+ * representations (more is `BAD_USER_INPUT` for the whole field, before any load).
  */
 import { entitiesField } from '@apollo/subgraph/dist/types.js';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
@@ -16,7 +17,7 @@ import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import './index.js';
-import { loadNode } from './node.js';
+import { loadNode, MAX_NODES } from './node.js';
 import { ConversationRef, MessageRef, SourceRef } from './refs.js';
 import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
 
@@ -76,20 +77,25 @@ function representationProblem(representation: unknown): string | null {
   return null;
 }
 
-/** `_entities` with every representation checked and resolved on its own. */
+/**
+ * `_entities` with every representation checked and resolved on its own.
+ * @throws GatewayError BAD_USER_INPUT for more than `MAX_NODES` representations
+ */
 const resolveEntities: GraphQLFieldResolver<unknown, GatewayContext, { representations: unknown[] }> = (
   root,
   { representations },
   context,
   info,
-) =>
-  representations.map((representation) => {
+) => {
+  if (representations.length > MAX_NODES) throw badInput(`_entities takes at most ${MAX_NODES} representations`);
+  return representations.map((representation) => {
     const problem = representationProblem(representation);
     if (problem) return Promise.reject(badInput(problem));
     // Called synchronously for every item, so their DataLoader loads share one tick and batch.
     const [result] = entitiesField.resolve!(root, { representations: [representation] }, context, info) as unknown[];
     return result;
   });
+};
 
 /** Builds the subgraph schema (types sorted) from the same builder as the API schema. */
 function buildSubgraphSchema(): GraphQLSchema {

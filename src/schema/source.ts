@@ -5,17 +5,15 @@ import { requireViewer } from '../context.js';
 import { innerId } from '../global-id.js';
 import { badInput, GatewayError, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
+import { providerKinds } from './provider-kinds.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
 import { ConversationRef, SourceRef } from './refs.js';
 import { conversationShape, sourceShape } from './shapes.js';
 
+// One value per registered provider kind, so a new backend folder is all a new kind needs.
 const SourceKind = builder.enumType('SourceKind', {
   description: 'The kind of backend a source is.',
-  values: {
-    DIFY: { description: 'A Dify app (Service API).' },
-    CHATWOOT: { description: 'A Chatwoot account (Application API).' },
-    REST: { description: 'A generic REST chat-history API.' },
-  } as const,
+  values: Object.fromEntries(providerKinds.map((kind) => [kind.graphKind, { description: kind.description }])),
 });
 
 builder.node(SourceRef, {
@@ -24,7 +22,7 @@ builder.node(SourceRef, {
   isTypeOf: (value) => (value as { kind?: string }).kind === 'Source',
   fields: (t) => ({
     name: t.string({ description: 'The source id from the config.', resolve: ({ source }) => source.id }),
-    kind: t.field({ type: SourceKind, resolve: ({ source }) => source.graphKind as 'DIFY' | 'CHATWOOT' | 'REST' }),
+    kind: t.field({ type: SourceKind, resolve: ({ source }) => source.graphKind }),
     canListConversations: t.boolean({
       description: 'False for sources that can only open a conversation by its id.',
       resolve: ({ source }) => source.adapter.capabilities.listConversations,

@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { createLogger } from '../../src/logger.js';
 import { countsTowardBreaker, createSourceBreaker } from '../../src/providers/circuit-breaker.js';
 import { GatewayError } from '../../src/providers/errors.js';
-import { createUpstreamClient, withTimeBudget, type UpstreamClientOptions } from '../../src/providers/http.js';
+import {
+  createCallBudget,
+  createUpstreamClient,
+  currentUpstreamCalls,
+  withTimeBudget,
+  type UpstreamClientOptions,
+} from '../../src/providers/http.js';
 import { backoffDelay, createRetryPolicy, retryAfterMs, retryAfterSeconds } from '../../src/providers/retry-policy.js';
 import { startSimulatorServer, type SimulatorHandle, type SimulatorReply } from '../../src/simulators/http-server.js';
 
@@ -143,6 +149,42 @@ describe('upstream client', () => {
     }));
     expect(late.message).toMatch(/request deadline exceeded/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('the call budget refuses calls past it without sending them, and counts both', async () => {
+    const http = client();
+    const budget = createCallBudget(2);
+    const seen: unknown[] = [];
+    const results = await withTimeBudget(5_000, async () => {
+      const settled = await Promise.allSettled([1, 2, 3, 4].map((n) => http.getJson({ path: `/x${n}` }, anything)));
+      seen.push(currentUpstreamCalls());
+      return settled;
+    }, budget);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    const refusal = (results[2] as PromiseRejectedResult).reason as GatewayError;
+    expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT', sourceId: 'src', message: 'upstream call budget of 2 exceeded' });
+    expect(server.requests.map((request) => request.path)).toEqual(['/v1/x1', '/v1/x2']);
+    expect(seen).toEqual([{ calls: 2, refused: 2, limit: 2 }]);
+    expect(budget).toMatchObject({ calls: 2, refused: 2 });
+    expect(currentUpstreamCalls()).toBeUndefined();
+  });
+
+  it('a refused call never reaches the breaker', async () => {
+    const breaker = createSourceBreaker('src', { errorThresholdPercent: 1, minimumRequests: 1, windowMs: 10_000, coolDownMs: 60_000 }, logger);
+    const http = client({ breaker });
+    const budget = createCallBudget(1);
+    await withTimeBudget(5_000, async () => {
+      await http.getJson({ path: '/x' }, anything);
+      for (let i = 0; i < 5; i += 1) expect(await failure(http.getJson({ path: '/x' }, anything))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }, budget);
+    expect(breaker.state()).toBe('closed');
+    expect(server.requests).toHaveLength(1);
+    breaker.shutdown();
+  });
+
+  it('refuses a budget that is not a positive integer', () => {
+    expect(() => createCallBudget(0)).toThrow(TypeError);
+    expect(() => createCallBudget(1.5)).toThrow(/got 1.5/);
   });
 
   it('opens its breaker on 5xx, never on 404', async () => {

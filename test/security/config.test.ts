@@ -5,16 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../src/config.js';
 
 const source = { id: 'legacy', kind: 'rest', baseUrl: 'http://127.0.0.1:9/v1', token: 't' };
+const auth = { mode: 'jwt', jwt: { secret: 'a-long-enough-hs256-secret' } };
 
 describe('security config', () => {
   it('has safe defaults: limits, no CORS, REST access by owner, no persisted-only mode', async () => {
-    const config = await validateConfig({ sources: [source] });
+    const config = await validateConfig({ auth, sources: [source] });
     expect(config.server.limits).toEqual({
       maxDepth: 12,
       maxAliases: 30,
       maxTokens: 2000,
       maxCost: 500_000,
       maxDirectives: 50,
+      maxUpstreamCallsPerRequest: 200,
       maxBodyBytes: 1024 * 1024,
     });
     expect(config.server.corsOrigins).toEqual([]);
@@ -23,7 +25,7 @@ describe('security config', () => {
   });
 
   it('keeps the defaults of limits not given', async () => {
-    const config = await validateConfig({ server: { limits: { maxDepth: 8 } }, sources: [source] });
+    const config = await validateConfig({ auth, server: { limits: { maxDepth: 8 } }, sources: [source] });
     expect(config.server.limits).toMatchObject({ maxDepth: 8, maxAliases: 30 });
   });
 
@@ -38,7 +40,7 @@ describe('security config', () => {
     [{ sources: [{ kind: 'dify', id: 'a', baseUrl: 'http://h/v1', apiKey: 'k', userFrom: 'name' }] }, 'sources.0.userFrom'],
     [{ sources: [{ kind: 'chatwoot', id: 'c', baseUrl: 'http://h', accountId: 1, apiAccessToken: 'k', contactMatch: 'phone' }] }, 'sources.0.contactMatch'],
   ])('refuses %j naming the field', async (raw, field) => {
-    const error = await validateConfig({ sources: [source], ...raw }).catch((caught: unknown) => caught);
+    const error = await validateConfig({ auth, sources: [source], ...raw }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(field);
   });

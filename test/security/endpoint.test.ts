@@ -180,7 +180,8 @@ describe('persisted operations', () => {
     const config = join(dir, 'gateway.yaml');
     writeFileSync(
       config,
-      'server: { persistedOperations: operations.json, persistedOperationsOnly: true }\n' +
+      'server: { host: 127.0.0.1, persistedOperations: operations.json, persistedOperationsOnly: true }\n' +
+        'auth: { mode: header }\n' +
         'sources: [{ id: legacy, kind: rest, baseUrl: "http://127.0.0.1:9/v1", token: t }]\n',
     );
     expect((await loadConfigFile(config, {})).server.persistedOperations).toBe(file);

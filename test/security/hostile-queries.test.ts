@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { globalIdOf } from '../../src/global-id.js';
 import { EXAMPLE_OPERATION } from '../../src/yoga.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { as, codes, post, send } from './helpers.js';
@@ -122,6 +123,63 @@ describe('bombs', () => {
     const response = await post(gateway.yoga, `query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array(101).fill('x') }, as('demo-user'));
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.data).toBeNull();
+  });
+});
+
+describe('cost counts what runs', () => {
+  /** Three levels of lists: conversations → messages → their conversation's messages. */
+  const nested = (size: string) => `{ conversations${size} { edges { node { id messages${size} { edges { node { id text
+    conversation { id messages${size} { edges { node { id text } } } } } } } } } } }`;
+
+  it('refuses the three-level nested query with no page sizes, like the sized one', async () => {
+    const sized = await expectRefusedBy('maxCost', nested('(first: 50)'));
+    const unsized = await expectRefusedBy('maxCost', nested(''));
+    // Each level without a size is served (and costed) as a page of 20: 20³ leaves, not 1.
+    expect(unsized.body.errors[0].message).toMatch(/Query Cost limit of 500000 exceeded, found \d{7,}/);
+    expect(sized.body.errors[0].message).toMatch(/found \d{8,}/);
+  });
+
+  it('counts a null or missing page-size variable as the default page size', async () => {
+    const query = `query ($n: Int) { conversations(first: $n) { edges { node { messages(first: $n) { edges { node {
+      conversation { messages(first: $n) { edges { node { id text } } } } } } } } } } }`;
+    await expectRefusedBy('maxCost', query, {});
+    await expectRefusedBy('maxCost', query, { n: null });
+  });
+
+  it('counts nodes per id', async () => {
+    const query = `query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Conversation { title
+      messages(last: 100) { edges { node { id text role createdAt } } } } } }`;
+    const one = await post(gateway.yoga, query, { ids: ['not-an-id'] }, as('demo-user'));
+    expect(codes(one)).toEqual(['BAD_USER_INPUT']);
+    expect(one.body.errors[0].extensions.limit).toBeUndefined();
+    expect(one.body.data).toEqual({ nodes: [null] });
+    await expectRefusedBy('maxCost', query, { ids: Array(100).fill('not-an-id') });
+  });
+
+  it('refuses more than 100 _entities representations before loading any', async () => {
+    const before = upstreamCalls();
+    const representations = Array.from({ length: 101 }, (_, index) => ({
+      __typename: 'Conversation',
+      id: globalIdOf({ type: 'Conversation', sourceId: 'assistant', conversationId: `made-up-${index}` }),
+    }));
+    const response = await post(gateway.yoga, `query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: representations }, as('demo-user'));
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.body.errors[0].message).toBe('_entities takes at most 100 representations');
+    expect(response.body.data).toBeNull();
+    expect(upstreamCalls()).toBe(before);
+  });
+
+  it('a 1,000-representation _entities request of made-up ids makes at most 100 upstream calls', async () => {
+    const before = upstreamCalls();
+    const representations = ['assistant', 'support', 'legacy'].flatMap((sourceId) =>
+      Array.from({ length: 334 }, (_, index) => ({
+        __typename: 'Conversation',
+        id: globalIdOf({ type: 'Conversation', sourceId, conversationId: `${sourceId === 'support' ? 90_000 + index : `made-up-${index}`}` }),
+      })),
+    ).slice(0, 1000);
+    const response = await post(gateway.yoga, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Conversation { id } } }`, { r: representations }, as('demo-user'));
+    expect(codes(response)[0]).toBe('BAD_USER_INPUT');
+    expect(upstreamCalls() - before).toBeLessThanOrEqual(100);
   });
 });
 

@@ -153,6 +153,8 @@ describe('rest access modes', () => {
 
     async function open(ownerScanLimit: number, viewer: string) {
       const config = await validateConfig({
+        server: { host: '127.0.0.1' },
+        auth: { mode: 'header' },
         sources: [{ ...simulator.sourceConfig, id: 'legacy', ownerScanLimit }],
       });
       const gateway = await createGateway(config, createLogger('silent'));
@@ -216,10 +218,13 @@ describe('rest access modes', () => {
 
   it('refuses a source without a token unless it forwards the viewer token', async () => {
     const config = await validateConfig({
+      server: { host: '127.0.0.1' },
+      auth: { mode: 'header' },
       sources: [{ kind: 'rest', id: 'legacy', baseUrl: 'http://127.0.0.1:9/v1' }],
     });
     await expect(createGateway(config, createLogger('silent'))).rejects.toThrow(/token is required unless access is forward/);
     const forwarding = await validateConfig({
+      auth: { mode: 'jwt', jwt: { secret: SECRET, issuer: ISSUER, audience: AUDIENCE } },
       sources: [{ kind: 'rest', id: 'legacy', baseUrl: 'http://127.0.0.1:9/v1', access: 'forward' }],
     });
     await (await createGateway(forwarding, createLogger('silent'))).close();

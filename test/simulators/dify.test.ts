@@ -74,7 +74,9 @@ describe('dify simulator: auth and routing', () => {
   });
 
   it('answers unknown routes, other methods and a missing user like Dify', async () => {
-    expect(await get('/v1/chat-messages')).toMatchObject({ status: 404, body: { code: 'not_found', status: 404 } });
+    expect(await get('/v1/workflows/run')).toMatchObject({ status: 404, body: { code: 'not_found', status: 404 } });
+    expect(await get('/v1/conversations/not-a-uuid/name', auth, 'POST')).toMatchObject({ status: 404, body: { code: 'not_found' } });
+    expect(await get('/v1/chat-messages')).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
     expect(await get('/v1/messages', auth, 'POST')).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
     expect(await get(`/v1/messages?conversation_id=${DIFY_LONG_CONVERSATION_ID}`)).toEqual(
       expect.objectContaining({ status: 400, body: { code: 'invalid_param', message: 'Arg user must be provided.', status: 400 } }),

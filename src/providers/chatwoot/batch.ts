@@ -5,6 +5,7 @@
  * Chatwoot allows: one contact-conversations list serves every id of a contact viewer, and one
  * `after`+`before` range read serves nearby messages of one conversation.
  */
+import { asError, eachLimited, groupRefs, toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../types.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
@@ -22,8 +23,6 @@ export interface BatchContext {
 
 /** Upstream calls one batch keeps in flight at once. */
 const CONCURRENCY = 6;
-
-type Slot<T> = T | null | Error;
 
 /**
  * Conversations by display id. Records loaded this way are not list positions: their
@@ -55,12 +54,12 @@ export async function loadConversations(
     for (const conversation of listed) found.set(conversation.id, conversation);
     // A full list may have left older conversations out: those are checked one by one.
     const unseen = listed.length >= CHATWOOT_PAGE.contactConversations ? ids.filter((id) => !found.has(id)) : [];
-    await eachLimited(unseen, async (id) => {
+    await eachLimited(unseen, CONCURRENCY, async (id) => {
       const conversation = await fetchConversation(context.client, id);
       found.set(id, conversation instanceof Error || conversation?.meta?.sender?.id === contactId ? conversation : null);
     });
   } else {
-    await eachLimited(ids, async (id) => {
+    await eachLimited(ids, CONCURRENCY, async (id) => {
       found.set(id, await fetchConversation(context.client, id));
     });
   }
@@ -87,28 +86,27 @@ export async function loadMessages(
   } catch (error) {
     return refs.map(() => asError(error));
   }
-  const wanted = new Map<number, Set<number>>();
-  for (const ref of refs) {
-    const displayId = parseDisplayId(ref.conversationExternalId);
+  const { sourceId } = context;
+  const { results, groups } = groupRefs<MessageRecord, number, number>(refs, (ref) => {
     const id = parseMessageKey(ref.key);
-    if (displayId === null || id === null) continue;
-    wanted.set(displayId, (wanted.get(displayId) ?? new Set()).add(id));
-  }
-  const results = new Map<number, Map<number, ChatwootMessage> | null | Error>();
-  await eachLimited([...wanted.keys()], async (displayId) => {
-    results.set(displayId, await fetchMessagesById(context, scope, displayId, [...(wanted.get(displayId) as Set<number>)]));
+    if (id === null) return new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId });
+    const displayId = parseDisplayId(ref.conversationExternalId);
+    return displayId === null ? null : { conversation: displayId, key: id };
   });
   const privateVisible = seesPrivateNotes(scope);
-  return refs.map((ref) => {
-    const id = parseMessageKey(ref.key);
-    if (id === null) return new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId: context.sourceId });
-    const displayId = parseDisplayId(ref.conversationExternalId);
-    const messages = displayId === null ? null : (results.get(displayId) ?? null);
-    if (messages === null || messages instanceof Error) return messages;
-    const message = messages.get(id);
-    if (!message || (message.private === true && !privateVisible)) return null;
-    return mapMessage(message, String(displayId));
+  await eachLimited(groups, CONCURRENCY, async ([displayId, wanted]) => {
+    const messages = await fetchMessagesById(context, scope, displayId, [...new Set(wanted.map(({ key }) => key))]);
+    for (const { slot, key } of wanted) {
+      if (messages === null || messages instanceof Error) {
+        results[slot] = messages;
+        continue;
+      }
+      const message = messages.get(key);
+      const visible = message && (message.private !== true || privateVisible);
+      results[slot] = visible ? mapMessage(message, String(displayId)) : null;
+    }
   });
+  return results;
 }
 
 /** The messages of one conversation with the given ids; null when the conversation is not visible. */
@@ -129,7 +127,7 @@ async function fetchMessagesById(
       for (const message of page.payload) found.set(message.id, message);
     }
   } catch (error) {
-    return isGatewayError(error) && error.code === 'NOT_FOUND' ? null : asError(error);
+    return toSlot(error);
   }
   return found;
 }
@@ -149,22 +147,6 @@ async function fetchConversation(client: ChatwootClient, displayId: number): Pro
   try {
     return await client.getConversation(displayId);
   } catch (error) {
-    return isGatewayError(error) && error.code === 'NOT_FOUND' ? null : asError(error);
+    return toSlot(error);
   }
-}
-
-async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

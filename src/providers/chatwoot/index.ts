@@ -30,6 +30,7 @@ const configShape = {
 const chatwoot = {
   kind: 'chatwoot',
   graphKind: 'CHATWOOT',
+  description: 'A Chatwoot account (Application API).',
   configShape,
   create(config, services): ProviderAdapter {
     const sourceId = config.id;

@@ -12,6 +12,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError } from '../errors.js';
 import { viewerAttribute } from '../identity.js';
 import type { Viewer } from '../types.js';
@@ -59,8 +60,8 @@ export function seesPrivateNotes(scope: ResolvedScope): boolean {
 }
 
 /**
- * Resolves viewers to scopes for one source, caching per viewer object (a WeakMap, so nothing
- * outlives the request). A failed lookup is not cached: the next call tries again.
+ * Resolves viewers to scopes for one source, caching per viewer object (`createViewerMemo`, so
+ * nothing outlives the request). A failed lookup is not cached: the next call tries again.
  */
 export function createScopeResolver(
   client: ChatwootClient,
@@ -68,7 +69,7 @@ export function createScopeResolver(
   logger: Logger,
   options: ScopeOptions = DEFAULT_SCOPE_OPTIONS,
 ) {
-  const cache = new WeakMap<Viewer, Promise<ResolvedScope>>();
+  const memo = createViewerMemo<'scope', ResolvedScope>();
   // Emails compare case-insensitively (the viewer's is already lower-cased); identifiers exactly.
   const matches =
     options.contactMatch === 'email'
@@ -99,19 +100,12 @@ export function createScopeResolver(
 
   /** The viewer's resolved scope. @throws GatewayError when the contact search fails. */
   return function resolve(viewer: Viewer): Promise<ResolvedScope> {
-    let pending = cache.get(viewer);
-    if (!pending) {
+    return memo(viewer, 'scope', () => {
       const scope = viewerScope(viewer, options);
-      pending =
-        scope.kind === 'account'
-          ? Promise.resolve(scope)
-          : scope.value === null
-            ? Promise.resolve({ kind: 'contact' as const, contactId: null })
-            : findContactId(scope.value).then((contactId) => ({ kind: 'contact' as const, contactId }));
-      pending.catch(() => cache.delete(viewer));
-      cache.set(viewer, pending);
-    }
-    return pending;
+      if (scope.kind === 'account') return Promise.resolve(scope);
+      if (scope.value === null) return Promise.resolve({ kind: 'contact' as const, contactId: null });
+      return findContactId(scope.value).then((contactId) => ({ kind: 'contact' as const, contactId }));
+    });
   };
 }
 

@@ -14,6 +14,7 @@
  * Decisions are cached per viewer object, i.e. per request.
  */
 import { z } from 'zod';
+import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { viewerAttribute, viewerAttributeSchema } from '../identity.js';
 import type { Viewer } from '../types.js';
@@ -58,7 +59,7 @@ class OwnerFound {}
 
 /** Builds the policy of a source around its client. */
 export function createRestAccess(config: AccessConfig, upstream: RestClient): RestAccess {
-  const decisions = new WeakMap<Viewer, Map<string, Promise<boolean>>>();
+  const decisions = createViewerMemo<string, boolean>();
   const sourceId = config.id;
 
   const owner = (viewer: Viewer) => (config.access === 'owner' ? viewerAttribute(viewer, config.ownerFrom) : null);
@@ -105,15 +106,7 @@ export function createRestAccess(config: AccessConfig, upstream: RestClient): Re
     if (!canRead(viewer) || conversationId.length === 0) return Promise.resolve(false);
     const id = owner(viewer);
     if (id === null) return Promise.resolve(true);
-    let cache = decisions.get(viewer);
-    if (!cache) decisions.set(viewer, (cache = new Map()));
-    let decision = cache.get(conversationId);
-    if (!decision) {
-      decision = owns(conversationId, id);
-      decision.catch(() => cache.delete(conversationId));
-      cache.set(conversationId, decision);
-    }
-    return decision;
+    return decisions(viewer, conversationId, () => owns(conversationId, id));
   }
 
   function translate(error: unknown): never {

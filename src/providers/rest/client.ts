@@ -143,35 +143,13 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
 }
 
 /**
- * Maps the API's error answers (DESIGN §5): 400 → UPSTREAM_ERROR (the gateway sent something
- * the upstream refused), 401/403 → UPSTREAM_ERROR (the gateway's own token was rejected; the
- * token is never echoed), 404 → NOT_FOUND. 429 and 5xx fall through to `defaultError`
- * (RATE_LIMITED with `retryAfter`, UPSTREAM_UNAVAILABLE).
+ * Maps the API's error answers (DESIGN §5): 404 → NOT_FOUND (an unknown conversation). Every
+ * other status takes the shared default mapping of http.ts (`defaultError`): 401/403 → the
+ * gateway's own token was rejected (UPSTREAM_ERROR, the token never echoed), other 4xx →
+ * UPSTREAM_ERROR, 429 → RATE_LIMITED with `retryAfter`, 5xx → UPSTREAM_UNAVAILABLE.
  */
 export function mapError(sourceId: string, response: UpstreamErrorResponse): GatewayError | undefined {
   const { status } = response;
-  if (status === 401 || status === 403) {
-    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" rejected the gateway's credentials (HTTP ${status})`, {
-      sourceId,
-      status,
-    });
-  }
   if (status === 404) return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });
-  if (status === 400 || status === 422) {
-    // The upstream's own message names the refused parameter; it carries nothing secret (the
-    // token travels in a header) but is still kept out of client-facing text.
-    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the request (HTTP ${status})`, {
-      sourceId,
-      status,
-      cause: upstreamMessage(response.body),
-    });
-  }
   return undefined;
-}
-
-function upstreamMessage(body: unknown): string | undefined {
-  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
-    return (body as { message: string }).message.slice(0, 300);
-  }
-  return typeof body === 'string' ? body.slice(0, 300) : undefined;
 }

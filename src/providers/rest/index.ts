@@ -23,6 +23,7 @@
  * whether the viewer may open the conversation; a "no" is answered exactly like a missing one.
  */
 import { z } from 'zod';
+import { eachLimited, groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError, notFound } from '../errors.js';
 import type {
   AdapterServices,
@@ -38,7 +39,7 @@ import type {
   SourceCommonConfig,
   Viewer,
 } from '../types.js';
-import { accessShape, createRestAccess } from './access.js';
+import { accessShape, createRestAccess, type RestAccess } from './access.js';
 import { createRestClient } from './client.js';
 import { toConversationRecord, toMessageRecord, toProbedConversationRecord } from './mapping.js';
 import { comparePositions, decodePosition, locate, positionOf, scan, type Position } from './paging.js';
@@ -63,14 +64,185 @@ const messagePosition = (message: RestMessage): Position => positionOf(message.c
 const conversationPosition = (conversation: RestConversation): Position =>
   positionOf(conversation.updated_at, conversation.id);
 
+/** What the read functions need of one source. */
+export interface RestReadDeps {
+  sourceId: string;
+  /** The access policy, holding the source's (translated) client. */
+  access: RestAccess;
+  /** Config `conversationsPath`, when the source can list. */
+  listingPath: string | undefined;
+}
+
+function parseKey(sourceId: string, key: string, what: string): Position {
+  const position = typeof key === 'string' ? decodePosition(key) : null;
+  if (!position) throw new GatewayError('BAD_USER_INPUT', `invalid ${what}`, { sourceId });
+  return position;
+}
+
+function checkLimit(sourceId: string, limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new GatewayError('BAD_USER_INPUT', `page size must be between 1 and ${max}`, { sourceId });
+  }
+}
+
+/** `ProviderAdapter.listMessages`: `before`/`after` scans of `/chat/history` (see paging.ts). */
+export async function listMessages(
+  deps: RestReadDeps,
+  viewer: Viewer,
+  conversationExternalId: string,
+  page: MessagePage,
+): Promise<MessageSlice> {
+  const { sourceId, access } = deps;
+  checkLimit(sourceId, page.limit, 101);
+  const cursor = page.cursor === null ? null : parseKey(sourceId, page.cursor, 'message cursor');
+  if (!(await access.mayOpen(viewer, conversationExternalId))) throw notFound('conversation', sourceId);
+  const older = page.direction === 'backward';
+  const headers = access.headers(viewer);
+  const { items } = await scan<RestMessage>({
+    direction: older ? 'older' : 'newer',
+    from: cursor,
+    want: page.limit + 1,
+    position: messagePosition,
+    keep: (message) => !cursor || Math.sign(comparePositions(messagePosition(message), cursor)) === (older ? -1 : 1),
+    fetch: async (bound, limit) => {
+      const answer = await access.client.history({
+        conversationId: conversationExternalId,
+        limit,
+        ...(older ? { before: bound } : { after: bound }),
+        headers,
+      });
+      return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
+    },
+    sourceId,
+    noun: 'messages',
+  });
+  const sorted = items.sort((a, b) => comparePositions(messagePosition(a), messagePosition(b)));
+  const slice = older ? sorted.slice(-page.limit) : sorted.slice(0, page.limit);
+  return {
+    messages: slice.map((message) => toMessageRecord(conversationExternalId, message)),
+    hasMore: sorted.length > page.limit,
+  };
+}
+
+/** `ProviderAdapter.listConversations`: the optional listing, filtered by the access policy. */
+export async function listConversations(deps: RestReadDeps, viewer: Viewer, page: ConversationPage): Promise<ConversationSlice> {
+  const { sourceId, access, listingPath } = deps;
+  if (!listingPath) {
+    throw new GatewayError('NOT_SUPPORTED', `source "${sourceId}" cannot list conversations (no conversationsPath)`, {
+      sourceId,
+    });
+  }
+  checkLimit(sourceId, page.limit, 100);
+  const after = page.after === null ? null : parseKey(sourceId, page.after, 'conversation cursor');
+  if (!access.canRead(viewer)) return { items: [], hasMore: false };
+  const headers = access.headers(viewer);
+  const visible = new Set<string>();
+  // Most recently updated first; ties by id ascending (DESIGN §4), so "after" the cursor is
+  // older, or equally recent with a greater id.
+  const beyond = (position: Position) =>
+    !after || position.ms < after.ms || (position.ms === after.ms && position.id > after.id);
+  const { items } = await scan<RestConversation>({
+    direction: 'older',
+    from: after,
+    want: page.limit + 1,
+    position: conversationPosition,
+    keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
+    fetch: async (bound, limit) => {
+      const answer = await access.client.conversations({ path: listingPath, limit, before: bound, headers });
+      // Decided before `keep` runs on this batch; under `owner`, at least one history read
+      // per item, a few at a time.
+      const ids = answer.data.conversations.map((conversation) => conversation.id);
+      await eachLimited(ids, OWNERSHIP_CONCURRENCY, async (id) => {
+        if (await access.mayOpen(viewer, id)) visible.add(id);
+      });
+      return { items: answer.data.conversations, hasMore: answer.pagination?.has_more };
+    },
+    sourceId,
+    noun: 'conversations',
+  });
+  const sorted = items.sort((a, b) => {
+    const left = conversationPosition(a);
+    const right = conversationPosition(b);
+    return left.ms !== right.ms ? right.ms - left.ms : comparePositions(left, right);
+  });
+  return { items: sorted.slice(0, page.limit).map(toConversationRecord), hasMore: sorted.length > page.limit };
+}
+
+/**
+ * `ProviderAdapter.getConversations`: each distinct id in parallel (404 → null). With a listing,
+ * `GET <conversationsPath>/{id}` so a conversation looks the same opened by id as listed;
+ * without one, a probe of `GET /chat/history?limit=1` (no title; `updatedAt` = the newest
+ * message's time).
+ */
+export async function getConversations(
+  deps: RestReadDeps,
+  viewer: Viewer,
+  externalIds: readonly string[],
+): Promise<Array<ConversationRecord | null | Error>> {
+  const { access, listingPath } = deps;
+  const probes = new Map<string, Promise<ConversationRecord | null | Error>>();
+  const probe = async (id: string): Promise<ConversationRecord | null | Error> => {
+    if (id.length === 0) return null;
+    try {
+      if (!(await access.mayOpen(viewer, id))) return null;
+      const headers = access.headers(viewer);
+      if (listingPath) return toConversationRecord(await access.client.conversation({ path: listingPath, id, headers }));
+      const answer = await access.client.history({ conversationId: id, limit: 1, headers });
+      return toProbedConversationRecord(id, answer.data.messages);
+    } catch (error) {
+      return toSlot(error);
+    }
+  };
+  for (const id of externalIds) if (!probes.has(id)) probes.set(id, probe(id));
+  return Promise.all(externalIds.map((id) => probes.get(id)!));
+}
+
+/** `ProviderAdapter.getMessages`: one `before` scan per conversation resolves all of its refs (see `locate`). */
+export async function getMessages(
+  deps: RestReadDeps,
+  viewer: Viewer,
+  refs: readonly MessageRef[],
+): Promise<Array<MessageRecord | null | Error>> {
+  const { sourceId, access } = deps;
+  const { results, groups } = groupRefs<MessageRecord, string, Position>(refs, (ref) => {
+    const position = decodePosition(ref.key);
+    if (!position) return new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId });
+    return { conversation: ref.conversationExternalId, key: position };
+  });
+  await Promise.all(
+    [...groups].map(async ([conversationId, group]) => {
+      try {
+        if (!(await access.mayOpen(viewer, conversationId))) return;
+        const found = await locate<RestMessage>(
+          group.map((entry) => entry.key),
+          {
+            position: messagePosition,
+            fetch: async (before, limit) => {
+              const answer = await access.client.history({ conversationId, limit, before, headers: access.headers(viewer) });
+              return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
+            },
+            sourceId,
+            noun: 'messages',
+          },
+        );
+        found.forEach((item, i) => {
+          results[group[i]!.slot] = item === null || item instanceof Error ? item : toMessageRecord(conversationId, item);
+        });
+      } catch (error) {
+        const slot = toSlot(error);
+        for (const entry of group) results[entry.slot] = slot;
+      }
+    }),
+  );
+  return results;
+}
+
 /** Creates the adapter of one REST source. */
 function create(config: RestConfig, services: AdapterServices): ProviderAdapter {
   const sourceId = config.id;
-  const { logger } = services;
   if ((config.access ?? 'owner') !== 'forward' && !config.token) {
     throw new Error(`sources "${sourceId}": token is required unless access is forward`);
   }
-  // Who may read what (access.ts): ownership checks, the forwarded token and its answers.
   // Defaults repeated for callers that build the config without the schema.
   const policy = {
     id: sourceId,
@@ -78,186 +250,23 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
     ownerFrom: config.ownerFrom ?? 'id',
     ownerScanLimit: config.ownerScanLimit ?? 1000,
   };
-  const access = createRestAccess(policy, createRestClient({ ...config, token: config.token ?? '' }, services.http, logger));
-  const { client } = access;
-  const upstreamIdentity = access.headers;
-  const listingPath = config.conversationsPath;
-
-  function parseKey(key: string, what: string): Position {
-    const position = typeof key === 'string' ? decodePosition(key) : null;
-    if (!position) throw new GatewayError('BAD_USER_INPUT', `invalid ${what}`, { sourceId });
-    return position;
-  }
-
-  function checkLimit(limit: number, max: number): void {
-    if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-      throw new GatewayError('BAD_USER_INPUT', `page size must be between 1 and ${max}`, { sourceId });
-    }
-  }
-
-  async function listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage): Promise<MessageSlice> {
-    checkLimit(page.limit, 101);
-    const cursor = page.cursor === null ? null : parseKey(page.cursor, 'message cursor');
-    if (!(await access.mayOpen(viewer, conversationExternalId))) throw notFound('conversation', sourceId);
-    const older = page.direction === 'backward';
-    const headers = upstreamIdentity(viewer);
-    const { items } = await scan<RestMessage>({
-      direction: older ? 'older' : 'newer',
-      from: cursor,
-      want: page.limit + 1,
-      position: messagePosition,
-      keep: (message) => !cursor || Math.sign(comparePositions(messagePosition(message), cursor)) === (older ? -1 : 1),
-      fetch: async (bound, limit) => {
-        const answer = await client.history({
-          conversationId: conversationExternalId,
-          limit,
-          ...(older ? { before: bound } : { after: bound }),
-          headers,
-        });
-        return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
-      },
-      sourceId,
-      noun: 'messages',
-    });
-    const sorted = items.sort((a, b) => comparePositions(messagePosition(a), messagePosition(b)));
-    const slice = older ? sorted.slice(-page.limit) : sorted.slice(0, page.limit);
-    return {
-      messages: slice.map((message) => toMessageRecord(conversationExternalId, message)),
-      hasMore: sorted.length > page.limit,
-    };
-  }
-
-  async function listConversations(viewer: Viewer, page: ConversationPage): Promise<ConversationSlice> {
-    if (!listingPath) {
-      throw new GatewayError('NOT_SUPPORTED', `source "${sourceId}" cannot list conversations (no conversationsPath)`, {
-        sourceId,
-      });
-    }
-    checkLimit(page.limit, 100);
-    const after = page.after === null ? null : parseKey(page.after, 'conversation cursor');
-    if (!access.canRead(viewer)) return { items: [], hasMore: false };
-    const headers = upstreamIdentity(viewer);
-    const visible = new Set<string>();
-    // Most recently updated first; ties by id ascending (DESIGN §4), so "after" the cursor is
-    // older, or equally recent with a greater id.
-    const beyond = (position: Position) =>
-      !after || position.ms < after.ms || (position.ms === after.ms && position.id > after.id);
-    const { items } = await scan<RestConversation>({
-      direction: 'older',
-      from: after,
-      want: page.limit + 1,
-      position: conversationPosition,
-      keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
-      fetch: async (bound, limit) => {
-        const answer = await client.conversations({ path: listingPath, limit, before: bound, headers });
-        // Decided before `keep` runs on this batch; under `owner`, at least one history read
-        // per item, a few at a time.
-        const ids = answer.data.conversations.map((conversation) => conversation.id);
-        for (let start = 0; start < ids.length; start += OWNERSHIP_CONCURRENCY) {
-          await Promise.all(
-            ids.slice(start, start + OWNERSHIP_CONCURRENCY).map(async (id) => {
-              if (await access.mayOpen(viewer, id)) visible.add(id);
-            }),
-          );
-        }
-        return { items: answer.data.conversations, hasMore: answer.pagination?.has_more };
-      },
-      sourceId,
-      noun: 'conversations',
-    });
-    const sorted = items.sort((a, b) => {
-      const left = conversationPosition(a);
-      const right = conversationPosition(b);
-      return left.ms !== right.ms ? right.ms - left.ms : comparePositions(left, right);
-    });
-    return { items: sorted.slice(0, page.limit).map(toConversationRecord), hasMore: sorted.length > page.limit };
-  }
-
-  /**
-   * Loads each distinct id in parallel (404 → null): with a listing, `GET <conversationsPath>/{id}`
-   * so a conversation looks the same opened by id as listed; without one, a probe of
-   * `GET /chat/history?limit=1` (no title; `updatedAt` = the newest message's time).
-   */
-  async function getConversations(viewer: Viewer, externalIds: readonly string[]) {
-    const probes = new Map<string, Promise<ConversationRecord | null | Error>>();
-    const probe = async (id: string): Promise<ConversationRecord | null | Error> => {
-      if (id.length === 0) return null;
-      try {
-        if (!(await access.mayOpen(viewer, id))) return null;
-        const headers = upstreamIdentity(viewer);
-        if (listingPath) return toConversationRecord(await client.conversation({ path: listingPath, id, headers }));
-        const answer = await client.history({ conversationId: id, limit: 1, headers });
-        return toProbedConversationRecord(id, answer.data.messages);
-      } catch (error) {
-        return settle(error);
-      }
-    };
-    for (const id of externalIds) if (!probes.has(id)) probes.set(id, probe(id));
-    return Promise.all(externalIds.map((id) => probes.get(id)!));
-  }
-
-  /** One `before` scan per conversation resolves all of its refs (see `locate`). */
-  async function getMessages(viewer: Viewer, refs: readonly MessageRef[]) {
-    const results: Array<MessageRecord | null | Error> = refs.map(() => null);
-    const groups = new Map<string, Array<{ index: number; position: Position }>>();
-    refs.forEach((ref, index) => {
-      const position = decodePosition(ref.key);
-      if (!position) {
-        results[index] = new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId });
-        return;
-      }
-      const group = groups.get(ref.conversationExternalId) ?? [];
-      group.push({ index, position });
-      groups.set(ref.conversationExternalId, group);
-    });
-    await Promise.all(
-      [...groups].map(async ([conversationId, group]) => {
-        try {
-          if (!(await access.mayOpen(viewer, conversationId))) return;
-          const found = await locate<RestMessage>(
-            group.map((entry) => entry.position),
-            {
-              position: messagePosition,
-              fetch: async (before, limit) => {
-                const answer = await client.history({ conversationId, limit, before, headers: upstreamIdentity(viewer) });
-                return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
-              },
-              sourceId,
-              noun: 'messages',
-            },
-          );
-          found.forEach((item, i) => {
-            results[group[i]!.index] = item === null || item instanceof Error ? item : toMessageRecord(conversationId, item);
-          });
-        } catch (error) {
-          const slot = settle(error);
-          for (const entry of group) results[entry.index] = slot;
-        }
-      }),
-    );
-    return results;
-  }
-
+  const access = createRestAccess(policy, createRestClient({ ...config, token: config.token ?? '' }, services.http, services.logger));
+  const deps: RestReadDeps = { sourceId, access, listingPath: config.conversationsPath };
   return {
-    capabilities: { listConversations: Boolean(listingPath) },
-    listConversations,
-    getConversations,
-    listMessages,
-    getMessages,
-    close: () => client.close(),
+    capabilities: { listConversations: Boolean(deps.listingPath) },
+    listConversations: (viewer, page) => listConversations(deps, viewer, page),
+    getConversations: (viewer, ids) => getConversations(deps, viewer, ids),
+    listMessages: (viewer, id, page) => listMessages(deps, viewer, id, page),
+    getMessages: (viewer, refs) => getMessages(deps, viewer, refs),
+    close: () => access.client.close(),
   };
-}
-
-/** A batch slot for a failure: NOT_FOUND is an absent item (null); anything else stays an Error. */
-function settle(error: unknown): null | Error {
-  if (error instanceof GatewayError && error.code === 'NOT_FOUND') return null;
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** The `rest` kind: config keys `token` and optional `conversationsPath`; graph kind `REST`. */
 export default {
   kind: 'rest',
   graphKind: 'REST',
+  description: 'A generic REST chat-history API.',
   configShape,
   create,
 } satisfies ProviderKind<typeof configShape>;

@@ -7,6 +7,8 @@
  * - `demo-user` (25): the 45-exchange rollout conversation (`DIFY_LONG_CONVERSATION_ID`), a
  *   230-exchange daily check-in log (`DIFY_DEEP_CONVERSATION_ID`, deeper than one Dify page),
  *   then 23 short ones spread over 2026-03-01…13.
+ *   One of the short ones ("Customer satisfaction dip") comes from the agent app: its exchanges
+ *   carry agent thoughts (`mode: 'agent-chat'`).
  * - `alice` (3): short ones; `DIFY_ALICE_CONVERSATION_ID` is the newest.
  * - `bulk-user` (320): one exchange each, so a scan of the list needs more than 3 pages.
  */
@@ -27,6 +29,8 @@ export const DIFY_LONG_CONVERSATION_ID = '6f1d2c3b-8a4e-4f7a-9b1c-2d3e4f5a6b7c';
 export const DIFY_DEEP_CONVERSATION_ID = 'a0c4e8f2-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
 /** alice's newest conversation. */
 export const DIFY_ALICE_CONVERSATION_ID = 'c7b3a1e9-5d2f-4c8a-b6e4-9f0a1b2c3d4e';
+/** Title of demo-user's agent conversation, whose exchanges carry agent thoughts. */
+export const DIFY_AGENT_CONVERSATION_TITLE = 'Customer satisfaction dip';
 /** Exchanges of `DIFY_DEEP_CONVERSATION_ID`. */
 export const DIFY_DEEP_EXCHANGES = 230;
 /** Conversations of `DIFY_BULK_USER`. */
@@ -57,6 +61,19 @@ export interface DifyFixtureResource {
   content: string;
 }
 
+/** One agent step (tool call or final thought) of an agent-app answer. Times in epoch ms. */
+export interface DifyFixtureThought {
+  id: string;
+  position: number;
+  thought: string;
+  /** Tool names split by `;`, empty for the final thought. */
+  tool: string;
+  /** JSON text. */
+  toolInput: string;
+  observation: string;
+  createdAtMs: number;
+}
+
 /** One exchange. Times are epoch milliseconds (Dify stores sub-second times, shows seconds). */
 export interface DifyFixtureExchange {
   id: string;
@@ -65,7 +82,17 @@ export interface DifyFixtureExchange {
   answer: string;
   files: DifyFixtureFile[];
   feedback: 'like' | 'dislike' | null;
+  /** Text of the end user's feedback (writes set it; seeded feedback has none). */
+  feedbackContent?: string | null;
+  /** When the feedback was given / last changed, epoch ms (default: 90 s after the exchange). */
+  feedbackAtMs?: number;
+  feedbackUpdatedAtMs?: number;
   resources: DifyFixtureResource[];
+  /** Agent steps, only in agent-app conversations. */
+  agentThoughts?: DifyFixtureThought[];
+  /** `error` when generation failed (a stream that ended in an error event), with its message. */
+  status?: 'normal' | 'error';
+  error?: string | null;
 }
 
 /** A conversation as stored. Times are epoch milliseconds. */
@@ -76,7 +103,9 @@ export interface DifyFixtureConversation {
   name: string;
   status: string;
   introduction: string;
-  inputs: Record<string, string>;
+  inputs: Record<string, unknown>;
+  /** The app mode that produced it; agent apps stream agent thoughts. @default 'chat' */
+  mode?: 'chat' | 'agent-chat';
   createdAtMs: number;
   updatedAtMs: number;
   /** Oldest first. */
@@ -210,6 +239,8 @@ export function createDifyFixtures(): DifyFixtureConversation[] {
     return built;
   });
 
+  markAgentConversation(shortOnes.find((item) => item.name === DIFY_AGENT_CONVERSATION_TITLE)!);
+
   const alice = ALICE_TOPICS.map((topic, index) =>
     conversation(DIFY_ALICE_USER, topic.title, Date.UTC(2026, 2, 12, 10, 0) - index * 26 * HOUR, topic.exchanges, {
       id: index === 0 ? DIFY_ALICE_CONVERSATION_ID : undefined,
@@ -227,7 +258,41 @@ export function createDifyFixtures(): DifyFixtureConversation[] {
     ]);
   });
 
+  // Other end users rate too: `/app/feedbacks` lists every user's feedback.
+  alice[0]!.exchanges.at(-1)!.feedback = 'like';
+  bulk[0]!.exchanges[0]!.feedback = 'dislike';
+
   return [rollout, deep, ...shortOnes, ...alice, ...bulk];
+}
+
+/**
+ * Gives the agent conversation its tool calls. Ids come from their own generator so the rest of
+ * the seed data keeps the ids it had before agent thoughts existed.
+ */
+function markAgentConversation(conversation: DifyFixtureConversation): void {
+  const random = seededRandom(20260901);
+  const steps: Array<[thought: string, tool: string, input: unknown, observation: unknown]> = [
+    [
+      'I should pull this week’s bad satisfaction ratings grouped by tag before answering.',
+      'satisfaction_report',
+      { satisfaction_report: { period: 'this_week', rating: 'bad', group_by: 'tag' } },
+      { total_bad: 41, top_tags: [{ tag: 'shipping-delay', count: 29 }, { tag: 'refund', count: 6 }] },
+    ],
+    [
+      'A proactive macro for the delay would help; let me look for the help-center article on incident macros.',
+      'help_center_search',
+      { help_center_search: { query: 'macro for known shipping delay' } },
+      { articles: [{ title: 'Macros for known incidents', score: 0.91 }] },
+    ],
+  ];
+  conversation.mode = 'agent-chat';
+  conversation.exchanges.forEach((exchange, index) => {
+    const [thought, tool, input, observation] = steps[index % steps.length]!;
+    exchange.agentThoughts = [
+      { id: createUuid(random), position: 1, thought, tool, toolInput: JSON.stringify(input), observation: JSON.stringify(observation), createdAtMs: exchange.createdAtMs + 1_200 },
+      { id: createUuid(random), position: 2, thought: exchange.answer, tool: '', toolInput: '', observation: '', createdAtMs: exchange.createdAtMs + 3_400 },
+    ];
+  });
 }
 
 function file(

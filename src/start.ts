@@ -14,6 +14,21 @@ import type { CliOptions } from './cli.js';
 
 export { ConfigError };
 
+/** Levels `LOG_LEVEL` accepts (pino's), quietest last. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * Reads `LOG_LEVEL` (case-insensitive; unset or empty means `info`).
+ * @throws ConfigError listing the valid levels, instead of the logging library's own message
+ */
+export function logLevelOf(value: string | undefined): string {
+  const level = (value ?? '').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value!.slice(0, 20)}")`);
+  }
+  return level;
+}
+
 /**
  * Starts the gateway.
  * @param options parsed flags (`parseCli`)
@@ -22,7 +37,7 @@ export { ConfigError };
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
 export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
-  const logger = createLogger(env.LOG_LEVEL ?? 'info');
+  const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   if (options.configFile !== undefined) {

@@ -142,7 +142,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     plugins: [
       useHealth(gateway),
       useHardening(server),
-      useViewerRequired(),
+      useViewerRequired(gateway.config.auth.mode),
       usePartialErrors(),
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],

@@ -15,6 +15,11 @@ export interface SharedCache {
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
   /** Forgets `key`. */
   delete(key: string): Promise<void>;
+  /**
+   * Stores `value` only when `key` is absent (atomically in a shared store): true when this
+   * call stored it. A store that cannot be reached answers true (the caller's other checks stand).
+   */
+  setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** Releases connections. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -34,6 +39,11 @@ export function createMemoryCache({ max = 50_000 }: { max?: number } = {}): Shar
     delete: async (key) => {
       entries.delete(key);
     },
+    setIfAbsent: async (key, value, ttlMs) => {
+      if (entries.has(key)) return false;
+      entries.set(key, { value }, { ttl: ttlMs });
+      return true;
+    },
     close: async () => entries.clear(),
   };
 }
@@ -44,7 +54,33 @@ export function prefixCache(cache: SharedCache, prefix: string): SharedCache {
     get: (key) => cache.get(prefix + key),
     set: (key, value, ttlMs) => cache.set(prefix + key, value, ttlMs),
     delete: (key) => cache.delete(prefix + key),
+    setIfAbsent: (key, value, ttlMs) => cache.setIfAbsent(prefix + key, value, ttlMs),
     // The underlying cache is owned (and closed) by whoever created it.
     close: async () => {},
+  };
+}
+
+/** Told about every `get`: the full key and whether a value was found. */
+export type CacheLookupListener = (key: string, hit: boolean) => void;
+
+/**
+ * A view of `cache` that reports every lookup to `onLookup` (cache hit/miss metrics). A
+ * listener that throws is ignored; the lookup's answer never changes.
+ */
+export function observeCache(cache: SharedCache, onLookup: CacheLookupListener): SharedCache {
+  return {
+    async get<T>(key: string) {
+      const value = await cache.get<T>(key);
+      try {
+        onLookup(key, value !== undefined);
+      } catch {
+        // Counting must not break a lookup.
+      }
+      return value;
+    },
+    set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
+    delete: (key) => cache.delete(key),
+    setIfAbsent: (key, value, ttlMs) => cache.setIfAbsent(key, value, ttlMs),
+    close: () => cache.close(),
   };
 }

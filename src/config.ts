@@ -44,6 +44,8 @@ const limitsSchema = z
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
+    maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
   })
   .strict();
 
@@ -94,12 +96,46 @@ const serverSchema = z
         z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])),
       )
       .default([]),
+    /** Serve Prometheus metrics on `GET /metrics` (src/plugins/use-metrics.ts). @default true */
+    metrics: z.boolean().default(true),
+    /** Bearer token `/metrics` requires (≥ 16 chars); none: `/metrics` is open. */
+    metricsToken: z.string().min(16).optional(),
   })
   .strict()
   .refine((server) => !server.persistedOperationsOnly || server.persistedOperations !== undefined, {
     path: ['persistedOperationsOnly'],
     message: 'needs server.persistedOperations',
   });
+
+/** OpenTelemetry tracing (src/telemetry.ts); `OTEL_EXPORTER_OTLP_ENDPOINT` switches it on too. */
+const telemetrySchema = z
+  .object({
+    otlp: z
+      .object({
+        /** OTLP/HTTP collector base URL, e.g. `http://otel-collector:4318` (traces go to `/v1/traces`). */
+        endpoint: z.url({ protocol: /^https?$/ }),
+      })
+      .strict()
+      .optional(),
+    /** `service.name` of the spans. @default chat-history-gateway */
+    serviceName: z.string().min(1).max(100).default('chat-history-gateway'),
+  })
+  .strict();
+
+/**
+ * Redis for several replicas: pub/sub of live updates and the cross-request cache. Without it
+ * both are in memory (one instance). `REDIS_URL` sets `url` when the config has no `redis`.
+ */
+const redisSchema = z
+  .object({
+    /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
+    url: z.url({ protocol: /^rediss?$/ }),
+    /** Prefix of every key and channel, so several gateways can share one Redis. @default chat-gateway: */
+    keyPrefix: z.string().max(64).default('chat-gateway:'),
+    /** Longest wait for one Redis command before it counts as unreachable, ms. @default 1000 */
+    commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+  })
+  .strict();
 
 const jwtSchema = z
   .object({
@@ -168,6 +204,8 @@ const sourceCommonShape = {
   retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
   /** Largest upstream body read, bytes. @default 10 MiB */
   maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
+  /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */
+  pollIntervalMs: z.number().int().min(10).max(3_600_000).default(5_000),
   /** Per-source circuit breaker (see src/providers/circuit-breaker.ts). */
   circuitBreaker: z
     .object({
@@ -193,7 +231,9 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
     .object({
       server: serverSchema.default(serverSchema.parse({})),
       auth: authSchema,
+      telemetry: telemetrySchema.prefault({}),
       sources: z.array(source).min(1, 'at least one source is required'),
+      redis: redisSchema.optional(),
     })
     .strict()
     .superRefine((config, ctx) => {
@@ -223,7 +263,9 @@ export type SourceConfig = z.infer<z.ZodObject<typeof sourceCommonShape>> & { ki
 export interface GatewayConfig {
   server: z.infer<typeof serverSchema>;
   auth: z.infer<typeof authSchema>;
+  telemetry: z.infer<typeof telemetrySchema>;
   sources: SourceConfig[];
+  redis?: z.infer<typeof redisSchema>;
 }
 
 export type AuthConfig = GatewayConfig['auth'];
@@ -324,3 +366,12 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
   return config;
 }
 
+/**
+ * The `redis` section `REDIS_URL` stands for when the config has none.
+ * @throws ConfigError naming `REDIS_URL` (never its value: it may hold a password)
+ */
+export function redisFromUrl(url: string): NonNullable<GatewayConfig['redis']> {
+  const result = redisSchema.safeParse({ url });
+  if (!result.success) throw new ConfigError('REDIS_URL: expected redis://host:port or rediss://host:port');
+  return result.data;
+}

@@ -4,7 +4,7 @@
  * e.g. one conversation's messages) and the viewer. A cursor therefore cannot be forged, widened,
  * moved to another connection or replayed by another viewer: any of those is `BAD_USER_INPUT`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { badInput } from './providers/errors.js';
 
 /** Encodes and checks cursors with one secret. */
@@ -24,8 +24,10 @@ const MAX_CURSOR_LENGTH = 4096;
 
 /** @param secret HMAC key, at least 16 bytes of entropy */
 export function createCursorCodec(secret: string | Buffer): CursorCodec {
+  // Imported once: a raw secret would be turned into a key again on every HMAC.
+  const key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret) : secret);
   const sign = (scope: string, viewerId: string, body: string) =>
-    createHmac('sha256', secret).update(`${scope}\u0000${viewerId}\u0000${body}`).digest().subarray(0, 16);
+    createHmac('sha256', key).update(`${scope}\u0000${viewerId}\u0000${body}`).digest().subarray(0, 16);
 
   return {
     encode(scope, viewerId, payload) {

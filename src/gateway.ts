@@ -5,12 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createMemoryCache, type SharedCache } from './cache.js';
+import { observeCache, type CacheLookupListener, type SharedCache } from './cache.js';
 import type { GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
+import { createLive } from './live/index.js';
+import type { LiveHub } from './live/hub.js';
 import { loadProviderKinds } from './providers/registry.js';
 import { createSourceServices, type SourceServices } from './providers/source-services.js';
 import type { ProviderAdapter } from './providers/types.js';
+import { createUpstreamObserverHub, type UpstreamObserverHub } from './providers/upstream-observer.js';
 
 /** One configured source, ready to serve. */
 export interface SourceEntry {
@@ -31,16 +34,14 @@ export interface Gateway {
   cursors: CursorCodec;
   /** The cross-request cache (in memory; Redis when configured). */
   cache: SharedCache;
+  /** Live updates: every subscription goes through it (src/live/). */
+  live: LiveHub;
   /** Set while shutting down: `/ready` answers 503 so load balancers stop sending traffic. */
   draining: boolean;
-  /**
-   * Aborted when the gateway stops accepting connections on shutdown. Long-lived responses
-   * (subscriptions over SSE or WebSocket, streamed replies) listen to it and end cleanly, so the
-   * drain does not wait for them.
-   */
-  shutdownSignal: AbortSignal;
-  /** Aborts `shutdownSignal` (server.ts calls it when the listener closes). */
-  endStreams(): void;
+  /** Every finished upstream call of every source, for whoever subscribes (metrics). */
+  upstreamCalls: UpstreamObserverHub;
+  /** Adds a listener told about every cross-request cache lookup; returns its remover. */
+  observeCacheLookups(listener: CacheLookupListener): () => void;
   /** The circuit-breaker state of a source's upstream. */
   circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
   /** Closes every adapter's connection pool. Safe to call twice. */
@@ -53,34 +54,45 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const kinds = await loadProviderKinds();
-  const cache = createMemoryCache();
+  const upstreamCalls = createUpstreamObserverHub();
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
+  const circuitState = (sourceId: string) => services.get(sourceId)?.circuitState() ?? 'closed';
+  const live = await createLive(config, logger, circuitState);
+  const cacheListeners = new Set<CacheLookupListener>();
+  const cache = observeCache(live.cache, (key, hit) => {
+    for (const listener of cacheListeners) listener(key, hit);
+  });
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
-    const sourceServices = createSourceServices(source, logger, cache);
+    const sourceServices = createSourceServices(source, logger, cache, upstreamCalls.observe);
     services.set(source.id, sourceServices);
     const adapter = kind.create(source as never, sourceServices);
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
   }
   let closing: Promise<void> | undefined;
-  const streams = new AbortController();
   return {
     config,
     logger,
     sources,
     cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
     cache,
+    live: live.hub,
     draining: false,
-    shutdownSignal: streams.signal,
-    endStreams: () => streams.abort(),
-    circuitState: (sourceId) => services.get(sourceId)?.circuitState() ?? 'closed',
+    upstreamCalls,
+    observeCacheLookups(listener) {
+      cacheListeners.add(listener);
+      return () => cacheListeners.delete(listener);
+    },
+    circuitState,
     close() {
-      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(() => {
+      live.hub.close();
+      closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(async () => {
         for (const entry of services.values()) entry.close();
-        return cache.close();
+        await cache.close();
+        await live.close();
       });
       return closing;
     },

@@ -5,7 +5,7 @@
  *    keep-alive clients reconnect elsewhere; requests are still served for
  *    `server.shutdownDelayMs` while load balancers take the replica out;
  * 2. the listener closes (new connections are refused, never reset), idle connections close,
- *    and `gateway.shutdownSignal` fires so subscriptions and streams end cleanly;
+ *    and every subscription (SSE and WebSocket) ends cleanly (`closeLive`);
  * 3. in-flight requests finish, bounded by `server.shutdownTimeoutMs`, after which the
  *    remaining connections are closed;
  * 4. yoga's plugins are disposed, then the upstream connection pools close, last.
@@ -13,7 +13,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ViewerResolver } from './auth/viewer.js';
 import type { Gateway } from './gateway.js';
+import { attachGraphQLWs, type GraphQLWsServer } from './live/ws.js';
 import type { GatewayYoga } from './yoga.js';
 
 export interface RunningServer {
@@ -26,6 +28,8 @@ export interface RunningServer {
    * @param reason logged with the drain, e.g. `SIGTERM`
    */
   stop(reason?: string): Promise<void>;
+  /** Ends every subscription (SSE and WebSocket) and closes the WebSocket endpoint. Safe to call twice. */
+  closeLive(): Promise<void>;
 }
 
 export interface StartServerOptions {
@@ -34,19 +38,31 @@ export interface StartServerOptions {
   host: string;
   /** Extra clean-up after the pools closed (demo simulators). */
   onStop?: () => Promise<void>;
+  /** Enables graphql-ws on `/graphql`, authenticating connections like HTTP requests. */
+  resolveViewer?: ViewerResolver;
 }
 
 /**
  * Listens on `host:port`.
  * @throws the listen error (`EADDRINUSE`, `EACCES`) when the port cannot be bound
  */
-export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, host, onStop }: StartServerOptions): Promise<RunningServer> {
+export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, host, onStop, resolveViewer }: StartServerOptions): Promise<RunningServer> {
   const { requestTimeoutMs, shutdownDelayMs, shutdownTimeoutMs } = gateway.config.server;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     // Node then ends the connection after this response instead of keeping it for the next one.
     if (gateway.draining) response.setHeader('connection', 'close');
     void yoga(request, response);
   });
+  const ws: GraphQLWsServer | undefined = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
+  let liveClosed: Promise<void> | undefined;
+  const closeLive = () => {
+    // Subscriptions never finish by themselves: they end here so that draining can complete.
+    liveClosed ??= (async () => {
+      gateway.live.close();
+      await ws?.close();
+    })();
+    return liveClosed;
+  };
   server.requestTimeout = requestTimeoutMs + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -70,8 +86,8 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       logger.info({ reason, shutdownDelayMs, shutdownTimeoutMs }, 'shutdown: readiness 503, still serving until the delay ends');
       if (shutdownDelayMs > 0) await sleep(shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      gateway.endStreams();
       server.closeIdleConnections();
+      await closeLive();
       const grace = setTimeout(() => {
         logger.warn({ shutdownTimeoutMs }, 'shutdown: requests still running after the time-out, closing their connections');
         server.closeAllConnections();
@@ -85,5 +101,5 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
     })();
     return stopping;
   };
-  return { server, url: `http://${shownHost}:${address.port}`, stop };
+  return { server, url: `http://${shownHost}:${address.port}`, stop, closeLive };
 }

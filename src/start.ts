@@ -4,7 +4,7 @@
  * without loading any of this.
  */
 import { createViewerResolver } from './auth/viewer.js';
-import { ConfigError, loadConfigFile, validateConfig, type GatewayConfig } from './config.js';
+import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
 import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
@@ -49,15 +49,28 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     demo = await startDemoBackends();
     config = await validateConfig(demo.config);
   }
+  if (env.REDIS_URL && !config.redis) config.redis = redisFromUrl(env.REDIS_URL);
+  // Tracing is loaded only when configured: without it no OpenTelemetry module is imported.
+  const otlpEndpoint = config.telemetry.otlp?.endpoint;
+  const telemetry =
+    otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      : undefined;
   const gateway = await createGateway(config, logger);
+  const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined });
   const yoga = createGatewayYoga(gateway, {
-    resolveViewer: createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined }),
+    plugins: telemetry ? [telemetry.plugin] : undefined,
+    resolveViewer,
     graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
     host: config.server.host,
-    onStop: demo?.close,
+    onStop: async () => {
+      await demo?.close();
+      await telemetry?.shutdown();
+    },
+    resolveViewer,
   });
   if (demo) {
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');

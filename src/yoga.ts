@@ -4,17 +4,23 @@
  */
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
 import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
-import { useDeadline } from './plugins/use-deadline.js';
+import { useWebhooks } from './live/use-webhooks.js';
+import { useAccessLog } from './plugins/use-access-log.js';
+import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useHealth } from './plugins/use-health.js';
+import { useJitExecutor } from './plugins/use-jit-executor.js';
+import { useMetrics } from './plugins/use-metrics.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
+import { createYogaLogger } from './observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from './providers/errors.js';
+import type { Viewer } from './providers/types.js';
 import { subgraphSchema } from './schema/federation.js';
 import { schema } from './schema/index.js';
 
@@ -63,6 +69,8 @@ export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
   /** Headers GraphiQL starts with (demo mode: the demo viewer). */
   graphiqlHeaders?: Record<string, string>;
+  /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
+  plugins?: Plugin[];
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -118,7 +126,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
   return createYoga<Record<string, unknown>, GatewayContext>({
     // The subgraph schema is the API schema plus `_service` and `_entities`.
     schema: server.federation ? subgraphSchema : schema,
-    logging: gateway.logger,
+    // Client and upstream errors are answered with a code; only the gateway's own faults log at error.
+    logging: createYogaLogger(gateway.logger),
     landingPage: false,
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',
@@ -132,7 +141,12 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
         }
       : false,
     renderGraphiQL,
-    context: async ({ request, req }) => buildContext(gateway, await options.resolveViewer(request, peerOf(req))),
+    // A WebSocket operation arrives with the viewer its connection authenticated (src/live/ws.ts).
+    context: async (initial) =>
+      buildContext(
+        gateway,
+        'viewer' in initial ? (initial.viewer as Viewer | null) : await options.resolveViewer(initial.request, peerOf(initial.req)),
+      ),
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
@@ -140,10 +154,16 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
     multipart: false,
     plugins: [
+      // Observers first: they must see the operations that later plugins end early.
+      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
+      ...(options.plugins ?? []),
+      useWebhooks(gateway),
       useHealth(gateway),
       useHardening(server),
       useViewerRequired(gateway.config.auth.mode),
       usePartialErrors(),
+      useJitExecutor(),
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });

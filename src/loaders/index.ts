@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import type { Gateway, SourceEntry } from '../gateway.js';
 import { notFound } from '../providers/errors.js';
+import { createRequestMemo, type RequestMemo } from '../providers/request-memo.js';
 import type {
   ConversationPage,
   ConversationRecord,
@@ -26,6 +27,11 @@ export interface MessagePageKey {
 /** The loaders of one source. Every value may also be an `Error` for its key. */
 export interface SourceLoaders {
   source: SourceEntry;
+  /**
+   * The request's memo of this source, handed to every adapter read so they can share upstream
+   * walks. Clear it (with the loaders) after a write changes what was read.
+   */
+  memo: RequestMemo;
   /** Conversation by external id → record, or null when absent or not the viewer's. */
   conversation: DataLoader<string, ConversationRecord | null>;
   /** Message by reference → record, or null. */
@@ -63,20 +69,21 @@ export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
 
 function createSourceLoaders(source: SourceEntry, viewer: () => Viewer): SourceLoaders {
   const { adapter } = source;
+  const memo = createRequestMemo();
   const messageKey = (ref: MessageRef) => JSON.stringify([ref.conversationExternalId, ref.key]);
 
   const conversation = new DataLoader<string, ConversationRecord | null>(
-    (ids) => adapter.getConversations(viewer(), ids),
+    (ids) => adapter.getConversations(viewer(), ids, memo),
     { maxBatchSize: 100 },
   );
   const message = new DataLoader<MessageRef, MessageRecord | null, string>(
-    (refs) => adapter.getMessages(viewer(), refs),
+    (refs) => adapter.getMessages(viewer(), refs, memo),
     { cacheKeyFn: messageKey, maxBatchSize: 100 },
   );
   const conversationPage = new DataLoader<ConversationPage, ConversationSlice, string>(
     (pages) =>
       eachSettled(pages, async (page) => {
-        const slice = await adapter.listConversations(viewer(), page);
+        const slice = await adapter.listConversations(viewer(), page, memo);
         for (const item of slice.items) conversation.prime(item.externalId, item);
         return slice;
       }),
@@ -85,13 +92,13 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer): SourceL
   const messagePage = new DataLoader<MessagePageKey, MessageSlice, string>(
     (keys) =>
       eachSettled(keys, async ({ conversationId, page }) => {
-        const slice = await adapter.listMessages(viewer(), conversationId, page);
+        const slice = await adapter.listMessages(viewer(), conversationId, page, memo);
         for (const item of slice.messages) message.prime({ conversationExternalId: conversationId, key: item.key }, item);
         return slice;
       }),
     { cacheKeyFn: ({ conversationId, page }) => JSON.stringify([conversationId, page.direction, page.cursor, page.limit]) },
   );
-  return { source, conversation, message, conversationPage, messagePage };
+  return { source, memo, conversation, message, conversationPage, messagePage };
 }
 
 /** Runs `fn` for every key at once; a failure fills that key's slot with its Error. */

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { SourceBreaker } from './circuit-breaker.js';
 import { GatewayError } from './errors.js';
 import { createRetryPolicy, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryAfterSeconds } from './retry-policy.js';
+import { endpointTemplate, observeCall, runInUpstreamCall, type UpstreamObserver } from './upstream-observer.js';
 
 export { retryAfterSeconds } from './retry-policy.js';
 
@@ -56,6 +57,8 @@ export interface UpstreamClientOptions {
    * (401/403 → rejected credentials, 404 → NOT_FOUND, 429 → RATE_LIMITED, 5xx → UNAVAILABLE).
    */
   mapError?: (response: UpstreamErrorResponse) => GatewayError | undefined;
+  /** Told about every finished call (metrics); see upstream-observer.ts. */
+  observe?: UpstreamObserver;
 }
 
 export interface UpstreamRequest {
@@ -64,6 +67,12 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | boolean | undefined | null>;
   /** Extra headers for this call only (e.g. a forwarded viewer token). */
   headers?: Record<string, string>;
+  /**
+   * The documented endpoint this path instantiates, ids replaced by `:name`, e.g.
+   * `/conversations/:id/messages`. Labels metrics and traces, so it must never hold an id.
+   * @default the path with every segment after the first replaced by `:param`
+   */
+  endpoint?: string;
 }
 
 /** A source's HTTP client. */
@@ -207,10 +216,20 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     } catch (error) {
       return Promise.reject(error);
     }
-    return options.breaker ? options.breaker.run(() => attempt(request, schema, signal), signal) : attempt(request, schema, signal);
+    const call = { sourceId: options.sourceId, method: 'GET', endpoint: request.endpoint ?? endpointTemplate(request.path) };
+    return observeCall(options.observe, call, (outcome) => {
+      const run = () => runInUpstreamCall(call, () => attempt(request, schema, signal, outcome));
+      return options.breaker ? options.breaker.run(run, signal) : run();
+    });
   }
 
-  async function attempt<T>(request: UpstreamRequest, schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T> {
+  async function attempt<T>(
+    request: UpstreamRequest,
+    schema: z.ZodType<T>,
+    signal: AbortSignal | undefined,
+    outcome: { sent: boolean; status?: number } = { sent: false },
+  ): Promise<T> {
+    outcome.sent = true;
     const path = prefix + request.path;
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.query ?? {})) {
@@ -233,6 +252,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       options.logger.warn({ path, err: describe(error), reason }, 'upstream call failed');
       throw unavailable(options.sourceId, reason, error);
     }
+    outcome.status = response.statusCode;
     const text = await readCapped(response, options, bodyTimeoutMs, signal);
     options.logger.debug(
       { path, status: response.statusCode, ms: Math.round(performance.now() - started) },

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { prefixCache, type SharedCache } from '../cache.js';
 import { CIRCUIT_BREAKER_DEFAULTS, createSourceBreaker, type CircuitState } from './circuit-breaker.js';
 import { createUpstreamClient } from './http.js';
+import type { UpstreamObserver } from './upstream-observer.js';
 import type { AdapterServices, SourceCommonConfig } from './types.js';
 
 /** `AdapterServices` plus what the gateway keeps for itself. */
@@ -23,8 +24,14 @@ export interface SourceServices extends AdapterServices {
  * @param config the source's validated config (common keys; defaults apply to optional ones)
  * @param logger the gateway's logger; a child carrying `sourceId` is handed to the adapter
  * @param cache the gateway's cross-request cache; the adapter sees it under `source:<id>:`
+ * @param observe told about every finished upstream call of the source (metrics)
  */
-export function createSourceServices(config: SourceCommonConfig, logger: Logger, cache: SharedCache): SourceServices {
+export function createSourceServices(
+  config: SourceCommonConfig,
+  logger: Logger,
+  cache: SharedCache,
+  observe?: UpstreamObserver,
+): SourceServices {
   const sourceLogger = logger.child({ sourceId: config.id });
   const breaker = createSourceBreaker(config.id, config.circuitBreaker ?? CIRCUIT_BREAKER_DEFAULTS, sourceLogger);
   return {
@@ -44,6 +51,7 @@ export function createSourceServices(config: SourceCommonConfig, logger: Logger,
         maxResponseBytes: config.maxResponseBytes,
         logger: sourceLogger,
         breaker,
+        observe,
       }),
     cache: prefixCache(cache, `source:${config.id}:`),
     circuitState: () => breaker.state(),

@@ -8,6 +8,7 @@ import type { SharedCache } from '../cache.js';
 import type { z } from 'zod';
 import type { CircuitBreakerConfig } from './circuit-breaker.js';
 import type { UpstreamClient, UpstreamClientOptions } from './http.js';
+import type { RequestMemo } from './request-memo.js';
 
 /** Who an operation runs as. Built per request from headers or a JWT; never outlives it. */
 export interface Viewer {
@@ -134,22 +135,63 @@ export interface MessageRef {
  * A configured source, ready to serve reads. Every method runs as `viewer` and applies that
  * viewer's scope; an item the viewer may not see is reported exactly like one that does not
  * exist. Methods throw `UpstreamError` (src/providers/errors.ts), never a raw HTTP error.
+ *
+ * Reads take an optional `memo` (request-memo.ts): the request's per-source memo, present when
+ * the read serves a GraphQL request, so that reads of one request can share upstream walks.
  */
 export interface ProviderAdapter {
   readonly capabilities: AdapterCapabilities;
   /** Lists conversations, most recently updated first. Throws `NOT_SUPPORTED` when it cannot. */
-  listConversations(viewer: Viewer, page: ConversationPage): Promise<ConversationSlice>;
+  listConversations(viewer: Viewer, page: ConversationPage, memo?: RequestMemo): Promise<ConversationSlice>;
   /**
    * Loads conversations by external id, for a DataLoader: the result has one slot per id in
    * key order, holding the record, `null` (absent or not the viewer's) or an `Error`.
    */
-  getConversations(viewer: Viewer, externalIds: readonly string[]): Promise<Array<ConversationRecord | null | Error>>;
+  getConversations(
+    viewer: Viewer,
+    externalIds: readonly string[],
+    memo?: RequestMemo,
+  ): Promise<Array<ConversationRecord | null | Error>>;
   /** Reads one page of a conversation's messages. A missing or foreign conversation → `NOT_FOUND`. */
-  listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage): Promise<MessageSlice>;
+  listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage, memo?: RequestMemo): Promise<MessageSlice>;
   /** Loads messages by reference, in key order like `getConversations`. */
-  getMessages(viewer: Viewer, refs: readonly MessageRef[]): Promise<Array<MessageRecord | null | Error>>;
+  getMessages(viewer: Viewer, refs: readonly MessageRef[], memo?: RequestMemo): Promise<Array<MessageRecord | null | Error>>;
+  /**
+   * The backend's own spelling of a conversation id as a client typed it (e.g. a Dify UUID in
+   * lower case), or null when it cannot name any conversation; no upstream call. Adapters that
+   * define it let the graph open a conversation by id without reading its record when no
+   * selected field needs it, trusting `listMessages` to answer `NOT_FOUND` for a missing or
+   * foreign one.
+   */
+  canonicalConversationId?(externalId: string): string | null;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
+  /**
+   * Backends that push (Chatwoot webhooks): authenticates and parses one delivery to
+   * `POST /webhooks/{sourceId}`. Absent when the source is polled instead (src/live/poller.ts).
+   * @throws GatewayError UNAUTHENTICATED for a delivery that fails authentication (HTTP 401),
+   *   BAD_USER_INPUT for a body that is not a webhook payload (HTTP 400)
+   */
+  receiveWebhook?(request: WebhookRequest): Promise<WebhookDelivery>;
+  /** Whether live events of private notes may reach this viewer (reads apply the same rule). Absent: never. */
+  seesPrivateNotes?(viewer: Viewer): boolean;
+}
+
+/** One webhook delivery as received: headers, the raw body (signatures cover its bytes) and the URL query. */
+export interface WebhookRequest {
+  headers: Headers;
+  rawBody: string;
+  query: URLSearchParams;
+}
+
+/** What one webhook delivery changed, mapped like reads. */
+export interface WebhookDelivery {
+  /** The upstream event name, e.g. `message_created`. */
+  event: string;
+  /** New messages, oldest first. */
+  messages: MessageRecord[];
+  /** Conversations that appeared or changed (status, title, last activity). */
+  conversations: ConversationRecord[];
 }
 
 /** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */
@@ -210,4 +252,6 @@ export interface SourceCommonConfig {
   maxResponseBytes: number;
   /** Circuit-breaker thresholds; defaults in src/providers/circuit-breaker.ts. */
   circuitBreaker?: CircuitBreakerConfig;
+  /** Poll interval of live updates for sources that do not push. Default 5 000 ms. */
+  pollIntervalMs?: number;
 }

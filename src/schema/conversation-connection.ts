@@ -16,6 +16,7 @@ import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs } from './connection-args.js';
 import { reportPartialError } from './errors.js';
+import { lazyPage } from './lazy-edges.js';
 import { ConversationRef } from './refs.js';
 import { conversationShape } from './shapes.js';
 
@@ -63,19 +64,12 @@ export async function resolveConversationConnection(
   for (const failure of page.failures) reportPartialError(context, info, failure);
 
   const items = request.limit === 0 ? [] : page.items;
-  const edges = items.map((item) => ({
-    cursor: cursors.encode(scope, viewer.id, { p: item.position, a: [item.sourceId, item.record.externalId] } satisfies ListCursor),
-    node: conversationShape(item.sourceId, item.record),
-  }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return lazyPage(
+    items,
+    (item) => conversationShape(item.sourceId, item.record),
+    (item) => cursors.encode(scope, viewer.id, { p: item.position, a: [item.sourceId, item.record.externalId] } satisfies ListCursor),
+    { hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage },
+  );
 }
 
 function anchorOf(cursor: ListCursor): ListAnchor {

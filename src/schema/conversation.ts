@@ -8,7 +8,10 @@ import { builder } from './builder.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
 import { MessageConnection, resolveMessageConnection } from './message-connection.js';
 import { ConversationRef, SourceRef } from './refs.js';
-import { conversationShape, sourceShape } from './shapes.js';
+import { openConversation, recordOf } from './conversation-open.js';
+import { sourceShape, type ConversationShape } from './shapes.js';
+import type { GatewayContext } from '../context.js';
+import type { ConversationRecord } from '../providers/types.js';
 
 const ConversationStatus = builder.enumType('ConversationStatus', {
   description: 'Where a conversation stands. Unknown upstream values map to OPEN (see `upstreamStatus`).',
@@ -19,6 +22,15 @@ const ConversationStatus = builder.enumType('ConversationStatus', {
     RESOLVED: {},
   } as const,
 });
+
+/**
+ * A resolver reading one record field: at once for a listed conversation, through the request's
+ * loader for a reference opened by id (see conversation-open.ts).
+ */
+function fromRecord<T>(pick: (record: ConversationRecord) => T) {
+  return (shape: ConversationShape, _args: unknown, context: GatewayContext): T | Promise<T> =>
+    shape.partial ? recordOf(context, shape).then(pick) : pick(shape.record);
+}
 
 builder.node(ConversationRef, {
   description: 'One conversation in one source.',
@@ -37,19 +49,19 @@ builder.node(ConversationRef, {
         return sourceShape(source);
       },
     }),
-    title: t.string({ nullable: true, resolve: ({ record }) => record.title }),
-    status: t.field({ type: ConversationStatus, resolve: ({ record }) => record.status }),
+    title: t.string({ nullable: true, resolve: fromRecord((record) => record.title) }),
+    status: t.field({ type: ConversationStatus, resolve: fromRecord((record) => record.status) }),
     upstreamStatus: t.string({
       nullable: true,
       description: 'The raw upstream status, e.g. Dify `normal`, Chatwoot `snoozed`.',
-      resolve: ({ record }) => record.upstreamStatus,
+      resolve: fromRecord((record) => record.upstreamStatus),
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ record }) => record.createdAt }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: fromRecord((record) => record.createdAt) }),
     updatedAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: 'Last activity (Chatwoot `last_activity_at`); the order of conversation lists.',
-      resolve: ({ record }) => record.updatedAt,
+      resolve: fromRecord((record) => record.updatedAt),
     }),
     messages: t.field({
       type: MessageConnection,
@@ -68,13 +80,11 @@ builder.queryField('conversation', (t) =>
     nullable: true,
     description: 'A conversation by global ID; null with NOT_FOUND when absent or not yours.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, context) => {
+    resolve: (_root, { id }, context, info) => {
       requireViewer(context);
       const ref = parseGlobalId(String(id), 'Conversation');
       if (ref.type !== 'Conversation') throw notFound('conversation');
-      const record = await context.loaders.forSource(ref.sourceId).conversation.load(ref.conversationId);
-      if (!record) throw notFound('conversation', ref.sourceId);
-      return conversationShape(ref.sourceId, record);
+      return openConversation(context, info, ref.sourceId, ref.conversationId);
     },
   }),
 );

@@ -12,3 +12,12 @@ export function reportPartialError(context: GatewayContext, info: GraphQLResolve
     new GraphQLError(error.message, { path: responsePathAsArray(info.path), extensions: error.extensions }),
   );
 }
+
+/**
+ * One item of a list field whose items fail on their own (`nodes`, `_entities`): a failure
+ * becomes a resolved `Error` value instead of a rejection. Both executors null such an item
+ * and report the error at its own index; graphql-jit misplaces the items after a rejected one.
+ */
+export function settleItem<T>(item: Promise<T>): Promise<T | Error> {
+  return item.then(undefined, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}

@@ -10,14 +10,16 @@
  * representations (more is `BAD_USER_INPUT` for the whole field, before any load).
  */
 import { entitiesField } from '@apollo/subgraph/dist/types.js';
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import './index.js';
+import { settleItem } from './errors.js';
 import { loadNode, MAX_NODES } from './node.js';
+import { withSyncGlobalIds } from './sync-global-ids.js';
 import { ConversationRef, MessageRef, SourceRef } from './refs.js';
 import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
 
@@ -39,24 +41,25 @@ async function loadEntity<T extends SourceShape | ConversationShape | MessageSha
   type: T['kind'],
   representation: { id: string },
   context: GatewayContext,
+  info: GraphQLResolveInfo,
 ): Promise<T> {
   requireViewer(context);
-  return (await loadNode(context, parseGlobalId(representation.id, type))) as T;
+  return (await loadNode(context, parseGlobalId(representation.id, type), info)) as T;
 }
 
 builder.asEntity(ConversationRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (representation, context) => loadEntity<ConversationShape>('Conversation', representation, context),
+  resolveReference: (representation, context, info) => loadEntity<ConversationShape>('Conversation', representation, context, info),
 });
 
 builder.asEntity(MessageRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (representation, context) => loadEntity<MessageShape>('Message', representation, context),
+  resolveReference: (representation, context, info) => loadEntity<MessageShape>('Message', representation, context, info),
 });
 
 builder.asEntity(SourceRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (representation, context) => loadEntity<SourceShape>('Source', representation, context),
+  resolveReference: (representation, context, info) => loadEntity<SourceShape>('Source', representation, context, info),
 });
 
 /**
@@ -90,10 +93,10 @@ const resolveEntities: GraphQLFieldResolver<unknown, GatewayContext, { represent
   if (representations.length > MAX_NODES) throw badInput(`_entities takes at most ${MAX_NODES} representations`);
   return representations.map((representation) => {
     const problem = representationProblem(representation);
-    if (problem) return Promise.reject(badInput(problem));
+    if (problem) return badInput(problem);
     // Called synchronously for every item, so their DataLoader loads share one tick and batch.
     const [result] = entitiesField.resolve!(root, { representations: [representation] }, context, info) as unknown[];
-    return result;
+    return isPromise(result) ? settleItem(result) : result;
   });
 };
 
@@ -103,8 +106,12 @@ function buildSubgraphSchema(): GraphQLSchema {
   const entities = schema.getQueryType()?.getFields()._entities;
   if (!entities) throw new Error('the subgraph schema has no _entities field');
   entities.resolve = resolveEntities as GraphQLFieldResolver<unknown, unknown>;
-  return schema;
+  return withSyncGlobalIds(schema);
 }
 
 /** The executable subgraph schema, served when `server.federation` is on. */
 export const subgraphSchema = buildSubgraphSchema();
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | null)?.then === 'function';
+}

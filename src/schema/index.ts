@@ -9,6 +9,8 @@ import './message.js';
 import './conversation.js';
 import './source.js';
 import './node.js';
+import './subscription.js';
+import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */
-export const schema = builder.toSchema();
+export const schema = withSyncGlobalIds(builder.toSchema());

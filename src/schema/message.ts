@@ -7,7 +7,8 @@ import { notFound } from '../providers/errors.js';
 import type { AttachmentRecord, CitationRecord, SenderRecord } from '../providers/types.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
-import { conversationShape } from './shapes.js';
+import { selectionNeedsRecord } from './conversation-open.js';
+import { conversationReference, conversationShape } from './shapes.js';
 
 const MessageRole = builder.enumType('MessageRole', {
   description: 'Who wrote a message.',
@@ -76,7 +77,10 @@ builder.node(MessageRef, {
     conversation: t.field({
       type: ConversationRef,
       nullable: true,
-      resolve: async ({ sourceId, record }, _args, context) => {
+      resolve: async ({ sourceId, record }, _args, context, info) => {
+        // The message was read in the viewer's scope, so its conversation is theirs: only
+        // fields beyond the id need its record.
+        if (!selectionNeedsRecord(info)) return conversationReference(sourceId, record.conversationExternalId);
         const found = await context.loaders.forSource(sourceId).conversation.load(record.conversationExternalId);
         if (!found) throw notFound('conversation', sourceId);
         return conversationShape(sourceId, found);

@@ -4,33 +4,35 @@
  * and the other ids still resolve. Loads go through the per-request DataLoaders, so `nodes`
  * batches by source.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import { parseGlobalId, type NodeRef } from '../global-id.js';
 import { badInput, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
-import { conversationShape, messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
+import { openConversation } from './conversation-open.js';
+import { settleItem } from './errors.js';
+import { messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
 
 /** Most ids one `nodes` call may ask for. */
 export const MAX_NODES = 100;
 
 /**
- * Loads the node a ref points at.
+ * Loads the node a ref points at, for the field `info` resolves (its selection decides which
+ * reads a conversation needs).
  * @throws GatewayError NOT_FOUND when it is absent, foreign, or of an unknown source
  */
 export async function loadNode(
   context: GatewayContext,
   ref: NodeRef,
+  info: GraphQLResolveInfo,
 ): Promise<SourceShape | ConversationShape | MessageShape> {
   const source = context.gateway.sources.get(ref.sourceId);
   if (!source) throw notFound(ref.type.toLowerCase());
   if (ref.type === 'Source') return sourceShape(source);
+  // A conversation costs only what the selection on it needs (conversation-open.ts).
+  if (ref.type === 'Conversation') return openConversation(context, info, ref.sourceId, ref.conversationId);
   const loaders = context.loaders.forSource(ref.sourceId);
-  if (ref.type === 'Conversation') {
-    const record = await loaders.conversation.load(ref.conversationId);
-    if (!record) throw notFound('conversation', ref.sourceId);
-    return conversationShape(ref.sourceId, record);
-  }
   const record = await loaders.message.load({ conversationExternalId: ref.conversationId, key: ref.key });
   if (!record) throw notFound('message', ref.sourceId);
   return messageShape(ref.sourceId, record);
@@ -46,9 +48,9 @@ builder.queryField('node', (t) =>
     shareable: true,
     description: 'Any object by its global ID.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, context) => {
+    resolve: (_root, { id }, context, info) => {
       requireViewer(context);
-      return loadNode(context, parseGlobalId(String(id)));
+      return loadNode(context, parseGlobalId(String(id)), info);
     },
   }),
 );
@@ -60,14 +62,14 @@ builder.queryField('nodes', (t) =>
     shareable: true,
     description: `Objects by global ID (at most ${MAX_NODES}), in the order asked; a bad or missing one is null with an error.`,
     args: { ids: t.arg.idList({ required: true }) },
-    resolve: (_root, { ids }, context) => {
+    resolve: (_root, { ids }, context, info) => {
       requireViewer(context);
       if (ids.length > MAX_NODES) throw badInput(`nodes takes at most ${MAX_NODES} ids`);
       return ids.map((id) => {
         try {
-          return loadNode(context, parseGlobalId(String(id)));
+          return settleItem(loadNode(context, parseGlobalId(String(id)), info));
         } catch (error) {
-          return Promise.reject(error);
+          return error as Error;
         }
       });
     },

@@ -14,6 +14,11 @@ export interface ConversationShape {
   kind: 'Conversation';
   sourceId: string;
   record: ConversationRecord;
+  /**
+   * True for a reference whose record holds only `externalId` (its existence already proven,
+   * e.g. by the messages read that answered it): list-only fields load the record on demand.
+   */
+  partial?: boolean;
 }
 
 export interface MessageShape {
@@ -34,4 +39,23 @@ export const messageShape = (sourceId: string, record: MessageRecord): MessageSh
   kind: 'Message',
   sourceId,
   record,
+});
+
+/**
+ * A conversation known by id only (see `ConversationShape.partial`): no upstream call made yet.
+ * @param externalId the backend's canonical spelling of the id
+ */
+export const conversationReference = (sourceId: string, externalId: string): ConversationShape => ({
+  kind: 'Conversation',
+  sourceId,
+  record: {
+    externalId,
+    title: null,
+    status: 'OPEN',
+    upstreamStatus: null,
+    createdAt: null,
+    updatedAt: null,
+    cursorKey: externalId,
+  },
+  partial: true,
 });

@@ -3,12 +3,13 @@
  */
 import { requireViewer } from '../context.js';
 import { innerId } from '../global-id.js';
-import { badInput, GatewayError, notFound } from '../providers/errors.js';
+import { badInput, GatewayError } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { providerKinds } from './provider-kinds.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
 import { ConversationRef, SourceRef } from './refs.js';
-import { conversationShape, sourceShape } from './shapes.js';
+import { openConversation } from './conversation-open.js';
+import { sourceShape } from './shapes.js';
 
 // One value per registered provider kind, so a new backend folder is all a new kind needs.
 const SourceKind = builder.enumType('SourceKind', {
@@ -46,12 +47,10 @@ builder.node(SourceRef, {
       nullable: true,
       description: "Opens a conversation by the backend's own id (Chatwoot: display id), e.g. from a deep link.",
       args: { externalId: t.arg.string({ required: true }) },
-      resolve: async ({ source }, { externalId }, context) => {
+      resolve: ({ source }, { externalId }, context, info) => {
         requireViewer(context);
         if (externalId.length === 0 || externalId.length > 256) throw badInput('externalId must be 1–256 characters');
-        const record = await context.loaders.forSource(source.id).conversation.load(externalId);
-        if (!record) throw notFound('conversation', source.id);
-        return conversationShape(source.id, record);
+        return openConversation(context, info, source.id, externalId);
       },
     }),
   }),

@@ -101,15 +101,15 @@ describe('shutdown of the chat-gateway process', () => {
     await sleep(50);
 
     const ready = await fetch(`${gateway.url}/ready`);
-    expect(ready.status).toBe(503);
+    expect(ready.status, gateway.output()).toBe(503);
     expect(((await ready.json()) as { status: string }).status).toBe('draining');
     // Still inside shutdownDelayMs (2 s, a margin for a loaded machine): new requests are served,
     // on new connections as well.
     const second = Array.from({ length: 10 }, () => query(gateway.url));
 
-    expect(await failuresOf(first)).toEqual([]);
-    expect(await failuresOf(second)).toEqual([]);
-    expect(await gateway.exited).toBe(0);
+    expect(await failuresOf(first), gateway.output()).toEqual([]);
+    expect(await failuresOf(second), gateway.output()).toEqual([]);
+    expect(await gateway.exited, gateway.output()).toBe(0);
     expect(gateway.output()).toContain('shutdown: complete');
     expect(gateway.output()).toContain('shutdown already in progress');
   });

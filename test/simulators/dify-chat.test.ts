@@ -102,6 +102,19 @@ describe('dify simulator: streaming chat-messages', () => {
   });
 
   it('stops a running task for its user: the stream ends with message_end and the partial answer is kept', async () => {
+    // Slow enough that both stop calls arrive while the answer is still being written.
+    const slow = await startDifySimulator({ streamDelayMs: 80 });
+    const fast = simulator;
+    simulator = slow;
+    try {
+      await stopTask();
+    } finally {
+      simulator = fast;
+      await slow.close();
+    }
+  });
+
+  async function stopTask(): Promise<void> {
     const response = await post('/chat-messages', { inputs: {}, query: 'Explain automation rules in detail', user: 'demo-user', conversation_id: DIFY_LONG_CONVERSATION_ID, response_mode: 'streaming' });
     let taskId = '';
     const events = await readEvents(response, (seen) => {
@@ -119,7 +132,9 @@ describe('dify simulator: streaming chat-messages', () => {
     expect(events.at(-1)!.event).toBe('message_end');
     const stored = (await messagesOf(DIFY_LONG_CONVERSATION_ID)).at(-1)!;
     expect(stored.answer).toBe(events.filter((event) => event.event === 'message').map((event) => event.answer).join(''));
-  });
+    // Every canned answer ends with `".)`; a stopped one does not get that far.
+    expect(stored.answer.endsWith('".)')).toBe(false);
+  }
 
   it('keeps generating after the client leaves, and a later stop is still recorded', async () => {
     const response = await post('/chat-messages', { inputs: {}, query: 'What are webhooks for?', user: 'demo-user', conversation_id: DIFY_LONG_CONVERSATION_ID, response_mode: 'streaming' });
@@ -158,6 +173,9 @@ describe('dify simulator: audio', () => {
     expect(audio.toString('latin1', 0, 4)).toBe('RIFF');
     expect(audio.toString('latin1', 8, 12)).toBe('WAVE');
     expect(audio.length).toBeGreaterThan(4000);
+    const streamed = await post('/text-to-audio', { message_id: first!.id, user: 'demo-user', streaming: true });
+    expect(streamed.headers.get('content-length')).toBeNull();
+    expect(Buffer.from(await streamed.arrayBuffer()).equals(audio)).toBe(true);
     expect((await post('/text-to-audio', { message_id: '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b', user: 'demo-user' })).status).toBe(404);
     expect((await post('/text-to-audio', { user: 'demo-user' })).status).toBe(400);
   });

@@ -76,6 +76,9 @@ export interface ChatwootClient {
   close(): Promise<void>;
 }
 
+/** The account prefix of every endpoint template (metrics, traces). */
+const ACCOUNT = '/api/v1/accounts/:accountId';
+
 /**
  * Creates the client of one Chatwoot source on the source's injected HTTP factory (pool,
  * time-outs, retries, circuit breaker). The token goes into the headers only.
@@ -88,16 +91,32 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
   const account = `/api/v1/accounts/${config.accountId}`;
   return {
     listConversations: (page) =>
-      http.getJson({ path: `${account}/conversations`, query: { status: 'all', page } }, chatwootConversationListSchema),
-    getConversation: (displayId) => http.getJson({ path: `${account}/conversations/${displayId}` }, chatwootConversationSchema),
+      http.getJson(
+        { path: `${account}/conversations`, query: { status: 'all', page }, endpoint: `${ACCOUNT}/conversations` },
+        chatwootConversationListSchema,
+      ),
+    getConversation: (displayId) => http.getJson(
+        { path: `${account}/conversations/${displayId}`, endpoint: `${ACCOUNT}/conversations/:id` },
+        chatwootConversationSchema,
+      ),
     listMessages: (displayId, params) =>
       http.getJson(
-        { path: `${account}/conversations/${displayId}/messages`, query: { before: params.before, after: params.after } },
+        {
+          path: `${account}/conversations/${displayId}/messages`,
+          query: { before: params.before, after: params.after },
+          endpoint: `${ACCOUNT}/conversations/:id/messages`,
+        },
         chatwootMessageListSchema,
       ),
-    searchContacts: (q, page) => http.getJson({ path: `${account}/contacts/search`, query: { q, page } }, chatwootContactSearchSchema),
+    searchContacts: (q, page) => http.getJson(
+        { path: `${account}/contacts/search`, query: { q, page }, endpoint: `${ACCOUNT}/contacts/search` },
+        chatwootContactSearchSchema,
+      ),
     contactConversations: (contactId) =>
-      http.getJson({ path: `${account}/contacts/${contactId}/conversations` }, chatwootContactConversationsSchema),
+      http.getJson(
+        { path: `${account}/contacts/${contactId}/conversations`, endpoint: `${ACCOUNT}/contacts/:id/conversations` },
+        chatwootContactConversationsSchema,
+      ),
     close: () => http.close(),
   };
 }

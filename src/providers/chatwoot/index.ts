@@ -8,12 +8,13 @@
  */
 import { z } from 'zod';
 import { GatewayError, isGatewayError } from '../errors.js';
-import type { MessageSlice, ProviderAdapter, ProviderKind } from '../types.js';
+import type { MessageSlice, ProviderAdapter, ProviderKind, WebhookRequest } from '../types.js';
 import { loadConversations, loadMessages } from './batch.js';
 import { createChatwootClient } from './client.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapMessage } from './mapping.js';
 import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
+import { authenticateWebhook, parseWebhook } from './webhook.js';
 import { assertConversationVisible, conversationNotFound, createScopeResolver, seesPrivateNotes } from './scope.js';
 
 const configShape = {
@@ -25,6 +26,10 @@ const configShape = {
   contactMatch: z.enum(['identifier', 'email']).default('identifier'),
   /** The viewer role that sees the whole account, private notes included. @default agent */
   agentRole: z.string().min(1).transform((role) => role.toLowerCase()).default('agent'),
+  /** The account webhook's secret: signed deliveries to `POST /webhooks/{id}` are verified with it. */
+  webhookSecret: z.string().min(8).optional(),
+  /** For Chatwoot versions that do not sign webhooks: the `?token=` the webhook URL carries. */
+  webhookToken: z.string().min(16).optional(),
 };
 
 const chatwoot = {
@@ -96,7 +101,30 @@ const chatwoot = {
 
       getMessages: (viewer, refs) => loadMessages(context, viewer, refs),
 
+      // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
+      canonicalConversationId: (externalId) => {
+        const displayId = parseDisplayId(externalId);
+        return displayId === null ? null : String(displayId);
+      },
+
       close: () => client.close(),
+
+      seesPrivateNotes: (viewer) => viewer.roles.includes(agentRole),
+
+      // Without a secret or token the source has no push feed and is polled like the others.
+      ...(config.webhookSecret || config.webhookToken
+        ? {
+            async receiveWebhook(request: WebhookRequest) {
+              await authenticateWebhook(request, {
+                secret: config.webhookSecret,
+                token: config.webhookToken,
+                cache: services.cache,
+                sourceId,
+              });
+              return parseWebhook(request.rawBody, sourceId);
+            },
+          }
+        : {}),
     };
   },
 } satisfies ProviderKind<typeof configShape>;

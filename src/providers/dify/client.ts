@@ -55,6 +55,7 @@ export function createDifyClient(
       upstream.getJson(
         {
           path: '/conversations',
+          endpoint: '/conversations',
           query: { user, last_id: page.lastId, limit: clampLimit(page.limit), sort_by: '-updated_at' },
         },
         difyConversationPageSchema,
@@ -63,6 +64,7 @@ export function createDifyClient(
       upstream.getJson(
         {
           path: '/messages',
+          endpoint: '/messages',
           query: { conversation_id: page.conversationId, user, first_id: page.firstId, limit: clampLimit(page.limit) },
         },
         difyMessagePageSchema,

@@ -6,20 +6,21 @@
  * How each read maps to Dify, which has only `GET /conversations` and `GET /messages`:
  * - `listConversations`: `/conversations?sort_by=-updated_at` pages with `last_id`; one call per
  *   page of up to 100, repeated only if Dify returns fewer than asked while `has_more`.
- * - `getConversations`: Dify has no get-one-conversation call. One scan of the viewer's list
- *   (pages of 100, at most 3 pages) serves every id of the batch; when the whole list fits in
- *   one page an id missing from it is absent (null) without further calls. Ids still missing
- *   after a longer scan are probed with `/messages?limit=1` each: 404 → null; 200 → a record
- *   with `title: null` and `upstreamStatus: null`, `updatedAt` = the newest exchange's time.
+ * - `getConversations`: Dify has no get-one-conversation call: see lookup.ts (one walk of the
+ *   viewer's list per request for all ids, absent ids settled without a call each, where a
+ *   conversation lives remembered in the cross-request cache).
  * - `listMessages`: see `paging.ts` (backward reads use `first_id`; forward reads and cursors
  *   on an ASSISTANT half read from the newest exchange until the cursor is reached).
  * - `getMessages`: refs are grouped by conversation; each group reads from the newest exchange
  *   (pages of 100) until every wanted exchange is found or the start is reached.
+ * Within one request (`RequestMemo`) the pages read from a conversation's newest end are shared
+ * (`sharePages`), so forward reads, cursor look-ups and messages by id walk it once.
  */
 import { z } from 'zod';
-import { asError, groupRefs, toSlot } from '../adapter-kit.js';
+import { groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError } from '../errors.js';
 import { viewerAttribute, viewerAttributeSchema, type ViewerAttribute } from '../identity.js';
+import type { RequestMemo } from '../request-memo.js';
 import type {
   ConversationPage,
   ConversationRecord,
@@ -32,16 +33,16 @@ import type {
   ProviderKind,
   Viewer,
 } from '../types.js';
-import { createDifyClient, DIFY_MAX_LIMIT, type DifyClient } from './client.js';
+import { createDifyClient, type DifyClient } from './client.js';
 import {
   mapConversation,
   mapExchange,
-  mapProbedConversation,
   normalizeDifyId,
   parseMessageKey,
   type DifyMessageKey,
 } from './mapping.js';
-import { readMessageWindow, scanForIds, type FetchExchanges } from './paging.js';
+import { createConversationLookup, type ConversationLookup } from './lookup.js';
+import { readMessageWindow, scanForIds, sharePages, type FetchExchanges, type SharedPages } from './paging.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -50,9 +51,6 @@ const configShape = {
   /** The viewer attribute sent as Dify's `user`: `id` or `email`. @default id */
   userFrom: viewerAttributeSchema.default('id'),
 };
-
-/** Pages of `/conversations` one `getConversations` batch may scan before probing ids one by one. */
-export const CONVERSATION_SCAN_PAGES = 3;
 
 /**
  * The Dify `user` a viewer reads as (config `userFrom`); null when the viewer lacks that
@@ -68,12 +66,17 @@ export interface DifyReadDeps {
   client: DifyClient;
   /** Config `userFrom`. */
   userFrom: ViewerAttribute;
+  /** Conversations by id (lookup.ts). */
+  lookup: ConversationLookup;
 }
 
 const conversationNotFound = (sourceId: string) => new GatewayError('NOT_FOUND', 'conversation not found', { sourceId });
 
-function fetcher(client: DifyClient, user: string, conversationId: string): FetchExchanges {
-  return (firstId, limit) => client.listMessages(user, { conversationId, firstId, limit });
+/** `GET /messages` of one conversation, sharing pages within the request when a memo is given. */
+function fetcher(client: DifyClient, user: string, conversationId: string, memo?: RequestMemo): FetchExchanges {
+  const fetch: FetchExchanges = (firstId, limit) => client.listMessages(user, { conversationId, firstId, limit });
+  if (!memo) return fetch;
+  return sharePages(fetch, memo.get(`dify-pages:${conversationId}:${user}`, (): SharedPages => new Map()));
 }
 
 /** `ProviderAdapter.listConversations`: pages of `GET /conversations` with `last_id`. */
@@ -105,50 +108,16 @@ export async function listConversations(deps: DifyReadDeps, viewer: Viewer, page
   return { items: items.slice(0, limit), hasMore: items.length > limit || hasMore };
 }
 
-/** `ProviderAdapter.getConversations`: one scan of the list, then probes (see the file comment). */
+/** `ProviderAdapter.getConversations`: see lookup.ts. */
 export async function getConversations(
   deps: DifyReadDeps,
   viewer: Viewer,
   externalIds: readonly string[],
+  memo?: RequestMemo,
 ): Promise<Array<ConversationRecord | null | Error>> {
-  const { client } = deps;
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) return externalIds.map(() => null);
-  const ids = externalIds.map(normalizeDifyId);
-  const pending = new Set(ids.filter((id): id is string => id !== null));
-  const found = new Map<string, ConversationRecord | null | Error>();
-  let lastId: string | null = null;
-  let listedWhole = false;
-  try {
-    for (let page = 0; page < CONVERSATION_SCAN_PAGES && pending.size > 0; page += 1) {
-      const answer = await client.listConversations(user, { lastId, limit: DIFY_MAX_LIMIT });
-      for (const conversation of answer.data) {
-        const id = normalizeDifyId(conversation.id) ?? conversation.id;
-        if (pending.delete(id)) found.set(id, mapConversation(conversation));
-      }
-      const last = answer.data[answer.data.length - 1];
-      if (!answer.has_more || !last) {
-        // One page is one consistent snapshot; across pages an update can move an item.
-        listedWhole = page === 0;
-        break;
-      }
-      lastId = last.id;
-    }
-  } catch (error) {
-    return externalIds.map(() => asError(error));
-  }
-  await Promise.all(
-    [...pending].map(async (id) => {
-      if (listedWhole) return void found.set(id, null);
-      try {
-        const answer = await client.listMessages(user, { conversationId: id, firstId: null, limit: 1 });
-        found.set(id, mapProbedConversation(id, answer.data, !answer.has_more));
-      } catch (error) {
-        found.set(id, toSlot(error));
-      }
-    }),
-  );
-  return ids.map((id) => (id === null ? null : (found.get(id) ?? null)));
+  return deps.lookup(user, externalIds, memo);
 }
 
 /** `ProviderAdapter.listMessages`: see paging.ts. */
@@ -157,6 +126,7 @@ export async function listMessages(
   viewer: Viewer,
   conversationExternalId: string,
   page: MessagePage,
+  memo?: RequestMemo,
 ): Promise<MessageSlice> {
   const { client, sourceId } = deps;
   const conversationId = normalizeDifyId(conversationExternalId);
@@ -169,7 +139,7 @@ export async function listMessages(
   if (user === null) throw conversationNotFound(sourceId);
   const limit = Math.max(1, Math.floor(page.limit));
   const slice = await readMessageWindow(
-    fetcher(client, user, conversationId),
+    fetcher(client, user, conversationId, memo),
     { conversationId, upstreamUser: user },
     { direction: page.direction, cursor, limit },
     sourceId,
@@ -183,6 +153,7 @@ export async function getMessages(
   deps: DifyReadDeps,
   viewer: Viewer,
   refs: readonly MessageRef[],
+  memo?: RequestMemo,
 ): Promise<Array<MessageRecord | null | Error>> {
   const { client, sourceId } = deps;
   const user = upstreamUser(viewer, deps.userFrom);
@@ -197,7 +168,7 @@ export async function getMessages(
     [...groups].map(async ([conversationId, wanted]) => {
       try {
         const ids = new Set(wanted.map(({ key }) => key.id));
-        const run = await scanForIds(fetcher(client, user, conversationId), ids, sourceId);
+        const run = await scanForIds(fetcher(client, user, conversationId, memo), ids, sourceId);
         const byId = new Map(run.exchanges.map((exchange) => [exchange.id, exchange]));
         for (const { slot, key } of wanted) {
           const exchange = byId.get(key.id);
@@ -221,13 +192,15 @@ const dify = {
   configShape,
   create(config, services): ProviderAdapter {
     const client = createDifyClient(config, services.http);
-    const deps: DifyReadDeps = { sourceId: config.id, client, userFrom: config.userFrom };
+    const lookup = createConversationLookup({ sourceId: config.id, client, cache: services.cache });
+    const deps: DifyReadDeps = { sourceId: config.id, client, userFrom: config.userFrom, lookup };
     return {
       capabilities: { listConversations: true },
       listConversations: (viewer, page) => listConversations(deps, viewer, page),
-      getConversations: (viewer, ids) => getConversations(deps, viewer, ids),
-      listMessages: (viewer, id, page) => listMessages(deps, viewer, id, page),
-      getMessages: (viewer, refs) => getMessages(deps, viewer, refs),
+      getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
+      listMessages: (viewer, id, page, memo) => listMessages(deps, viewer, id, page, memo),
+      getMessages: (viewer, refs, memo) => getMessages(deps, viewer, refs, memo),
+      canonicalConversationId: normalizeDifyId,
       close: () => client.close(),
     };
   },

@@ -109,39 +109,53 @@ export interface ExchangeContext {
  */
 export function mapExchange(exchange: DifyMessage, context: ExchangeContext): [MessageRecord, MessageRecord] {
   const createdAt = fromEpochSeconds(exchange.created_at);
-  const files = exchange.message_files ?? [];
-  const base = {
+  const files = exchange.message_files;
+  // Plain literals with every field in MessageRecord's order: every record then shares one
+  // V8 shape, so the resolvers reading them stay monomorphic (spreading a shared base did not).
+  const user: MessageRecord = {
+    key: `${exchange.id}:u`,
     externalId: exchange.id,
     conversationExternalId: context.conversationId,
-    createdAt,
-    isPrivate: false,
-  };
-  const user: MessageRecord = {
-    ...base,
-    key: formatMessageKey({ id: exchange.id, half: 'u' }),
     role: 'USER',
     text: exchange.query ?? null,
+    createdAt,
     sender: { id: context.upstreamUser, name: null, kind: 'USER' },
-    attachments: files.filter((file) => (file.belongs_to ?? 'user') === 'user').map(mapFile),
+    attachments: files ? filesOf(files, 'user') : [],
     feedback: null,
     citations: [],
+    isPrivate: false,
   };
   const assistant: MessageRecord = {
-    ...base,
-    key: formatMessageKey({ id: exchange.id, half: 'a' }),
+    key: `${exchange.id}:a`,
+    externalId: exchange.id,
+    conversationExternalId: context.conversationId,
     role: 'ASSISTANT',
     text: exchange.answer ?? null,
+    createdAt,
     sender: { id: null, name: null, kind: 'BOT' },
-    attachments: files.filter((file) => file.belongs_to === 'assistant').map(mapFile),
+    attachments: files ? filesOf(files, 'assistant') : [],
     feedback: mapFeedback(exchange.feedback?.rating),
-    citations: (exchange.retriever_resources ?? []).map(mapCitation),
+    citations: exchange.retriever_resources ? exchange.retriever_resources.map(mapCitation) : [],
+    isPrivate: false,
   };
   return [user, assistant];
 }
 
+/** The files of one half; a missing `belongs_to` counts as the user's upload. */
+function filesOf(files: readonly DifyMessageFile[], half: 'user' | 'assistant'): AttachmentRecord[] {
+  const attachments: AttachmentRecord[] = [];
+  for (const file of files) if ((file.belongs_to ?? 'user') === half) attachments.push(mapFile(file));
+  return attachments;
+}
+
 /** Exchanges (oldest first) → messages (oldest first), two per exchange. */
 export function mapExchanges(exchanges: readonly DifyMessage[], context: ExchangeContext): MessageRecord[] {
-  return exchanges.flatMap((exchange) => mapExchange(exchange, context));
+  const messages: MessageRecord[] = [];
+  for (const exchange of exchanges) {
+    const [user, assistant] = mapExchange(exchange, context);
+    messages.push(user, assistant);
+  }
+  return messages;
 }
 
 function mapFeedback(rating: string | null | undefined): MessageRecord['feedback'] {

@@ -74,6 +74,35 @@ async function readRun(fetch: FetchExchanges, options: RunOptions): Promise<Exch
   return { exchanges, olderExist };
 }
 
+/** Pages of one conversation already read in this request, by `first_id` ('' for the newest). */
+export type SharedPages = Map<string, { limit: number; page: Promise<DifyMessagePage> }>;
+
+/**
+ * `fetch` answering from `pages` what an earlier call of the same request already read: the
+ * newest `limit` exchanges older than X are the newest `limit` of any larger page older than X.
+ * So every read that walks from the newest end (forward reads, cursor look-ups, messages by id)
+ * shares one walk per conversation and request. A failed call is forgotten.
+ */
+export function sharePages(fetch: FetchExchanges, pages: SharedPages): FetchExchanges {
+  return async (firstId, limit) => {
+    const key = firstId ?? '';
+    const known = pages.get(key);
+    if (known && known.limit >= limit) return newestOfPage(await known.page, limit);
+    const entry = { limit, page: fetch(firstId, limit) };
+    pages.set(key, entry);
+    entry.page.catch(() => {
+      if (pages.get(key) === entry) pages.delete(key);
+    });
+    return entry.page;
+  };
+}
+
+function newestOfPage(page: DifyMessagePage, limit: number): DifyMessagePage {
+  if (page.data.length <= limit) return page;
+  const data = chronological(page.data);
+  return { ...page, limit, data: data.slice(data.length - limit), has_more: true };
+}
+
 /** Dify pages are oldest first; tolerate a build that sends them newest first. */
 function chronological(data: DifyMessage[]): DifyMessage[] {
   const first = data[0];

@@ -1,15 +1,16 @@
 /**
  * zod schemas of the Dify Service API payloads the gateway reads, written from the published
  * OpenAPI (`openapi_chat.en.json`: `ConversationsListResponse`, `ConversationHistoryResponse`)
- * and checked against Dify's controllers. Objects are loose (newer builds add fields such as
- * `extra_contents` or `agent_thoughts`); fields the spec marks optional or nullable are
- * `.nullish()`. Ids, timestamps (epoch SECONDS) and the paging fields are required, because
+ * and checked against Dify's controllers. The message payloads (the read path's bulk) declare
+ * only the fields the mapping reads: others, and fields newer builds add (`extra_contents`,
+ * `agent_thoughts`), are neither checked nor copied, so parsing costs what the graph uses.
+ * Fields the spec marks optional or nullable are `.nullish()`. Ids, timestamps (epoch SECONDS) and the paging fields are required, because
  * ordering and paging depend on them.
  */
 import { z } from 'zod';
 
 /** A file attached to one exchange (`MessageFileItem`). `belongs_to` says which half it goes to. */
-export const difyMessageFileSchema = z.looseObject({
+export const difyMessageFileSchema = z.object({
   id: z.string().min(1),
   filename: z.string().nullish(),
   /** `image`, `document`, `audio`, `video`, `custom`. */
@@ -18,22 +19,16 @@ export const difyMessageFileSchema = z.looseObject({
   mime_type: z.string().nullish(),
   /** Bytes. */
   size: z.number().nullish(),
-  transfer_method: z.string().nullish(),
   /** `user` or `assistant`; null on old rows. */
   belongs_to: z.string().nullish(),
-  upload_file_id: z.string().nullish(),
 });
 /** A parsed `MessageFileItem`. */
 export type DifyMessageFile = z.infer<typeof difyMessageFileSchema>;
 
 /** A knowledge-base chunk the answer was grounded on (`RetrieverResource`). */
-export const difyRetrieverResourceSchema = z.looseObject({
+export const difyRetrieverResourceSchema = z.object({
   position: z.number().nullish(),
-  dataset_id: z.string().nullish(),
-  dataset_name: z.string().nullish(),
-  document_id: z.string().nullish(),
   document_name: z.string().nullish(),
-  segment_id: z.string().nullish(),
   /** Similarity, usually 0–1. */
   score: z.number().nullish(),
   content: z.string().nullish(),
@@ -42,18 +37,12 @@ export const difyRetrieverResourceSchema = z.looseObject({
 export type DifyRetrieverResource = z.infer<typeof difyRetrieverResourceSchema>;
 
 /** One exchange (`ConversationMessageItem`): the user's `query` and the app's `answer`. */
-export const difyMessageSchema = z.looseObject({
+export const difyMessageSchema = z.object({
   id: z.string().min(1),
-  conversation_id: z.string().nullish(),
-  parent_message_id: z.string().nullish(),
-  inputs: z.record(z.string(), z.unknown()).nullish(),
   query: z.string().nullish(),
   answer: z.string().nullish(),
-  /** `normal`, or `error` when generation failed (then `error` holds the reason). */
-  status: z.string().nullish(),
-  error: z.string().nullish(),
   message_files: z.array(difyMessageFileSchema).nullish(),
-  feedback: z.looseObject({ rating: z.string().nullish() }).nullish(),
+  feedback: z.object({ rating: z.string().nullish() }).nullish(),
   retriever_resources: z.array(difyRetrieverResourceSchema).nullish(),
   /** Epoch seconds. */
   created_at: z.number(),
@@ -65,7 +54,7 @@ export type DifyMessage = z.infer<typeof difyMessageSchema>;
  * `GET /messages`: exchanges oldest first inside the page; the page is the newest `limit`
  * exchanges older than `first_id` (or the newest overall); `has_more` = older ones exist.
  */
-export const difyMessagePageSchema = z.looseObject({
+export const difyMessagePageSchema = z.object({
   limit: z.number().nullish(),
   has_more: z.boolean(),
   data: z.array(difyMessageSchema),

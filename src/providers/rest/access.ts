@@ -11,16 +11,24 @@
  *   upstream decides: its 403/404 read as "not found", its 401 as FORBIDDEN for the source.
  * - `shared`: every viewer may read every conversation (an explicit opt-in: only for sources
  *   whose data is not personal).
- * Decisions are cached per viewer object, i.e. per request.
+ * Decisions are cached per viewer object, i.e. per request. Within a GraphQL request
+ * (`RequestMemo`) ownership reads are bounded: at most `OWNER_CALLS_PER_REQUEST` history calls
+ * decide ownership (further decisions fail with BAD_USER_INPUT instead of calling), a listing
+ * decides each conversation from its newest `LISTING_OWNER_DEPTH` messages (one call; a
+ * conversation whose owner wrote nothing that recent is left out of lists but still opens by
+ * id), and the pages read are shared with the request's message reads (shared-history.ts), so
+ * the newest page an ownership check read also answers `last: 20`.
  */
 import { z } from 'zod';
 import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { viewerAttribute, viewerAttributeSchema } from '../identity.js';
 import type { Viewer } from '../types.js';
+import type { RequestMemo } from '../request-memo.js';
 import type { RestClient } from './client.js';
 import { positionOf, scan } from './paging.js';
 import type { RestMessage } from './schemas.js';
+import { sharedHistory } from './shared-history.js';
 
 /** Config keys of REST access; merged into the kind's `configShape`. */
 export const accessShape = {
@@ -31,6 +39,11 @@ export const accessShape = {
   /** Messages read back from the newest when deciding ownership (`owner`). @default 1000 */
   ownerScanLimit: z.number().int().min(1).max(2000).default(1000),
 };
+
+/** History calls one request may spend deciding ownership. */
+export const OWNER_CALLS_PER_REQUEST = 200;
+/** Messages a listing reads back per conversation to decide ownership (one call). */
+export const LISTING_OWNER_DEPTH = 100;
 
 export interface AccessConfig {
   id: string;
@@ -47,9 +60,12 @@ export interface RestAccess {
   headers(viewer: Viewer): Record<string, string> | undefined;
   /**
    * Whether the viewer may read the conversation; false for a missing one too.
-   * @throws GatewayError when the upstream fails while ownership is being decided
+   * @param memo the request's memo: bounds and shares the reads (see the file comment)
+   * @param depth messages read back at most (`owner`); default `ownerScanLimit`
+   * @throws GatewayError when the upstream fails while ownership is being decided, or
+   *   BAD_USER_INPUT past the request's `OWNER_CALLS_PER_REQUEST`
    */
-  mayOpen(viewer: Viewer, conversationId: string): Promise<boolean>;
+  mayOpen(viewer: Viewer, conversationId: string, memo?: RequestMemo, depth?: number): Promise<boolean>;
   /** The source's client, forwarded-token answers mapped (401 → FORBIDDEN, 403 → NOT_FOUND). */
   client: RestClient;
 }
@@ -74,7 +90,28 @@ export function createRestAccess(config: AccessConfig, upstream: RestClient): Re
     return config.access === 'forward' && viewer.token ? { authorization: `Bearer ${viewer.token}` } : undefined;
   }
 
-  async function owns(conversationId: string, id: string): Promise<boolean> {
+  /** `GET /chat/history` for ownership: counted against the request's bound, pages shared. */
+  function ownershipHistory(memo: RequestMemo | undefined): RestClient['history'] {
+    if (!memo) return upstream.history;
+    const spent = memo.get('rest-owner-calls', () => ({ calls: 0 }));
+    return sharedHistory(memo, (params) => {
+      if (spent.calls >= OWNER_CALLS_PER_REQUEST) {
+        return Promise.reject(
+          new GatewayError(
+            'BAD_USER_INPUT',
+            `deciding who owns these conversations would take more than ${OWNER_CALLS_PER_REQUEST} upstream calls ` +
+              `on source "${sourceId}"; ask for fewer conversations`,
+            { sourceId },
+          ),
+        );
+      }
+      spent.calls += 1;
+      return upstream.history(params);
+    });
+  }
+
+  async function owns(conversationId: string, id: string, memo: RequestMemo | undefined, depth: number): Promise<boolean> {
+    const history = ownershipHistory(memo);
     const matches = (message: RestMessage) =>
       message.sender_type === 'user' &&
       typeof message.sender_id === 'string' &&
@@ -83,11 +120,11 @@ export function createRestAccess(config: AccessConfig, upstream: RestClient): Re
       await scan<RestMessage>({
         direction: 'older',
         from: null,
-        want: config.ownerScanLimit,
+        want: depth,
         position: (message) => positionOf(message.created_at, message.id),
         keep: () => true,
         fetch: async (bound, limit) => {
-          const answer = await upstream.history({ conversationId, limit, before: bound });
+          const answer = await history({ conversationId, limit, before: bound });
           if (answer.data.messages.some(matches)) throw new OwnerFound();
           return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
         },
@@ -102,11 +139,15 @@ export function createRestAccess(config: AccessConfig, upstream: RestClient): Re
     }
   }
 
-  function mayOpen(viewer: Viewer, conversationId: string): Promise<boolean> {
+  function mayOpen(viewer: Viewer, conversationId: string, memo?: RequestMemo, depth?: number): Promise<boolean> {
     if (!canRead(viewer) || conversationId.length === 0) return Promise.resolve(false);
     const id = owner(viewer);
     if (id === null) return Promise.resolve(true);
-    return decisions(viewer, conversationId, () => owns(conversationId, id));
+    const within = Math.min(depth ?? config.ownerScanLimit, config.ownerScanLimit);
+    const full = within === config.ownerScanLimit;
+    return decisions(viewer, full ? conversationId : `${within}\u0000${conversationId}`, () =>
+      owns(conversationId, id, memo, within),
+    );
   }
 
   function translate(error: unknown): never {

@@ -89,8 +89,9 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
     query: Record<string, string | number | boolean | undefined>,
     headers: Record<string, string> | undefined,
     schema: z.ZodType<D>,
+    endpoint: string = path,
   ): Promise<RestPage<D>> {
-    const envelope = await upstream.getJson({ path, query, headers }, envelopeSchema);
+    const envelope = await upstream.getJson({ path, query, headers, endpoint }, envelopeSchema);
     if (envelope.status === 'error') {
       logger.warn({ sourceId: config.id, path, upstreamMessage: envelope.message }, 'upstream answered 200 with an error envelope');
       throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" answered with an error status`, { sourceId: config.id });
@@ -135,7 +136,8 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
       }
     },
     conversation: async (params) => {
-      const page = await get(`${params.path}/${encodeURIComponent(params.id)}`, {}, params.headers, conversationDataSchema);
+      const path = `${params.path}/${encodeURIComponent(params.id)}`;
+      const page = await get(path, {}, params.headers, conversationDataSchema, `${params.path}/:id`);
       return page.data.conversation;
     },
     close: () => upstream.close(),

@@ -25,6 +25,7 @@
 import { z } from 'zod';
 import { eachLimited, groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError, notFound } from '../errors.js';
+import type { RequestMemo } from '../request-memo.js';
 import type {
   AdapterServices,
   ConversationPage,
@@ -39,11 +40,12 @@ import type {
   SourceCommonConfig,
   Viewer,
 } from '../types.js';
-import { accessShape, createRestAccess, type RestAccess } from './access.js';
+import { accessShape, createRestAccess, LISTING_OWNER_DEPTH, type RestAccess } from './access.js';
 import { createRestClient } from './client.js';
 import { toConversationRecord, toMessageRecord, toProbedConversationRecord } from './mapping.js';
 import { comparePositions, decodePosition, locate, positionOf, scan, type Position } from './paging.js';
 import type { RestConversation, RestMessage } from './schemas.js';
+import { sharedHistory } from './shared-history.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -91,13 +93,15 @@ export async function listMessages(
   viewer: Viewer,
   conversationExternalId: string,
   page: MessagePage,
+  memo?: RequestMemo,
 ): Promise<MessageSlice> {
   const { sourceId, access } = deps;
   checkLimit(sourceId, page.limit, 101);
   const cursor = page.cursor === null ? null : parseKey(sourceId, page.cursor, 'message cursor');
-  if (!(await access.mayOpen(viewer, conversationExternalId))) throw notFound('conversation', sourceId);
+  if (!(await access.mayOpen(viewer, conversationExternalId, memo))) throw notFound('conversation', sourceId);
   const older = page.direction === 'backward';
   const headers = access.headers(viewer);
+  const history = sharedHistory(memo, access.client.history);
   const { items } = await scan<RestMessage>({
     direction: older ? 'older' : 'newer',
     from: cursor,
@@ -105,7 +109,7 @@ export async function listMessages(
     position: messagePosition,
     keep: (message) => !cursor || Math.sign(comparePositions(messagePosition(message), cursor)) === (older ? -1 : 1),
     fetch: async (bound, limit) => {
-      const answer = await access.client.history({
+      const answer = await history({
         conversationId: conversationExternalId,
         limit,
         ...(older ? { before: bound } : { after: bound }),
@@ -125,7 +129,12 @@ export async function listMessages(
 }
 
 /** `ProviderAdapter.listConversations`: the optional listing, filtered by the access policy. */
-export async function listConversations(deps: RestReadDeps, viewer: Viewer, page: ConversationPage): Promise<ConversationSlice> {
+export async function listConversations(
+  deps: RestReadDeps,
+  viewer: Viewer,
+  page: ConversationPage,
+  memo?: RequestMemo,
+): Promise<ConversationSlice> {
   const { sourceId, access, listingPath } = deps;
   if (!listingPath) {
     throw new GatewayError('NOT_SUPPORTED', `source "${sourceId}" cannot list conversations (no conversationsPath)`, {
@@ -149,11 +158,11 @@ export async function listConversations(deps: RestReadDeps, viewer: Viewer, page
     keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
     fetch: async (bound, limit) => {
       const answer = await access.client.conversations({ path: listingPath, limit, before: bound, headers });
-      // Decided before `keep` runs on this batch; under `owner`, at least one history read
-      // per item, a few at a time.
+      // Decided before `keep` runs on this batch; under `owner`, one history read per item
+      // (its newest LISTING_OWNER_DEPTH messages), a few at a time.
       const ids = answer.data.conversations.map((conversation) => conversation.id);
       await eachLimited(ids, OWNERSHIP_CONCURRENCY, async (id) => {
-        if (await access.mayOpen(viewer, id)) visible.add(id);
+        if (await access.mayOpen(viewer, id, memo, LISTING_OWNER_DEPTH)) visible.add(id);
       });
       return { items: answer.data.conversations, hasMore: answer.pagination?.has_more };
     },
@@ -178,16 +187,18 @@ export async function getConversations(
   deps: RestReadDeps,
   viewer: Viewer,
   externalIds: readonly string[],
+  memo?: RequestMemo,
 ): Promise<Array<ConversationRecord | null | Error>> {
   const { access, listingPath } = deps;
+  const history = sharedHistory(memo, access.client.history);
   const probes = new Map<string, Promise<ConversationRecord | null | Error>>();
   const probe = async (id: string): Promise<ConversationRecord | null | Error> => {
     if (id.length === 0) return null;
     try {
-      if (!(await access.mayOpen(viewer, id))) return null;
+      if (!(await access.mayOpen(viewer, id, memo))) return null;
       const headers = access.headers(viewer);
       if (listingPath) return toConversationRecord(await access.client.conversation({ path: listingPath, id, headers }));
-      const answer = await access.client.history({ conversationId: id, limit: 1, headers });
+      const answer = await history({ conversationId: id, limit: 1, headers });
       return toProbedConversationRecord(id, answer.data.messages);
     } catch (error) {
       return toSlot(error);
@@ -202,8 +213,10 @@ export async function getMessages(
   deps: RestReadDeps,
   viewer: Viewer,
   refs: readonly MessageRef[],
+  memo?: RequestMemo,
 ): Promise<Array<MessageRecord | null | Error>> {
   const { sourceId, access } = deps;
+  const history = sharedHistory(memo, access.client.history);
   const { results, groups } = groupRefs<MessageRecord, string, Position>(refs, (ref) => {
     const position = decodePosition(ref.key);
     if (!position) return new GatewayError('BAD_USER_INPUT', 'invalid message key', { sourceId });
@@ -212,13 +225,13 @@ export async function getMessages(
   await Promise.all(
     [...groups].map(async ([conversationId, group]) => {
       try {
-        if (!(await access.mayOpen(viewer, conversationId))) return;
+        if (!(await access.mayOpen(viewer, conversationId, memo))) return;
         const found = await locate<RestMessage>(
           group.map((entry) => entry.key),
           {
             position: messagePosition,
             fetch: async (before, limit) => {
-              const answer = await access.client.history({ conversationId, limit, before, headers: access.headers(viewer) });
+              const answer = await history({ conversationId, limit, before, headers: access.headers(viewer) });
               return { items: answer.data.messages, hasMore: answer.pagination?.has_more };
             },
             sourceId,
@@ -254,10 +267,12 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
   const deps: RestReadDeps = { sourceId, access, listingPath: config.conversationsPath };
   return {
     capabilities: { listConversations: Boolean(deps.listingPath) },
-    listConversations: (viewer, page) => listConversations(deps, viewer, page),
-    getConversations: (viewer, ids) => getConversations(deps, viewer, ids),
-    listMessages: (viewer, id, page) => listMessages(deps, viewer, id, page),
-    getMessages: (viewer, refs) => getMessages(deps, viewer, refs),
+    listConversations: (viewer, page, memo) => listConversations(deps, viewer, page, memo),
+    getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
+    listMessages: (viewer, id, page, memo) => listMessages(deps, viewer, id, page, memo),
+    getMessages: (viewer, refs, memo) => getMessages(deps, viewer, refs, memo),
+    // Any non-empty id may name a conversation; the upstream spells it as given.
+    canonicalConversationId: (id) => (id.length > 0 ? id : null),
     close: () => access.client.close(),
   };
 }

@@ -71,6 +71,8 @@ export interface SimConversation {
   lastActivityAt: number;
   labels: string[];
   mailSubject: string | null;
+  /** Snoozed until (epoch seconds); null or absent: until the next reply. */
+  snoozedUntil?: number | null;
 }
 /** Everything one simulated account holds. */
 export interface ChatwootFixture {

@@ -6,6 +6,9 @@
  * that hides everything but `open` unless `status=all`, pages of 25 conversations and 15
  * contacts, message pages of 20 (`before`, none) and 100 (`after`), a substring contact search,
  * at most 20 conversations per contact, and an optional Rack::Attack-style plain-text 429.
+ * Writes (writes.ts): new messages and private notes, `toggle_status`. Webhooks (webhooks.ts):
+ * signed or unsigned account webhooks to a URL that can be set after start. Demo mode's
+ * simulated other side (auto-reply.ts) answers messages sent through the API.
  */
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
 import {
@@ -16,7 +19,13 @@ import {
   type SimMessage,
   type SimUser,
 } from './fixtures.js';
+import { createAutoReply, type ChatwootAutoReplyOptions } from './auto-reply.js';
 import { createViews } from './views.js';
+import { createWebhookSender, createWebhookViews, type ChatwootWebhookDelivery, type ChatwootWebhookTarget } from './webhooks.js';
+import { createMessage, toggleStatus, type ChatwootWriteContext } from './writes.js';
+
+export type { ChatwootAutoReplyOptions } from './auto-reply.js';
+export type { ChatwootWebhookDelivery, ChatwootWebhookTarget } from './webhooks.js';
 
 export {
   CHATWOOT_AGENT_TOKEN,
@@ -40,6 +49,10 @@ export interface ChatwootSimulatorOptions {
    * `Retry-After` header when configured to (`retryAfterHeader`). Off by default.
    */
   rateLimit?: { limit: number; periodSeconds: number; retryAfterHeader?: boolean };
+  /** Account webhook to post events to (also settable later with `setWebhook`). Off by default. */
+  webhook?: ChatwootWebhookTarget;
+  /** Demo mode: the other side answers messages sent through the API. Off by default. */
+  autoReply?: ChatwootAutoReplyOptions;
 }
 
 /** A running simulator plus its data and a switch for simulated outages. */
@@ -48,6 +61,14 @@ export interface ChatwootSimulator extends StartedSimulator {
   data: ChatwootFixture;
   /** While set, every request answers this HTTP status (e.g. 503 from the load balancer). */
   setOutage(status: number | null): void;
+  /** Sets (or clears with `null`) the account webhook: URL plus optional signing secret. */
+  setWebhook(target: ChatwootWebhookTarget | null): void;
+  /** Every webhook delivery attempted, oldest first. */
+  webhookDeliveries: ChatwootWebhookDelivery[];
+  /** Resolves when every webhook queued so far has been attempted. */
+  webhooksIdle(): Promise<void>;
+  /** Switches the simulated other side's replies on (options) or off (`null`). */
+  setAutoReply(options: ChatwootAutoReplyOptions | null): void;
 }
 
 const NOT_FOUND: SimulatorReply = { status: 404, body: { error: 'Resource could not be found' } };
@@ -57,7 +78,10 @@ const NOT_AUTHORIZED: SimulatorReply = { status: 401, body: { error: 'You are no
 export async function startChatwootSimulator(options: ChatwootSimulatorOptions = {}): Promise<ChatwootSimulator> {
   const data = createChatwootFixture();
   let views: ReturnType<typeof createViews> | undefined;
+  let writes: ChatwootWriteContext | undefined;
   let outage: number | null = null;
+  let clock = 0;
+  const webhooks = createWebhookSender(options.webhook ?? null);
   const window = { key: -1, count: 0 };
 
   function throttled(): SimulatorReply | undefined {
@@ -79,8 +103,9 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     if (outage !== null) return { status: outage, body: `<html><body><h1>${outage} Service Temporarily Unavailable</h1></body></html>` };
     const limited = throttled();
     if (limited) return limited;
-    const match = /^\/api\/v1\/accounts\/([^/]+)\/(conversations|contacts)(?:\/([^/]+))?(?:\/(messages|conversations))?$/.exec(request.path);
-    if (request.method !== 'GET' || !match) return { status: 404, body: "The page you were looking for doesn't exist." };
+    const match = /^\/api\/v1\/accounts\/([^/]+)\/(conversations|contacts)(?:\/([^/]+))?(?:\/(messages|conversations|toggle_status))?$/.exec(request.path);
+    const isWrite = request.method === 'POST' && match?.[2] === 'conversations' && (match[4] === 'messages' || match[4] === 'toggle_status');
+    if ((request.method !== 'GET' && !isWrite) || !match) return { status: 404, body: "The page you were looking for doesn't exist." };
     const [, accountParam, resource, id, nested] = match;
     // Devise answers when no token is present at all; a present but unknown token is Chatwoot's own check.
     const token = headerValue(request.headers['api_access_token']).trim();
@@ -88,6 +113,7 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     const user = data.users.find((candidate) => candidate.token === token);
     if (!user) return { status: 401, body: { error: 'Invalid Access Token' } };
     if (rubyToI(accountParam) !== data.accountId) return NOT_FOUND;
+    if (isWrite) return writeRoute(user, id!, nested!, request.body);
     if (resource === 'conversations' && id === undefined && nested === undefined) return listConversations(user, request.query);
     if (resource === 'conversations' && id !== undefined) return conversationRoute(user, id, nested, request.query);
     if (resource === 'contacts' && id === 'search' && nested === undefined) return searchContacts(request.query);
@@ -126,6 +152,14 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     return { status: 200, body: { meta: views!.messagesMeta(conversation), payload: page.map((m) => views!.message(m)) } };
   }
 
+  function writeRoute(user: SimUser, id: string, nested: string, rawBody: unknown): SimulatorReply {
+    const conversation = /^\d+$/.test(id) ? data.conversations.find((c) => c.id === Number(id)) : undefined;
+    if (!conversation) return NOT_FOUND;
+    if (user.role !== 'administrator' && !user.inboxIds.includes(conversation.inboxId)) return NOT_AUTHORIZED;
+    const body = rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
+    return nested === 'messages' ? createMessage(writes!, user, conversation, body) : toggleStatus(writes!, user, conversation, body);
+  }
+
   function searchContacts(query: URLSearchParams): SimulatorReply {
     const q = (query.get('q') ?? '').trim();
     const rawPage = query.get('page');
@@ -162,11 +196,31 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
 
   const handle = await startSimulatorServer(route, { port: options.port });
   views = createViews(data, handle.origin);
+  writes = {
+    data,
+    views,
+    webhookViews: createWebhookViews(data, views),
+    webhooks,
+    now: () => {
+      clock = Math.max(Math.floor(Date.now() / 1000), clock);
+      return clock;
+    },
+  };
+  const autoReply = createAutoReply(writes, options.autoReply ?? null);
+  writes.onMessageCreated = (message) => autoReply.onMessageCreated(message);
   return {
     ...handle,
     data,
     setOutage: (status) => {
       outage = status;
+    },
+    setWebhook: (target) => webhooks.setTarget(target),
+    webhookDeliveries: webhooks.deliveries,
+    webhooksIdle: () => webhooks.idle(),
+    setAutoReply: (next) => autoReply.set(next),
+    close: async () => {
+      autoReply.close();
+      await handle.close();
     },
     sourceConfig: { kind: 'chatwoot', baseUrl: handle.origin, accountId: CHATWOOT_DEMO_ACCOUNT_ID, apiAccessToken: CHATWOOT_DEMO_TOKEN },
   };

@@ -156,7 +156,7 @@ export function createViews(data: ChatwootFixture, origin: string) {
       labels: record.labels,
       muted: false,
       // Snoozed "until the next reply" leaves this null, as the seeded snoozes do.
-      snoozed_until: null,
+      snoozed_until: record.snoozedUntil ? new Date(record.snoozedUntil * 1000).toISOString() : null,
       status: record.status,
       created_at: record.createdAt,
       updated_at: record.lastActivityAt + 0.412,

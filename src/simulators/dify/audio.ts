@@ -1,7 +1,7 @@
 /**
  * Dify's audio endpoints (api/controllers/service_api/app/audio.py, api/services/audio_service.py):
  * - `POST /text-to-audio` `{message_id | text, user, voice, streaming}` answers WAV bytes
- *   (`audio/wav`). Like Dify, it looks `message_id` up across the whole app, **without**
+ *   (`audio/wav`; chunked in 16 KiB pieces with `streaming: true`). Like Dify, it looks `message_id` up across the whole app, **without**
  *   scoping it to `user`, and speaks that message's answer; an unknown id answers 404.
  * - `POST /audio-to-text` multipart `file` + `user` answers `{text}`: no file → 400
  *   `no_audio_uploaded`, over 30 MB → 413 `audio_too_large`, a type outside Dify's list → 415
@@ -15,6 +15,7 @@ import { readWavComment, synthesizeWav } from './wav.js';
 
 /** Dify's `FILE_SIZE_LIMIT` for speech-to-text: 30 MB. */
 export const DIFY_AUDIO_MAX_BYTES = 30 * 1024 * 1024;
+const STREAM_CHUNK_BYTES = 16 * 1024;
 /** `ALLOWED_EXTENSIONS`, checked as `audio/<ext>` against the part's MIME type. */
 const AUDIO_TYPES = ['mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'wav', 'webm', 'amr'].map((ext) => `audio/${ext}`);
 
@@ -29,7 +30,19 @@ export function textToAudio({ body, state }: DifyCall): SimulatorReply {
     text = found.exchange.answer;
   }
   if (text.trim() === '') return difyError(400, 'invalid_param', 'Text is required');
-  return { status: 200, body: synthesizeWav(text), headers: { 'content-type': 'audio/wav' } };
+  const audio = synthesizeWav(text);
+  if (body.streaming !== true) return { status: 200, body: audio, headers: { 'content-type': 'audio/wav' } };
+  // `streaming: true`: chunked transfer, one piece at a time, as a TTS provider produces it.
+  return {
+    status: 200,
+    headers: { 'content-type': 'audio/wav' },
+    stream: async (response, closed) => {
+      for (let offset = 0; offset < audio.length && !closed.aborted; offset += STREAM_CHUNK_BYTES) {
+        response.write(audio.subarray(offset, offset + STREAM_CHUNK_BYTES));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
 }
 
 /**

@@ -79,10 +79,14 @@ const ROUTE_NOT_FOUND =
 
 /**
  * Starts the simulator on loopback (`port` 0 or absent: a free port).
+ * @param options.conversations seed data to serve instead of `createDifyFixtures()` (benchmarks
+ *   seed one conversation of a chosen size)
  * @returns the handle; `sourceConfig` is `{ kind: 'dify', baseUrl: <origin>/v1, apiKey }`.
  */
-export async function startDifySimulator(options: DifySimulatorOptions = {}): Promise<DifySimulator> {
-  const state = createDifyState(createDifyFixtures(), options);
+export async function startDifySimulator(
+  options: DifySimulatorOptions & { conversations?: DifyFixtureConversation[] } = {},
+): Promise<DifySimulator> {
+  const state = createDifyState(options.conversations ?? createDifyFixtures(), options);
   const failures: Array<{ reply: SimulatorReply; match?: DifyFailureMatch }> = [];
   const handle = await startSimulatorServer((request) => {
     const index = failures.findIndex(({ match }) => matches(request, match));
@@ -127,6 +131,11 @@ export async function startDifySimulator(options: DifySimulatorOptions = {}): Pr
     },
     async whenIdle() {
       while (state.tasks.size > 0) await Promise.all([...state.tasks.values()].map((task) => task.done));
+    },
+    async close() {
+      // Running generations end at their next step instead of outliving the server.
+      for (const task of state.tasks.values()) task.stopped = true;
+      await handle.close();
     },
   };
 }

@@ -1,0 +1,54 @@
+/**
+ * Builds the gateway's live-update machinery from the config: pub/sub (in memory, or Redis when
+ * `redis.url` is set), the shared pollers, the hub every subscription goes through, and the
+ * cross-request cache (Redis-backed beside a Redis pub/sub, in memory otherwise).
+ */
+import { createPubSub } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { createMemoryCache, type SharedCache } from '../cache.js';
+import type { GatewayConfig } from '../config.js';
+import { GatewayError } from '../providers/errors.js';
+import type { LiveTopics } from './events.js';
+import { createLiveHub, type LiveHub } from './hub.js';
+import { createPollerRegistry } from './poller.js';
+import { connectRedis } from './redis.js';
+
+export interface Live {
+  hub: LiveHub;
+  cache: SharedCache;
+  /** Ends subscriptions and pollers, then closes Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * @param circuitState the breaker state of a source (pollers back off while it is open)
+ */
+export async function createLive(
+  config: GatewayConfig,
+  logger: Logger,
+  circuitState: (sourceId: string) => 'closed' | 'open' | 'half-open',
+): Promise<Live> {
+  const redis = config.redis ? await connectRedis(config.redis, logger) : undefined;
+  const pubsub = createPubSub<LiveTopics>(redis ? { eventTarget: redis.eventTarget } : {});
+  const intervals = new Map(config.sources.map((source) => [source.id, source.pollIntervalMs ?? 5_000]));
+  const pollers = createPollerRegistry({ logger, intervalMs: (id) => intervals.get(id) ?? 5_000, circuitState });
+  const hub = createLiveHub({
+    pubsub,
+    pollers,
+    logger,
+    maxSubscriptionsPerViewer: config.server.limits.maxSubscriptionsPerViewer ?? 20,
+    channelPrefix: redis?.channelPrefix,
+    pubsubAvailable: redis ? () => redis.available() : undefined,
+  });
+  redis?.onDown(() =>
+    hub.failPubSub(new GatewayError('UPSTREAM_UNAVAILABLE', 'live updates interrupted: the pub/sub store went away; subscribe again')),
+  );
+  return {
+    hub,
+    cache: redis?.cache ?? createMemoryCache(),
+    async close() {
+      hub.close();
+      await redis?.close();
+    },
+  };
+}

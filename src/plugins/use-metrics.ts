@@ -1,0 +1,112 @@
+/**
+ * `GET /metrics` in the Prometheus text format (config `server.metrics`, on by default), with an
+ * optional bearer token (`server.metricsToken`: without it a scrape answers 401). Serves the
+ * gateway's own series (src/metrics/gateway-metrics.ts) and the GraphQL phase metrics of
+ * `@graphql-yoga/plugin-prometheus`, both on the gateway's own registry. Labels are bounded:
+ * the plugin's metrics carry the operation type only (names are client-chosen; the gateway's
+ * series bound them), never the URL or an error path.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Gateway } from '../gateway.js';
+import { createGatewayMetrics, DURATION_BUCKETS, type GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { useOperationReports, type UpstreamCallsOf } from '../observability/operation-reports.js';
+
+export interface MetricsOptions {
+  /** Bearer token a scrape must send (`Authorization: Bearer <token>`); none: open. */
+  token?: string;
+  /** Reads the per-request upstream call counts, for the budget refusal counter. */
+  upstreamCallsOf?: UpstreamCallsOf;
+  /** The registry and series to use; default: new ones for `gateway`, closed with yoga. */
+  metrics?: GatewayMetrics;
+  /** @default '/metrics' */
+  endpoint?: string;
+}
+
+/** The metrics plugin; put it first among the plugins, so that it sees every operation. */
+export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plugin {
+  const metrics = options.metrics ?? createGatewayMetrics(gateway);
+  const endpoint = options.endpoint ?? '/metrics';
+  const expected = options.token === undefined ? undefined : digest(options.token);
+  const openSubscriptions = new WeakSet<object>();
+
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(useOperationReports({ onReport: (report) => metrics.recordOperation(report), upstreamCallsOf: options.upstreamCallsOf }));
+      addPlugin(
+        usePrometheus({
+          registry: metrics.registry,
+          endpoint: false,
+          skipIntrospection: true,
+          metrics: {
+            graphql_envelop_request: true,
+            graphql_envelop_request_duration: DURATION_BUCKETS as [number, ...number[]],
+            graphql_envelop_request_time_summary: false,
+            graphql_envelop_phase_parse: true,
+            graphql_envelop_phase_validate: true,
+            graphql_envelop_phase_context: true,
+            graphql_envelop_phase_execute: DURATION_BUCKETS as [number, ...number[]],
+            graphql_envelop_phase_subscribe: true,
+            graphql_envelop_error_result: true,
+            graphql_envelop_deprecated_field: true,
+            graphql_envelop_schema_change: false,
+            graphql_envelop_execute_resolver: false,
+            graphql_yoga_http_duration: DURATION_BUCKETS as [number, ...number[]],
+          },
+          labels: { operationName: false, operationType: true, path: false, phase: true, fieldName: true, typeName: true, url: false, method: true, statusCode: true },
+        }) as Plugin,
+      );
+    },
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname !== endpoint || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      if (expected && !authorized(request.headers.get('authorization'), expected)) {
+        endResponse(
+          fetchAPI.Response.json(
+            { error: 'a bearer token is required for /metrics' },
+            { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } },
+          ),
+        );
+        return;
+      }
+      return metrics.registry.metrics().then((text) => {
+        endResponse(new fetchAPI.Response(text, { headers: { 'content-type': metrics.registry.contentType } }));
+      });
+    },
+    onSubscribe({ args }) {
+      const name = getOperationAST(args.document, args.operationName)?.name?.value;
+      return {
+        onSubscribeResult({ result }) {
+          if (!isAsyncIterable(result)) return;
+          const key = result as object;
+          openSubscriptions.add(key);
+          metrics.subscriptionDelta(name, 1);
+          return {
+            onEnd() {
+              if (!openSubscriptions.delete(key)) return;
+              metrics.subscriptionDelta(name, -1);
+            },
+          };
+        },
+      };
+    },
+    onDispose() {
+      if (!options.metrics) metrics.close();
+    },
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time comparison of the presented bearer token with the configured one. */
+function authorized(header: string | null, expected: Buffer): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match !== null && timingSafeEqual(digest(match[1]!), expected);
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

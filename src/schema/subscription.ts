@@ -1,0 +1,86 @@
+/**
+ * `Subscription`: live updates (DESIGN §8), over SSE and graphql-ws alike. Access is checked
+ * with the same loaders reads use before any stream opens (a foreign conversation is NOT_FOUND
+ * and no stream), then src/live/ feeds the stream and scopes every event to the viewer.
+ */
+import { requireViewer, type GatewayContext } from '../context.js';
+import { parseGlobalId } from '../global-id.js';
+import { LiveFailure, type LiveConversation } from '../live/hub.js';
+import { createLoaders } from '../loaders/index.js';
+import { badInput, notFound } from '../providers/errors.js';
+import type { MessageRecord } from '../providers/types.js';
+import { builder } from './builder.js';
+import { ConversationRef, MessageRef } from './refs.js';
+import { conversationShape, messageShape } from './shapes.js';
+
+builder.subscriptionType({
+  description: 'Live updates. Over SSE (`Accept: text/event-stream`) or graphql-ws on `/graphql`.',
+});
+
+/**
+ * Each event resolves with fresh loaders: a subscription lives long, and what its first event
+ * loaded (a conversation's title) must not be served to the hundredth from the loader cache.
+ */
+function unwrap<T>(payload: T | LiveFailure, context: GatewayContext): T {
+  if (payload instanceof LiveFailure) throw payload.error;
+  context.loaders = createLoaders(context.gateway, () => requireViewer(context));
+  return payload;
+}
+
+builder.subscriptionField('messageAdded', (t) =>
+  t.field({
+    type: MessageRef,
+    description:
+      'Each new message of one conversation, once and in order, as the viewer may see it (private notes only for agents). ' +
+      'A conversation that is absent or not yours is NOT_FOUND and opens no stream.',
+    args: { conversationId: t.arg.id({ required: true }) },
+    subscribe: async (_root, { conversationId }, context) => {
+      const viewer = requireViewer(context);
+      const ref = parseGlobalId(String(conversationId), 'Conversation');
+      if (ref.type !== 'Conversation') throw notFound('conversation');
+      const source = context.gateway.sources.get(ref.sourceId);
+      if (!source) throw notFound('conversation', ref.sourceId);
+      const record = await context.loaders.forSource(ref.sourceId).conversation.load(ref.conversationId);
+      if (!record) throw notFound('conversation', ref.sourceId);
+      return context.gateway.live.messageAdded(viewer, source, ref.conversationId);
+    },
+    resolve: (payload: MessageRecord | LiveFailure, { conversationId }, context) => {
+      const record = unwrap(payload, context);
+      return messageShape(parseGlobalId(String(conversationId), 'Conversation').sourceId, record);
+    },
+  }),
+);
+
+builder.subscriptionField('conversationUpdated', (t) =>
+  t.field({
+    type: ConversationRef,
+    description:
+      "The viewer's conversations when one appears or its status, title or last activity changes. " +
+      'Sources that cannot list conversations take part only when they push (webhooks).',
+    args: {
+      sourceIds: t.arg.idList({ required: false, description: 'Only these sources (their names, or Source global IDs).' }),
+    },
+    subscribe: (_root, { sourceIds }, context) => {
+      const viewer = requireViewer(context);
+      const { sources } = context.gateway;
+      let chosen = [...sources.values()];
+      if (sourceIds) {
+        const wanted = sourceIds.map((value) => sourceIdOf(String(value)));
+        for (const id of wanted) if (!sources.has(id)) throw badInput(`unknown source "${id}"`);
+        chosen = chosen.filter((source) => wanted.includes(source.id));
+      }
+      chosen = chosen.filter((source) => source.adapter.receiveWebhook || source.adapter.capabilities.listConversations);
+      return context.gateway.live.conversationUpdated(viewer, chosen);
+    },
+    resolve: (payload: LiveConversation | LiveFailure, _args, context) => {
+      const { sourceId, record } = unwrap(payload, context);
+      return conversationShape(sourceId, record);
+    },
+  }),
+);
+
+/** Accepts a source's name or its global ID. */
+function sourceIdOf(value: string): string {
+  if (/^[a-z][a-z0-9-]{0,31}$/.test(value)) return value;
+  return parseGlobalId(value, 'Source').sourceId;
+}

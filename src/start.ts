@@ -8,6 +8,7 @@ import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type Gateway
 import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { readinessOf } from './readiness.js';
 import { startServer, type RunningServer } from './server.js';
 import { createGatewayYoga } from './yoga.js';
 import type { CliOptions } from './cli.js';
@@ -72,6 +73,8 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     },
     resolveViewer,
   });
+  // Listening already; /ready says `starting` until every source was probed once (≤ 2 s).
+  await readinessOf(gateway).probeAll();
   if (demo) {
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(

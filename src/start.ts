@@ -79,7 +79,10 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
-        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n\n`,
+        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n` +
+        `Try it:   curl -s ${running.url}/graphql -H 'content-type: application/json' \\\n` +
+        `            -d '{"query":"{ conversations(first: 3) { edges { node { title source { name } } } } }"}'\n` +
+        `Stop:     Ctrl-C\n\n`,
     );
   } else {
     logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);

@@ -184,6 +184,11 @@ describe('chat-gateway command', () => {
       });
     });
     expect(output).toMatch(/DEMO MODE.*SIMULATED/);
+    // The banner's curl example works as printed.
+    const curl = /curl -s (\S+) -H 'content-type: application\/json' \\\n\s+-d '([^']+)'/.exec(output);
+    expect(curl?.[1]).toBe(`${url}/graphql`);
+    const example = await fetch(curl![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: curl![2] });
+    expect((await example.json()).data.conversations.edges).toHaveLength(3);
 
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${url}/ready`);

@@ -18,6 +18,7 @@ describe('security config', () => {
       maxDirectives: 50,
       maxSubscriptionsPerViewer: 20,
       maxUpstreamCallsPerRequest: 200,
+      maxSubscriptionsPerViewer: 20,
       maxBodyBytes: 1024 * 1024,
     });
     expect(config.server.corsOrigins).toEqual([]);

@@ -9,11 +9,27 @@ import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type Gateway
 import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { readinessOf } from './readiness.js';
 import { startServer, type RunningServer } from './server.js';
 import { createGatewayYoga } from './yoga.js';
 import type { CliOptions } from './cli.js';
 
 export { ConfigError };
+
+/** Levels `LOG_LEVEL` accepts (pino's), quietest last. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * Reads `LOG_LEVEL` (case-insensitive; unset or empty means `info`).
+ * @throws ConfigError listing the valid levels, instead of the logging library's own message
+ */
+export function logLevelOf(value: string | undefined): string {
+  const level = (value ?? '').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value!.slice(0, 20)}")`);
+  }
+  return level;
+}
 
 /**
  * Starts the gateway.
@@ -23,7 +39,7 @@ export { ConfigError };
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
 export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
-  const logger = createLogger(env.LOG_LEVEL ?? 'info');
+  const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   if (options.configFile !== undefined) {
@@ -59,11 +75,16 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     },
     resolveViewer,
   });
+  // Listening already; /ready says `starting` until every source was probed once (≤ 2 s).
+  await readinessOf(gateway).probeAll();
   if (demo) {
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
-        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n\n`,
+        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n` +
+        `Try it:   curl -s ${running.url}/graphql -H 'content-type: application/json' \\\n` +
+        `            -d '{"query":"{ conversations(first: 3) { edges { node { title source { name } } } } }"}'\n` +
+        `Stop:     Ctrl-C\n\n`,
     );
   } else {
     logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);

@@ -18,7 +18,6 @@ describe('security config', () => {
       maxDirectives: 50,
       maxSubscriptionsPerViewer: 20,
       maxUpstreamCallsPerRequest: 200,
-      maxSubscriptionsPerViewer: 20,
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
     });

@@ -180,9 +180,9 @@ const expiries = new WeakMap<AbortSignal, number>();
  * fail with `BAD_USER_INPUT` without being sent.
  */
 export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number, budget?: UpstreamCallBudget): T {
+  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   setMaxListeners(0, signal);
   return requestStore.run({ signal, budget }, fn);
 }
@@ -301,10 +301,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (response.statusCode >= 400) {
       const answer = { status: response.statusCode, body, headers: response.headers };
       const error = options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
-      if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
+      if (error.logLevel || (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT')) {
         // Operators need these (a rejected key, a struggling upstream); clients get the coded error.
-        const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
-        options.logger[level]({ path, status: response.statusCode, code: error.code }, error.message);
+        const level = error.logLevel ?? (error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn');
+        const upstreamCode = error.upstreamCode === undefined ? {} : { upstreamCode: error.upstreamCode };
+        options.logger[level]({ path, status: response.statusCode, code: error.code, ...upstreamCode }, error.message);
       }
       throw error;
     }
@@ -323,6 +324,23 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
     }
     return parsed.data;
+  }
+
+  /**
+   * A write through the same accounting as a read: the request's call budget, the observer
+   * (metrics, traces) and the circuit breaker. Never retried.
+   */
+  function observedWrite<T>(request: UpstreamWriteRequest, fn: (outcome: { sent: boolean; status?: number }) => Promise<T>): Promise<T> {
+    try {
+      admitUpstreamCall(options.sourceId, options.logger);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const call = { sourceId: options.sourceId, method: request.method, endpoint: request.endpoint ?? endpointTemplate(request.path) };
+    return observeCall(options.observe, call, (outcome) => {
+      const run = () => runInUpstreamCall(call, () => fn(outcome));
+      return options.breaker ? options.breaker.run(run) : run();
+    });
   }
 
   /** Dispatches a write on the bare agent (no retry interceptor) under its own time-out. */
@@ -379,9 +397,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return error;
   }
 
-  async function sendOnce<T>(request: UpstreamWriteRequest, schema: z.ZodType<T> | null): Promise<T | undefined> {
+  async function sendOnce<T>(
+    request: UpstreamWriteRequest,
+    schema: z.ZodType<T> | null,
+    outcome: { sent: boolean; status?: number },
+  ): Promise<T | undefined> {
     const started = performance.now();
+    outcome.sent = true;
     const { response, signal, timeoutMs } = await dispatchWrite(request);
+    outcome.status = response.statusCode;
     options.logger.debug(
       { path: request.path, method: request.method, status: response.statusCode, ms: Math.round(performance.now() - started) },
       'upstream write',
@@ -415,8 +439,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return parsed.data;
   }
 
-  async function streamOnce(request: UpstreamWriteRequest & { bodyTimeoutMs?: number }): Promise<UpstreamStream> {
+  async function streamOnce(
+    request: UpstreamWriteRequest & { bodyTimeoutMs?: number },
+    outcome: { sent: boolean; status?: number },
+  ): Promise<UpstreamStream> {
+    outcome.sent = true;
     const { response, signal } = await dispatchWrite(request);
+    outcome.status = response.statusCode;
     if (response.statusCode >= 400) throw await writeError(response, request.path, signal);
     options.logger.debug({ path: request.path, method: request.method, status: response.statusCode }, 'upstream stream');
     return {
@@ -428,8 +457,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   return {
     getJson,
-    send: (request, schema) => (options.breaker ? options.breaker.run(() => sendOnce(request, schema)) : sendOnce(request, schema)),
-    stream: (request) => (options.breaker ? options.breaker.run(() => streamOnce(request)) : streamOnce(request)),
+    send: (request, schema) => observedWrite(request, (outcome) => sendOnce(request, schema, outcome)),
+    stream: (request) => observedWrite(request, (outcome) => streamOnce(request, outcome)),
     close: () => agent.close(),
   };
 }

@@ -377,8 +377,8 @@ export interface SourceCommonConfig {
   maxResponseBytes: number;
   /** Circuit-breaker thresholds; defaults in src/providers/circuit-breaker.ts. */
   circuitBreaker?: CircuitBreakerConfig;
-  /** Time-out of one write (a blocking send waits for the model), ms; not cut by the request deadline. Default 120 000. */
-  sendTimeoutMs?: number;
   /** Poll interval of live updates for sources that do not push. Default 5 000 ms. */
   pollIntervalMs?: number;
+  /** Time-out of one write (a blocking send waits for the model), ms; not cut by the request deadline. Default 120 000. */
+  sendTimeoutMs?: number;
 }

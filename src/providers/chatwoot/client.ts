@@ -138,6 +138,7 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
         {
           method: 'POST',
           path: `${account}/conversations/${displayId}/messages`,
+          endpoint: `${ACCOUNT}/conversations/:id/messages`,
           json: { content: message.content, message_type: 'outgoing', private: message.private },
         },
         chatwootMessageSchema,
@@ -147,6 +148,7 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
         {
           method: 'POST',
           path: `${account}/conversations/${displayId}/toggle_status`,
+          endpoint: `${ACCOUNT}/conversations/:id/toggle_status`,
           json: snoozedUntil === null ? { status } : { status, snoozed_until: snoozedUntil },
         },
         chatwootToggleStatusSchema,

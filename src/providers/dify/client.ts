@@ -23,6 +23,9 @@ import {
   type DifyMessagePage,
 } from './schemas.js';
 
+/** Dify's 403 code for suggested questions with the feature switched off (DESIGN §6). */
+const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
+
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
 
@@ -116,7 +119,7 @@ export function createDifyClient(
       ),
     rate: async (user, messageId, rating, content) => {
       await upstream.send(
-        { method: 'POST', path: `/messages/${encodeURIComponent(messageId)}/feedbacks`, json: { rating, user, content } },
+        { method: 'POST', path: `/messages/${encodeURIComponent(messageId)}/feedbacks`, endpoint: '/messages/:id/feedbacks', json: { rating, user, content } },
         difyResultSchema,
       );
     },
@@ -125,18 +128,20 @@ export function createDifyClient(
         {
           method: 'POST',
           path: `/conversations/${encodeURIComponent(conversationId)}/name`,
+          endpoint: '/conversations/:id/name',
           json: { name: rename.name ?? '', auto_generate: rename.autoGenerate, user },
         },
         difyConversationSchema,
       )) as DifyConversation,
     deleteConversation: async (user, conversationId) => {
-      await upstream.send({ method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, json: { user } }, null);
+      await upstream.send({ method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, endpoint: '/conversations/:id', json: { user } }, null);
     },
     chat: async (user, request) =>
       (await upstream.send(
         {
           method: 'POST',
           path: '/chat-messages',
+          endpoint: '/chat-messages',
           json: {
             inputs: request.inputs,
             query: request.query,
@@ -167,10 +172,10 @@ export function createDifyClient(
       );
     },
     suggested: async (user, messageId) =>
-      (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user } }, difySuggestedSchema))
+      (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' }, difySuggestedSchema))
         .data,
     appFeedbacks: (page, limit) =>
-      upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) } }, difyAppFeedbacksSchema),
+      upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) }, endpoint: '/app/feedbacks' }, difyAppFeedbacksSchema),
     audioToText: async (user, file, filename) => {
       const form = new FormData();
       // The server's multipart parser may hand over its own File class; the platform FormData
@@ -178,11 +183,11 @@ export function createDifyClient(
       const blob = file instanceof Blob ? file : new Blob([await (file as Blob).arrayBuffer()], { type: (file as Blob).type });
       form.set('file', blob, filename);
       form.set('user', user);
-      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', form }, difyAudioTextSchema);
+      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', endpoint: '/audio-to-text', form }, difyAudioTextSchema);
       return answer?.text ?? '';
     },
     textToAudio: (user, messageId) =>
-      upstream.stream({ method: 'POST', path: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } }),
+      upstream.stream({ method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } }),
     close: () => upstream.close(),
   };
 }
@@ -196,8 +201,11 @@ function clampLimit(limit: number): number {
  * (401 → rejected credentials, 429 → RATE_LIMITED, 5xx → UPSTREAM_UNAVAILABLE).
  * - 404 "First Message Not Exists." / "Last Conversation Not Exists." → BAD_USER_INPUT: the
  *   cursor names a message or conversation that is gone (Dify answers both with `not_found`).
- * - any other 404, and 403 → NOT_FOUND: Dify answers a foreign conversation exactly like a
- *   missing one.
+ * - any other 404 → NOT_FOUND: Dify answers a foreign conversation exactly like a missing one.
+ * - 403 `app_suggested_questions_after_answer_disabled` → NOT_SUPPORTED: the app has the
+ *   feature switched off (DESIGN §6).
+ * - any other 403 → UPSTREAM_ERROR, logged at warn with Dify's code: the app refuses the
+ *   gateway itself (its API access disabled, the workspace archived), never one viewer.
  * - 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
  *   UPSTREAM_ERROR: the gateway sent something Dify refuses, which is never the viewer's fault.
  * Messages name the Dify `code` only, never the upstream message (it can echo request values).
@@ -219,16 +227,25 @@ export function mapDifyError(sourceId: string, answer: UpstreamErrorResponse): G
       status,
     });
   }
-  if (status === 403 && code === 'app_suggested_questions_after_answer_disabled') {
-    return new GatewayError('NOT_SUPPORTED', `source "${sourceId}" has suggested questions switched off`, { sourceId, status });
-  }
   if (status === 413 || status === 415) {
     // audio_too_large, unsupported_audio_type: the viewer's upload, not the gateway's request.
     const what = status === 413 ? 'the audio file is too large for the source' : 'the source does not accept this audio type';
     return new GatewayError('BAD_USER_INPUT', what, { sourceId, status });
   }
-  if (status === 404 || status === 403) {
+  if (status === 404) {
     return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });
+  }
+  const safeCode = code && /^[a-z_]{1,64}$/.test(code) ? code : undefined;
+  if (status === 403 && safeCode === FEATURE_OFF_CODE) {
+    return new GatewayError('NOT_SUPPORTED', `source "${sourceId}" has suggested questions switched off`, { sourceId, status });
+  }
+  if (status === 403) {
+    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the gateway's access (HTTP 403${safeCode ? ` ${safeCode}` : ''})`, {
+      sourceId,
+      status,
+      upstreamCode: safeCode,
+      logLevel: 'warn',
+    });
   }
   if (status === 400 || status === 422) {
     const detail = code && /^[a-z_]{1,64}$/.test(code) ? ` ${code}` : '';

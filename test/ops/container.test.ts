@@ -150,12 +150,14 @@ describe('compose.yaml and the example config', () => {
   it('gateway.example.yaml is a valid config once its variables are set', async () => {
     const config = await loadConfigFile(join(root, 'gateway.example.yaml'), {
       JWT_SECRET: 'a-long-enough-test-secret-0123',
+      CURSOR_SECRET: 'another-long-test-secret-4567',
       DIFY_API_KEY: 'k',
       CHATWOOT_API_TOKEN: 't',
       LEGACY_API_TOKEN: 't',
     });
     expect(config.server.port).toBe(4000);
     expect(config.sources.map((source) => source.id)).toEqual(['assistant', 'support', 'legacy']);
+    expect(config.server.cursorSecret).toBe('another-long-test-secret-4567');
     expect(config.sources[1]).toMatchObject({ accountId: 1 });
   });
 });

@@ -78,6 +78,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   // Listening already; /ready says `starting` until every source was probed once (≤ 2 s).
   await readinessOf(gateway).probeAll();
   if (demo) {
+    demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +

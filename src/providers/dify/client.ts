@@ -62,6 +62,14 @@ export interface DifyClient {
    */
   chat(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<DifyChatCompletion>;
   /**
+   * `POST /chat-messages` with `response_mode: streaming`: the answer as server-sent events
+   * (src/providers/dify/stream.ts parses them). Never retried; the whole stream may take
+   * `sendTimeoutMs`, and no gap between two events may exceed the source's body time-out.
+   */
+  chatStream(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<UpstreamStream>;
+  /** `POST /chat-messages/{task_id}/stop` `{ user }`: ends a streaming generation. Never retried. */
+  stopTask(user: string, taskId: string): Promise<void>;
+  /**
    * `GET /messages/{id}/suggested?user`: follow-up questions.
    * @throws GatewayError NOT_SUPPORTED when the app has the feature off (403 `app_suggested_questions_after_answer_disabled`)
    */
@@ -144,6 +152,25 @@ export function createDifyClient(
         },
         difyChatCompletionSchema,
       )) as DifyChatCompletion,
+    chatStream: (user, request) =>
+      upstream.stream({
+        method: 'POST',
+        path: '/chat-messages',
+        headers: { accept: 'text/event-stream' },
+        json: {
+          inputs: request.inputs,
+          query: request.query,
+          user,
+          conversation_id: request.conversationId ?? '',
+          response_mode: 'streaming',
+        },
+      }),
+    stopTask: async (user, taskId) => {
+      await upstream.send(
+        { method: 'POST', path: `/chat-messages/${encodeURIComponent(taskId)}/stop`, endpoint: '/chat-messages/:task_id/stop', json: { user } },
+        null,
+      );
+    },
     suggested: async (user, messageId) =>
       (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' }, difySuggestedSchema))
         .data,

@@ -48,7 +48,9 @@ const configFile = join(configDir, 'gateway.json');
 await writeFile(
   configFile,
   JSON.stringify({
-    server: { host: '127.0.0.1', port: 0, graphiql: false, cursorSecret: randomBytes(24).toString('base64url') },
+    // No load balancer reads /ready here: stop at once, so that a --cpu-prof profile is written
+    // before stopChild's SIGKILL.
+    server: { host: '127.0.0.1', port: 0, graphiql: false, shutdownDelayMs: 0, cursorSecret: randomBytes(24).toString('base64url') },
     auth: { mode: 'header' },
     sources: [{ id: 'assistant', kind: 'dify', baseUrl: `${dify.origin}/v1`, apiKey: dify.apiKey }],
   }),

@@ -44,6 +44,8 @@ const limitsSchema = z
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    /** Largest uploaded file (only `transcribeAudio` takes one), bytes; larger ones answer 413. @default 15728640 (15 MiB) */
+    maxUploadBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
     /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
     maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
   })
@@ -73,7 +75,10 @@ const serverSchema = z
      * connections are closed, ms. Open subscriptions are ended cleanly at once. @default 30000
      */
     shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(30_000),
-    /** HMAC key for cursors; default derives one from the sources' credentials. */
+    /**
+     * HMAC key for cursors. Default: derived from the config's credentials only; required when
+     * there are none, and under NODE_ENV=production.
+     */
     cursorSecret: z.string().min(16).optional(),
     /** Limits on one request (src/plugins/use-armor.ts, use-body-limit.ts). */
     limits: limitsSchema.prefault({}),
@@ -202,6 +207,8 @@ const sourceCommonShape = {
   retryBackoffMs: z.number().int().min(1).max(60_000).default(100),
   /** Longest single wait before a retry; a longer Retry-After is answered as RATE_LIMITED. @default 2000 */
   retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
+  /** Time-out of one write (POST/DELETE; a blocking Dify send waits for the model), not cut by the request deadline. @default 120000 */
+  sendTimeoutMs: z.number().int().positive().default(120_000),
   /** Largest upstream body read, bytes. @default 10 MiB */
   maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
   /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */
@@ -247,6 +254,18 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
             'set auth.header.proxySecret and/or auth.header.trustedProxies, or listen on 127.0.0.1',
         });
       }
+      config.sources.forEach((source, index) => {
+        // The viewer's token goes upstream: without an audience, a token issued for any other
+        // application of the same issuer would be accepted and forwarded.
+        const forwards = (source as { kind?: string; access?: string }).kind === 'rest' && (source as { access?: string }).access === 'forward';
+        if (forwards && (auth.mode !== 'jwt' || !auth.jwt.audience)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'access'],
+            message: 'access "forward" needs auth.mode "jwt" with auth.jwt.audience set',
+          });
+        }
+      });
       const seen = new Set<string>();
       config.sources.forEach((source, index) => {
         const id = (source as { id: string }).id;

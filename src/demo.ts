@@ -64,7 +64,12 @@ export async function startDemoBackends(options: DemoOptions = {}): Promise<Demo
       // Nothing routes traffic to a demo: Ctrl-C stops it at once.
       server: { host: '127.0.0.1', shutdownDelayMs: 0 },
       auth: { mode: 'header' },
-      sources: Object.entries(simulators).map(([id, simulator]) => ({ id, ...simulator.sourceConfig })),
+      // The support source verifies the webhooks `connectChatwootWebhook` sends it.
+      sources: Object.entries(simulators).map(([id, simulator]) => ({
+        id,
+        ...simulator.sourceConfig,
+        ...(id === 'support' ? { webhookSecret: DEMO_CHATWOOT_WEBHOOK_SECRET } : {}),
+      })),
     },
     simulators,
     connectChatwootWebhook(gatewayOrigin) {

@@ -5,15 +5,18 @@
  * - `Source`: `[sourceId]`
  * - `Conversation`: `[sourceId, conversationExternalId]`
  * - `Message`: `[sourceId, conversationExternalId, messageKey]`
+ * - `Feedback`: `[sourceId, conversationExternalId, messageKey]` of the rated message (one
+ *   feedback per message and viewer, so the same id whether read from the message or the app list)
  */
 import { badInput } from './providers/errors.js';
 
 export type NodeRef =
   | { type: 'Source'; sourceId: string }
   | { type: 'Conversation'; sourceId: string; conversationId: string }
-  | { type: 'Message'; sourceId: string; conversationId: string; key: string };
+  | { type: 'Message'; sourceId: string; conversationId: string; key: string }
+  | { type: 'Feedback'; sourceId: string; conversationId: string; key: string };
 
-const PART_COUNT = { Source: 1, Conversation: 2, Message: 3 } as const;
+const PART_COUNT = { Source: 1, Conversation: 2, Message: 3, Feedback: 3 } as const;
 const MAX_ID_LENGTH = 2048;
 
 /** The inner id (what Pothos passes around) of a ref: the JSON array of its parts. */
@@ -24,6 +27,7 @@ export function innerId(ref: NodeRef): string {
     case 'Conversation':
       return JSON.stringify([ref.sourceId, ref.conversationId]);
     case 'Message':
+    case 'Feedback':
       return JSON.stringify([ref.sourceId, ref.conversationId, ref.key]);
   }
 }
@@ -81,5 +85,5 @@ export function refFromInnerId(typename: string, id: string): NodeRef | null {
   const [sourceId, conversationId, key] = parts as string[];
   if (typename === 'Source') return { type: 'Source', sourceId: sourceId! };
   if (typename === 'Conversation') return { type: 'Conversation', sourceId: sourceId!, conversationId: conversationId! };
-  return { type: 'Message', sourceId: sourceId!, conversationId: conversationId!, key: key! };
+  return { type: typename as 'Message' | 'Feedback', sourceId: sourceId!, conversationId: conversationId!, key: key! };
 }

@@ -3,6 +3,7 @@
  * the listening socket. Kept apart from src/cli.ts so that `--help` and `--version` answer
  * without loading any of this.
  */
+import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
 import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
 import type { DemoBackends } from './demo.js';
@@ -53,7 +54,8 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     const demoModule = await import('./demo.js');
     demoViewer = demoModule.DEMO_VIEWER;
     demo = await demoModule.startDemoBackends();
-    config = await validateConfig(demo.config);
+    // The simulators' credentials are public (they are in this repository): a fresh key per run.
+    config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
   }
   if (env.REDIS_URL && !config.redis) config.redis = redisFromUrl(env.REDIS_URL);
   // Tracing is loaded only when configured: without it no OpenTelemetry module is imported.
@@ -62,7 +64,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
       ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
       : undefined;
-  const gateway = await createGateway(config, logger);
+  const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demoViewer });
   const yoga = createGatewayYoga(gateway, {
     plugins: telemetry ? [telemetry.plugin] : undefined,
@@ -81,6 +83,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   // Listening already; /ready says `starting` until every source was probed once (≤ 2 s).
   await readinessOf(gateway).probeAll();
   if (demo) {
+    demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +

@@ -13,9 +13,11 @@ import { useWebhooks } from './live/use-webhooks.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
+import { useAudioRoute } from './plugins/use-audio-route.js';
 import { useHealth } from './plugins/use-health.js';
 import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { overallBodyLimit, uploadFetchApi, useUploadLimits } from './plugins/use-upload-limits.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { createYogaLogger } from './observability/yoga-logger.js';
@@ -64,6 +66,31 @@ query RecentConversations {
   }
 }
 `;
+
+/**
+ * The example write GraphiQL opens with, after `EXAMPLE_OPERATION`: it works in demo mode as is
+ * (a question to the demo Dify app, answered in the payload).
+ */
+export const EXAMPLE_MUTATION = /* GraphQL */ `# Ask the Dify assistant something; its answer comes back in the payload (run "AskAssistant").
+mutation AskAssistant {
+  sendMessage(input: { sourceId: "assistant", text: "What are your opening hours?", clientMutationId: "graphiql-1" }) {
+    clientMutationId
+    conversation {
+      id
+      title
+    }
+    messages {
+      id
+      role
+      text
+      audioUrl
+    }
+  }
+}
+`;
+
+/** GraphiQL's default document: the example query, then the example mutation. */
+export const GRAPHIQL_DOCUMENT = `${EXAMPLE_OPERATION}\n${EXAMPLE_MUTATION}`;
 
 export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
@@ -135,7 +162,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     graphiql: server.graphiql
       ? {
           title: 'chat-history-gateway',
-          defaultQuery: EXAMPLE_OPERATION,
+          defaultQuery: GRAPHIQL_DOCUMENT,
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
           shouldPersistHeaders: false,
         }
@@ -150,9 +177,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
-    maxRequestBodySize: server.limits.maxBodyBytes,
-    // The graph has no uploads: multipart bodies are refused (415) instead of parsed.
-    multipart: false,
+    // Multipart only for transcribeAudio's file; other bodies keep maxBodyBytes (use-upload-limits.ts).
+    maxRequestBodySize: overallBodyLimit(server.limits),
+    fetchAPI: uploadFetchApi(server.limits),
     plugins: [
       // Observers first: they must see the operations that later plugins end early.
       ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
@@ -160,6 +187,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       ...(options.plugins ?? []),
       useWebhooks(gateway),
       useHealth(gateway),
+      useAudioRoute(gateway, options.resolveViewer),
+      useUploadLimits(server.limits),
       useHardening(server),
       useViewerRequired(gateway.config.auth.mode),
       usePartialErrors(),

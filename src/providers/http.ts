@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
+import { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, interceptors, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -52,6 +53,8 @@ export interface UpstreamClientOptions {
   maxResponseBytes: number;
   /** The source's logger (its bindings already name the source). */
   logger: Logger;
+  /** Default time-out of one write (`send`, `stream`), ms. @default 120000 */
+  sendTimeoutMs?: number;
   /**
    * Maps an upstream error body to a coded error; return undefined for the default mapping
    * (401/403 → rejected credentials, 404 → NOT_FOUND, 429 → RATE_LIMITED, 5xx → UNAVAILABLE).
@@ -84,9 +87,45 @@ export interface UpstreamClient {
    *   whatever the adapter's `mapError` chose.
    */
   getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T>;
+  /**
+   * Sends a write (POST, PUT, PATCH or DELETE with a JSON or multipart body). Never retried: a
+   * write that timed out may have happened. Counts toward the circuit breaker like a read. Runs
+   * under its own time-out (`request.timeoutMs`, default the source's `sendTimeoutMs`) instead of
+   * the request deadline, so a blocking send is not cut short by it.
+   * @returns the body validated by `schema`, or undefined for an empty body (204) or a null schema
+   * @throws GatewayError like `getJson`; 429 → RATE_LIMITED with `retryAfter`
+   */
+  send<T>(request: UpstreamWriteRequest, schema: z.ZodType<T> | null): Promise<T | undefined>;
+  /**
+   * Sends a request whose answer is streamed back, e.g. Dify `/text-to-audio` (audio bytes) or a
+   * server-sent-event stream. Never retried; an error status is read (capped) and mapped like
+   * `getJson`; a 2xx body is handed over unread. The caller must consume or cancel `body`.
+   * `request.bodyTimeoutMs` bounds the longest gap between chunks (default: the source's).
+   */
+  stream(request: UpstreamWriteRequest & { bodyTimeoutMs?: number }): Promise<UpstreamStream>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
+
+/** A write request: method, body and its own time-out. */
+export interface UpstreamWriteRequest extends UpstreamRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** JSON body (serialised here). */
+  json?: unknown;
+  /** Multipart body, streamed as `multipart/form-data`. */
+  form?: FormData;
+  /** Time-out of the whole call, ms. @default the source's `sendTimeoutMs` (120 000) */
+  timeoutMs?: number;
+}
+
+/** A 2xx streamed answer. */
+export interface UpstreamStream {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body, unread. */
+  body: ReadableStream<Uint8Array>;
+}
+
 
 /**
  * What one GraphQL request has asked of the upstreams so far, across every source. Read it with
@@ -141,9 +180,9 @@ const expiries = new WeakMap<AbortSignal, number>();
  * fail with `BAD_USER_INPUT` without being sent.
  */
 export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number, budget?: UpstreamCallBudget): T {
+  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   setMaxListeners(0, signal);
   return requestStore.run({ signal, budget }, fn);
 }
@@ -262,10 +301,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (response.statusCode >= 400) {
       const answer = { status: response.statusCode, body, headers: response.headers };
       const error = options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
-      if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
+      if (error.logLevel || (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT')) {
         // Operators need these (a rejected key, a struggling upstream); clients get the coded error.
-        const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
-        options.logger[level]({ path, status: response.statusCode, code: error.code }, error.message);
+        const level = error.logLevel ?? (error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn');
+        const upstreamCode = error.upstreamCode === undefined ? {} : { upstreamCode: error.upstreamCode };
+        options.logger[level]({ path, status: response.statusCode, code: error.code, ...upstreamCode }, error.message);
       }
       throw error;
     }
@@ -286,8 +326,139 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return parsed.data;
   }
 
+  /**
+   * A write through the same accounting as a read: the request's call budget, the observer
+   * (metrics, traces) and the circuit breaker. Never retried.
+   */
+  function observedWrite<T>(request: UpstreamWriteRequest, fn: (outcome: { sent: boolean; status?: number }) => Promise<T>): Promise<T> {
+    try {
+      admitUpstreamCall(options.sourceId, options.logger);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const call = { sourceId: options.sourceId, method: request.method, endpoint: request.endpoint ?? endpointTemplate(request.path) };
+    return observeCall(options.observe, call, (outcome) => {
+      const run = () => runInUpstreamCall(call, () => fn(outcome));
+      return options.breaker ? options.breaker.run(run) : run();
+    });
+  }
+
+  /** Dispatches a write on the bare agent (no retry interceptor) under its own time-out. */
+  async function dispatchWrite(
+    request: UpstreamWriteRequest & { bodyTimeoutMs?: number },
+  ): Promise<{ response: Dispatcher.ResponseData; signal: AbortSignal; timeoutMs: number }> {
+    const timeoutMs = request.timeoutMs ?? options.sendTimeoutMs ?? 120_000;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined && value !== null) query[key] = String(value);
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers, ...request.headers };
+    let body: string | Readable | undefined;
+    if (request.form) {
+      // The Fetch API's own multipart encoder, streamed rather than built in memory.
+      const encoded = new Response(request.form);
+      headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+      body = encoded.body ? Readable.fromWeb(encoded.body as import('node:stream/web').ReadableStream) : undefined;
+    } else if (request.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(request.json);
+    }
+    const path = prefix + request.path;
+    try {
+      const response = await agent.request({
+        origin: base.origin,
+        path,
+        method: request.method,
+        query,
+        headers,
+        body,
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: request.bodyTimeoutMs ?? Math.max(bodyTimeoutMs, timeoutMs),
+      });
+      return { response, signal, timeoutMs };
+    } catch (error) {
+      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
+      options.logger.warn({ path, method: request.method, err: describe(error), reason }, 'upstream write failed');
+      throw unavailable(options.sourceId, reason, error);
+    }
+  }
+
+  /** Reads and maps a non-2xx answer of a write. */
+  async function writeError(response: Dispatcher.ResponseData, path: string, signal: AbortSignal): Promise<GatewayError> {
+    const text = await readCapped(response, options, bodyTimeoutMs, signal);
+    const answer = { status: response.statusCode, body: parseBody(text, response.headers['content-type']), headers: response.headers };
+    const error = options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
+    if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
+      const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
+      options.logger[level]({ path, status: response.statusCode, code: error.code }, error.message);
+    }
+    return error;
+  }
+
+  async function sendOnce<T>(
+    request: UpstreamWriteRequest,
+    schema: z.ZodType<T> | null,
+    outcome: { sent: boolean; status?: number },
+  ): Promise<T | undefined> {
+    const started = performance.now();
+    outcome.sent = true;
+    const { response, signal, timeoutMs } = await dispatchWrite(request);
+    outcome.status = response.statusCode;
+    options.logger.debug(
+      { path: request.path, method: request.method, status: response.statusCode, ms: Math.round(performance.now() - started) },
+      'upstream write',
+    );
+    if (response.statusCode >= 400) throw await writeError(response, request.path, signal);
+    let text: string;
+    try {
+      text = await readCapped(response, options, Math.max(bodyTimeoutMs, timeoutMs), signal);
+    } catch (error) {
+      if (error instanceof GatewayError && signal.aborted) {
+        throw unavailable(options.sourceId, `no answer within ${timeoutMs} ms`, error);
+      }
+      throw error;
+    }
+    const body = parseBody(text, response.headers['content-type']);
+    if (schema === null || body === undefined) return undefined;
+    if (typeof body === 'string') {
+      throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with a body that is not JSON`, {
+        sourceId: options.sourceId,
+        status: response.statusCode,
+      });
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
+      throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with an unexpected payload (${where})`, {
+        sourceId: options.sourceId,
+      });
+    }
+    return parsed.data;
+  }
+
+  async function streamOnce(
+    request: UpstreamWriteRequest & { bodyTimeoutMs?: number },
+    outcome: { sent: boolean; status?: number },
+  ): Promise<UpstreamStream> {
+    outcome.sent = true;
+    const { response, signal } = await dispatchWrite(request);
+    outcome.status = response.statusCode;
+    if (response.statusCode >= 400) throw await writeError(response, request.path, signal);
+    options.logger.debug({ path: request.path, method: request.method, status: response.statusCode }, 'upstream stream');
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: Readable.toWeb(response.body) as unknown as ReadableStream<Uint8Array>,
+    };
+  }
+
   return {
     getJson,
+    send: (request, schema) => observedWrite(request, (outcome) => sendOnce(request, schema, outcome)),
+    stream: (request) => observedWrite(request, (outcome) => streamOnce(request, outcome)),
     close: () => agent.close(),
   };
 }

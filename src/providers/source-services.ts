@@ -49,6 +49,7 @@ export function createSourceServices(
         retryBackoffMs: config.retryBackoffMs,
         retryMaxWaitMs: config.retryMaxWaitMs,
         maxResponseBytes: config.maxResponseBytes,
+        sendTimeoutMs: config.sendTimeoutMs,
         logger: sourceLogger,
         breaker,
         observe,

@@ -31,6 +31,10 @@ export interface ConversationRecord {
   externalId: string;
   title: string | null;
   status: ConversationStatus;
+  /** The app's opening message (Dify `introduction`), when the backend has one. */
+  introduction?: string | null;
+  /** App input variables the conversation was started with (Dify `inputs`). */
+  inputs?: Record<string, unknown> | null;
   /** The raw upstream status string, e.g. Dify `normal`, Chatwoot `resolved`. */
   upstreamStatus: string | null;
   createdAt: Date | null;
@@ -79,9 +83,69 @@ export interface MessageRecord {
   createdAt: Date | null;
   sender: SenderRecord | null;
   attachments: AttachmentRecord[];
-  feedback: { rating: 'LIKE' | 'DISLIKE' } | null;
+  /** The end user's rating; `content` is their comment, when the backend keeps one. */
+  feedback: { rating: 'LIKE' | 'DISLIKE'; content?: string | null } | null;
   citations: CitationRecord[];
   isPrivate: boolean;
+  /** Agent steps behind an answer (Dify agent apps); absent or empty elsewhere. */
+  agentThoughts?: AgentThoughtRecord[];
+}
+
+/** One step of a Dify agent answer (`agent_thoughts[]`). */
+export interface AgentThoughtRecord {
+  position: number | null;
+  thought: string | null;
+  observation: string | null;
+  /** Tool name(s) the step used, e.g. `dataset_search` (Dify joins several with `;`). */
+  tool: string | null;
+  /** The tool input as sent upstream (usually a JSON string). */
+  toolInput: string | null;
+  createdAt: Date | null;
+}
+
+/** One end user's feedback on an answer, as the app's admin sees it (Dify `/app/feedbacks`). */
+export interface FeedbackRecord {
+  /** The backend's feedback id. */
+  id: string;
+  rating: 'LIKE' | 'DISLIKE';
+  content: string | null;
+  createdAt: Date | null;
+  /** Who gave it: `user` (end user) or `admin` (Dify `from_source`). */
+  fromSource: string | null;
+  /** The rated message, when the upstream names it. */
+  message: MessageRef | null;
+}
+
+/** A page of a page-numbered list: `page` from 1, `limit` 1–100. */
+export interface NumberedPage {
+  page: number;
+  limit: number;
+}
+
+/** What `sendMessage` asks of a backend. */
+export interface SendMessageRequest {
+  /** Null starts a new conversation (where the backend can). */
+  conversationExternalId: string | null;
+  text: string;
+  /** A private note (Chatwoot agents). */
+  private: boolean;
+  /** App input variables (Dify `inputs`); `{}` when none. */
+  inputs: Record<string, unknown>;
+}
+
+/** What a send created: the conversation it went to and its new messages, oldest first. */
+export interface SendMessageResult {
+  conversationExternalId: string;
+  messages: MessageRecord[];
+}
+
+/** A streamed upstream answer, e.g. Dify `/text-to-audio`: read it once, never buffer it whole. */
+export interface UpstreamStreamResult {
+  /** The upstream's content type, e.g. `audio/wav`. */
+  contentType: string;
+  /** Declared length in bytes, when the upstream sent one. */
+  contentLength: number | null;
+  body: ReadableStream<Uint8Array>;
 }
 
 /** One page request on a forward-only conversation list. */
@@ -123,7 +187,22 @@ export interface MessageSlice {
 export interface AdapterCapabilities {
   /** The source can list the viewer's conversations (false: open by id only). */
   listConversations: boolean;
+  /** Writes and management reads the backend has (absent = false). The methods of the same names exist when true. */
+  rateMessage?: boolean;
+  renameConversation?: boolean;
+  deleteConversation?: boolean;
+  sendMessage?: boolean;
+  /** `sendMessage` without a conversation starts a new one. */
+  startConversation?: boolean;
+  setConversationStatus?: boolean;
+  transcribeAudio?: boolean;
+  listFeedbacks?: boolean;
+  suggestedQuestions?: boolean;
+  textToAudio?: boolean;
 }
+
+/** A capability flag naming a write or management read. */
+export type AdapterCapability = Exclude<keyof AdapterCapabilities, 'listConversations'>;
 
 /** A reference to one message, as stored in its global ID. */
 export interface MessageRef {
@@ -164,6 +243,36 @@ export interface ProviderAdapter {
    * foreign one.
    */
   canonicalConversationId?(externalId: string): string | null;
+  /**
+   * `rateMessage`: sets (`rating` null clears) the viewer's rating of an assistant message.
+   * @throws GatewayError NOT_FOUND (absent or foreign), BAD_USER_INPUT, RATE_LIMITED, UPSTREAM_*
+   */
+  rateMessage?(viewer: Viewer, ref: MessageRef, rating: 'LIKE' | 'DISLIKE' | null, content: string | null): Promise<void>;
+  /** Renames a conversation (or has the backend generate a name); answers the renamed record when the upstream gives it. */
+  renameConversation?(
+    viewer: Viewer,
+    conversationExternalId: string,
+    rename: { name: string | null; autoGenerate: boolean },
+  ): Promise<ConversationRecord | null>;
+  /** Deletes a conversation for the viewer. */
+  deleteConversation?(viewer: Viewer, conversationExternalId: string): Promise<void>;
+  /** Sends a message as the viewer. Never retried. @throws FORBIDDEN when this viewer may not send here */
+  sendMessage?(viewer: Viewer, request: SendMessageRequest): Promise<SendMessageResult>;
+  /** Sets a conversation's status (`snoozedUntil` only with SNOOZED). @throws FORBIDDEN for viewers without the right */
+  setConversationStatus?(
+    viewer: Viewer,
+    conversationExternalId: string,
+    status: ConversationStatus,
+    snoozedUntil: Date | null,
+  ): Promise<void>;
+  /** Speech to text of an uploaded audio file. */
+  transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }): Promise<string>;
+  /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */
+  listFeedbacks?(viewer: Viewer, page: NumberedPage): Promise<{ items: FeedbackRecord[]; hasMore: boolean }>;
+  /** Suggested follow-up questions after an assistant message. @throws NOT_SUPPORTED when the feature is off */
+  suggestedQuestions?(viewer: Viewer, ref: MessageRef): Promise<string[]>;
+  /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
+  textToAudio?(viewer: Viewer, ref: MessageRef): Promise<UpstreamStreamResult>;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**
@@ -173,9 +282,25 @@ export interface ProviderAdapter {
    *   BAD_USER_INPUT for a body that is not a webhook payload (HTTP 400)
    */
   receiveWebhook?(request: WebhookRequest): Promise<WebhookDelivery>;
+  /**
+   * `assistantReply`: sends like `sendMessage`, streaming the answer as it is written; ends with
+   * one `completed` event. Aborting `signal` (or ending the iteration early) stops the upstream
+   * generation. Never retried.
+   * @throws GatewayError like `sendMessage`; UPSTREAM_ERROR when the generation fails midway
+   */
+  streamReply?(viewer: Viewer, request: SendMessageRequest, signal: AbortSignal): AsyncIterable<ReplyStreamEvent>;
   /** Whether live events of private notes may reach this viewer (reads apply the same rule). Absent: never. */
   seesPrivateNotes?(viewer: Viewer): boolean;
 }
+
+/** One step of a streamed reply (`streamReply`). */
+export type ReplyStreamEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'thought'; position: number | null; thought: string | null; tool: string | null; toolInput: string | null; observation: string | null }
+  /** Moderation replaced the whole answer so far with `text`. */
+  | { type: 'replace'; text: string }
+  /** The last event: what the send stored, as `sendMessage` answers it. */
+  | { type: 'completed'; result: SendMessageResult };
 
 /** One webhook delivery as received: headers, the raw body (signatures cover its bytes) and the URL query. */
 export interface WebhookRequest {
@@ -254,4 +379,6 @@ export interface SourceCommonConfig {
   circuitBreaker?: CircuitBreakerConfig;
   /** Poll interval of live updates for sources that do not push. Default 5 000 ms. */
   pollIntervalMs?: number;
+  /** Time-out of one write (a blocking send waits for the model), ms; not cut by the request deadline. Default 120 000. */
+  sendTimeoutMs?: number;
 }

@@ -16,6 +16,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     ID: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    File: { Input: File; Output: never };
   };
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
@@ -29,7 +31,8 @@ export const builder = new SchemaBuilder<{
   plugins: [DirectivePlugin, RelayPlugin, FederationPlugin],
   relay: {
     cursorType: 'String',
-    clientMutationId: 'omit',
+    // Relay mutations echo an optional `clientMutationId` from input to payload.
+    clientMutationId: 'optional',
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
     // `node`/`nodes` are written in node.ts so that each id fails or succeeds on its own.
@@ -43,3 +46,4 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+builder.mutationType({ description: 'Writes: each takes one `input` object and answers a payload object; none is retried.' });

@@ -13,7 +13,8 @@ import { sourceShape, type ConversationShape } from './shapes.js';
 import type { GatewayContext } from '../context.js';
 import type { ConversationRecord } from '../providers/types.js';
 
-const ConversationStatus = builder.enumType('ConversationStatus', {
+/** The graph's conversation statuses, also `setConversationStatus`'s input. */
+export const ConversationStatus = builder.enumType('ConversationStatus', {
   description: 'Where a conversation stands. Unknown upstream values map to OPEN (see `upstreamStatus`).',
   values: {
     OPEN: { description: 'Active (Dify `normal`, Chatwoot `open`).' },
@@ -51,6 +52,17 @@ builder.node(ConversationRef, {
     }),
     title: t.string({ nullable: true, resolve: fromRecord((record) => record.title) }),
     status: t.field({ type: ConversationStatus, resolve: fromRecord((record) => record.status) }),
+    introduction: t.string({
+      nullable: true,
+      description: "The app's opening message (Dify), when it has one.",
+      resolve: fromRecord((record) => record.introduction ?? null),
+    }),
+    inputs: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'App input variables the conversation was started with (Dify `inputs`).',
+      resolve: fromRecord((record) => record.inputs ?? null),
+    }),
     upstreamStatus: t.string({
       nullable: true,
       description: 'The raw upstream status, e.g. Dify `normal`, Chatwoot `snoozed`.',

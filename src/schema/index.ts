@@ -4,12 +4,18 @@
  */
 import { builder } from './builder.js';
 import './date-time.js';
+import './scalars.js';
 import './viewer.js';
 import './message.js';
 import './conversation.js';
 import './source.js';
+import './feedback.js';
+import './send-message.js';
+import './message-mutations.js';
+import './conversation-mutations.js';
 import './node.js';
 import './subscription.js';
+import './assistant-reply.js';
 import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */

@@ -2,13 +2,19 @@
  * `Message` and its parts. Dify exchanges arrive here already split into a USER and an
  * ASSISTANT message; every message carries its conversation's source id.
  */
-import { innerId } from '../global-id.js';
+import { requireViewer } from '../context.js';
+import { globalIdOf, innerId } from '../global-id.js';
 import { notFound } from '../providers/errors.js';
-import type { AttachmentRecord, CitationRecord, SenderRecord } from '../providers/types.js';
+import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../providers/types.js';
 import { builder } from './builder.js';
-import { ConversationRef, MessageRef } from './refs.js';
+import { ConversationRef, FeedbackRef, MessageRef } from './refs.js';
 import { selectionNeedsRecord } from './conversation-open.js';
-import { conversationReference, conversationShape } from './shapes.js';
+import { conversationReference, conversationShape, feedbackShape } from './shapes.js';
+
+/** The audio route's path for a message global ID (served by src/plugins/use-audio-route.ts). */
+export function audioPath(messageGlobalId: string): string {
+  return `/audio/messages/${messageGlobalId}`;
+}
 
 const MessageRole = builder.enumType('MessageRole', {
   description: 'Who wrote a message.',
@@ -24,7 +30,8 @@ const SenderKind = builder.enumType('SenderKind', {
   values: ['USER', 'CONTACT', 'AGENT', 'BOT', 'SYSTEM'] as const,
 });
 
-const FeedbackRating = builder.enumType('FeedbackRating', { values: ['LIKE', 'DISLIKE'] as const });
+/** LIKE or DISLIKE: a message's rating, and what `rateMessage` sets. */
+export const FeedbackRating = builder.enumType('FeedbackRating', { values: ['LIKE', 'DISLIKE'] as const });
 
 const Sender = builder.objectRef<SenderRecord>('Sender').implement({
   description: "A message's author as the upstream names it.",
@@ -47,9 +54,16 @@ const Attachment = builder.objectRef<AttachmentRecord>('Attachment').implement({
   }),
 });
 
-const Feedback = builder.objectRef<{ rating: 'LIKE' | 'DISLIKE' }>('Feedback').implement({
-  description: "The end user's rating of an assistant answer.",
-  fields: (t) => ({ rating: t.field({ type: FeedbackRating, resolve: (feedback) => feedback.rating }) }),
+const AgentThought = builder.objectRef<AgentThoughtRecord>('AgentThought').implement({
+  description: 'One step of an agent answer (Dify agent apps): its reasoning, the tool it used and what came back.',
+  fields: (t) => ({
+    position: t.exposeInt('position', { nullable: true }),
+    thought: t.exposeString('thought', { nullable: true }),
+    observation: t.exposeString('observation', { nullable: true }),
+    tool: t.exposeString('tool', { nullable: true, description: 'Tool name(s); several are joined with `;`.' }),
+    toolInput: t.exposeString('toolInput', { nullable: true, description: 'The tool input as sent (usually JSON text).' }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (thought) => thought.createdAt }),
+  }),
 });
 
 const Citation = builder.objectRef<CitationRecord>('Citation').implement({
@@ -91,7 +105,42 @@ builder.node(MessageRef, {
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ record }) => record.createdAt }),
     sender: t.field({ type: Sender, nullable: true, resolve: ({ record }) => record.sender }),
     attachments: t.field({ type: [Attachment], resolve: ({ record }) => record.attachments }),
-    feedback: t.field({ type: Feedback, nullable: true, resolve: ({ record }) => record.feedback }),
+    feedback: t.field({
+      type: FeedbackRef,
+      nullable: true,
+      description: "The viewer's rating of an assistant answer.",
+      resolve: ({ sourceId, record }) =>
+        record.feedback
+          ? feedbackShape(sourceId, { conversationExternalId: record.conversationExternalId, key: record.key }, record.feedback)
+          : null,
+    }),
+    suggestedQuestions: t.field({
+      type: ['String'],
+      nullable: true,
+      description: 'Follow-up questions the app suggests after this answer (Dify); `[]` elsewhere. NOT_SUPPORTED when the app has them off.',
+      resolve: async ({ sourceId, record }, _args, context) => {
+        const source = context.gateway.sources.get(sourceId);
+        if (!source?.adapter.capabilities.suggestedQuestions || record.role !== 'ASSISTANT') return [];
+        return source.adapter.suggestedQuestions!(requireViewer(context), {
+          conversationExternalId: record.conversationExternalId,
+          key: record.key,
+        });
+      },
+    }),
+    agentThoughts: t.field({
+      type: [AgentThought],
+      description: 'Agent steps behind this answer (Dify agent apps); `[]` elsewhere.',
+      resolve: ({ record }) => record.agentThoughts ?? [],
+    }),
+    audioUrl: t.string({
+      nullable: true,
+      description: 'Path of this answer read aloud (`GET`, same auth as /graphql), for Dify assistant messages; null elsewhere.',
+      resolve: ({ sourceId, record }, _args, context) => {
+        const source = context.gateway.sources.get(sourceId);
+        if (!source?.adapter.capabilities.textToAudio || record.role !== 'ASSISTANT') return null;
+        return audioPath(globalIdOf({ type: 'Message', sourceId, conversationId: record.conversationExternalId, key: record.key }));
+      },
+    }),
     citations: t.field({ type: [Citation], resolve: ({ record }) => record.citations }),
     isPrivate: t.boolean({
       description: 'A private note (Chatwoot), only ever shown to agents.',

@@ -12,7 +12,7 @@ import { badInput, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { openConversation } from './conversation-open.js';
 import { settleItem } from './errors.js';
-import { messageShape, sourceShape, type ConversationShape, type MessageShape, type SourceShape } from './shapes.js';
+import { feedbackShape, messageShape, sourceShape, type ConversationShape, type FeedbackShape, type MessageShape, type SourceShape } from './shapes.js';
 
 /** Most ids one `nodes` call may ask for. */
 export const MAX_NODES = 100;
@@ -26,14 +26,19 @@ export async function loadNode(
   context: GatewayContext,
   ref: NodeRef,
   info: GraphQLResolveInfo,
-): Promise<SourceShape | ConversationShape | MessageShape> {
+): Promise<SourceShape | ConversationShape | MessageShape | FeedbackShape> {
   const source = context.gateway.sources.get(ref.sourceId);
   if (!source) throw notFound(ref.type.toLowerCase());
   if (ref.type === 'Source') return sourceShape(source);
   // A conversation costs only what the selection on it needs (conversation-open.ts).
   if (ref.type === 'Conversation') return openConversation(context, info, ref.sourceId, ref.conversationId);
   const loaders = context.loaders.forSource(ref.sourceId);
-  const record = await loaders.message.load({ conversationExternalId: ref.conversationId, key: ref.key });
+  const message = { conversationExternalId: ref.conversationId, key: ref.key };
+  const record = await loaders.message.load(message);
+  if (ref.type === 'Feedback') {
+    if (!record?.feedback) throw notFound('feedback', ref.sourceId);
+    return feedbackShape(ref.sourceId, message, record.feedback);
+  }
   if (!record) throw notFound('message', ref.sourceId);
   return messageShape(ref.sourceId, record);
 }

@@ -3,8 +3,9 @@
  * `Message.conversation` can name each other without circular imports.
  */
 import { builder } from './builder.js';
-import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
+import type { ConversationShape, FeedbackShape, MessageShape, SourceShape } from './shapes.js';
 
 export const SourceRef = builder.objectRef<SourceShape>('Source');
 export const ConversationRef = builder.objectRef<ConversationShape>('Conversation');
 export const MessageRef = builder.objectRef<MessageShape>('Message');
+export const FeedbackRef = builder.objectRef<FeedbackShape>('Feedback');

@@ -3,7 +3,7 @@
  * part of every global ID and decides which adapter and DataLoaders serve its fields.
  */
 import type { SourceEntry } from '../gateway.js';
-import type { ConversationRecord, MessageRecord } from '../providers/types.js';
+import type { ConversationRecord, MessageRecord, MessageRef } from '../providers/types.js';
 
 export interface SourceShape {
   kind: 'Source';
@@ -39,6 +39,32 @@ export const messageShape = (sourceId: string, record: MessageRecord): MessageSh
   kind: 'Message',
   sourceId,
   record,
+});
+
+/** A feedback row: the rated message and what the rating says. */
+export interface FeedbackShape {
+  kind: 'Feedback';
+  sourceId: string;
+  message: MessageRef;
+  rating: 'LIKE' | 'DISLIKE';
+  content: string | null;
+  createdAt: Date | null;
+  fromSource: string | null;
+}
+
+/** The feedback a message carries, as a `Feedback` node. */
+export const feedbackShape = (
+  sourceId: string,
+  message: MessageRef,
+  feedback: NonNullable<MessageRecord['feedback']>,
+): FeedbackShape => ({
+  kind: 'Feedback',
+  sourceId,
+  message,
+  rating: feedback.rating,
+  content: feedback.content ?? null,
+  createdAt: null,
+  fromSource: 'user',
 });
 
 /**

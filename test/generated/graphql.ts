@@ -68,6 +68,7 @@ export type NodeByIdQueryVariables = Exact<{
 
 export type NodeByIdQuery = { node:
     | { __typename: 'Conversation', id: string, externalId: string, title: string | null, status: ConversationStatus, updatedAt: string | null, source: { id: string, name: string, kind: SourceKind } }
+    | { __typename: 'Feedback', id: string }
     | { __typename: 'Message', id: string, role: MessageRole, text: string | null, createdAt: string | null, isPrivate: boolean, conversation: { id: string, title: string | null } | null, sender: { name: string | null, kind: SenderKind } | null, attachments: Array<{ id: string, name: string | null, url: string | null, mimeType: string | null }> }
     | { __typename: 'Source', name: string, kind: SourceKind, canListConversations: boolean, id: string }
    | null };
@@ -79,6 +80,7 @@ export type NodesByIdsQueryVariables = Exact<{
 
 export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Conversation', id: string, externalId: string, title: string | null, status: ConversationStatus, updatedAt: string | null, source: { id: string, name: string, kind: SourceKind } }
+    | { __typename: 'Feedback', id: string }
     | { __typename: 'Message', id: string, role: MessageRole, text: string | null, createdAt: string | null, isPrivate: boolean, sender: { name: string | null, kind: SenderKind } | null, attachments: Array<{ id: string, name: string | null, url: string | null, mimeType: string | null }> }
     | { __typename: 'Source', id: string }
    | null> };

@@ -86,6 +86,9 @@ describe('GraphiQL', () => {
 
     const answered = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && candidate.request().method() === 'POST' && (candidate.request().postData() ?? '').includes('RecentConversations'));
     await runButton.click();
+    // The document holds two operations (the query, then the example mutation): GraphiQL asks which.
+    const choice = page.getByRole('menuitem', { name: 'RecentConversations' });
+    await choice.waitFor({ state: 'visible', timeout: 5_000 }).then(() => choice.click(), () => undefined);
     const graphqlResponse = await answered;
     // GraphiQL sent the preset demo viewer header, and the gateway answered with data.
     expect(graphqlResponse.request().headers()['x-chat-user']).toBe(DEMO_VIEWER.id);

@@ -112,12 +112,29 @@ describe('a representative set of operations', () => {
     await run(getIntrospectionQuery({ descriptions: true }), {});
     await run(`{ _service { sdl } }`, {});
     await run(`{ node(id: "garbage") { id } }`, bearer(demoToken));
+    // Writes and management reads, through good and rejected credentials alike.
+    const sent = await run(
+      `mutation { sendMessage(input: { sourceId: "assistant", text: "hello from the secrets test", idempotencyKey: "s-1" }) { conversation { id } messages { id role audioUrl } } }`,
+      bearer(demoToken),
+    );
+    const [, answer] = sent.body.data.sendMessage.messages;
+    await run(`mutation ($id: ID!) { rateMessage(input: { messageId: $id, rating: LIKE, content: "ok" }) { message { feedback { rating } } } }`, bearer(demoToken), { id: answer.id });
+    await run(`mutation { sendMessage(input: { sourceId: "bad-dify", text: "hello" }) { messages { id } } }`, bearer(demoToken));
+    await run(`{ source(name: "assistant") { feedbacks(first: 2) { edges { node { id } } } } }`, bearer(demoToken));
+    await run(`{ source(name: "bad-dify") { feedbacks(first: 2) { edges { node { id } } } } }`, bearer(await hsToken({ sub: 'ops', claims: { roles: ['admin'] } })));
+    const support = await run(`{ source(name: "support") { conversations(first: 1) { edges { node { id } } } } }`, bearer(demoToken));
+    const supportId = support.body.data.source.conversations.edges[0].node.id;
+    await run(`mutation ($id: ID!) { setConversationStatus(input: { conversationId: $id, status: OPEN }) { conversation { status } } }`, bearer(demoToken), { id: supportId });
+    await run(`mutation ($id: ID!) { sendMessage(input: { conversationId: $id, text: "note", private: true }) { messages { id } } }`, bearer(demoToken), { id: supportId });
+    responses.push(await send(yoga, { method: 'GET', path: answer.audioUrl, headers: bearer(demoToken) }));
+    responses.push(await send(yoga, { method: 'GET', path: answer.audioUrl, headers: bearer(otherToken) }));
+    responses.push(await send(yoga, { method: 'GET', path: answer.audioUrl }));
     for (const path of ['/ready', '/health']) responses.push(await send(yoga, { method: 'GET', path }));
     responses.push(await send(yoga, { method: 'GET', headers: { accept: 'text/html' } }));
   });
 
   it('left no secret and no token in any response body or header', () => {
-    expect(responses.length).toBeGreaterThan(15);
+    expect(responses.length).toBeGreaterThan(25);
     for (const response of responses) {
       const headers = [...response.headers.entries()].map(([name, value]) => `${name}: ${value}`).join('\n');
       for (const secret of secrets) {
@@ -130,6 +147,7 @@ describe('a representative set of operations', () => {
   it('left no secret and no token in any log line, while logging the failures', () => {
     const all = lines.join('');
     expect(all).toContain('upstream call failed');
+    expect(all).toContain('"audit":"write"');
     expect(lines.length).toBeGreaterThan(20);
     for (const secret of secrets) expect(all).not.toContain(secret);
   });

@@ -12,6 +12,10 @@ import {
   chatwootConversationListSchema,
   chatwootConversationSchema,
   chatwootMessageListSchema,
+  chatwootMessageSchema,
+  chatwootToggleStatusSchema,
+  type ChatwootMessage,
+  type ChatwootToggleStatus,
   type ChatwootContactConversations,
   type ChatwootContactSearch,
   type ChatwootConversation,
@@ -73,6 +77,18 @@ export interface ChatwootClient {
    * @throws GatewayError NOT_FOUND when the contact does not exist.
    */
   contactConversations(contactId: number): Promise<ChatwootContactConversations>;
+  /**
+   * `POST /api/v1/accounts/{a}/conversations/{displayId}/messages` `{ content, message_type:
+   * outgoing, private }`: the created message. Never retried.
+   * @throws GatewayError NOT_FOUND (absent, or a policy denial 401), UPSTREAM_ERROR (422)
+   */
+  createMessage(displayId: number, message: { content: string; private: boolean }): Promise<ChatwootMessage>;
+  /**
+   * `POST /api/v1/accounts/{a}/conversations/{displayId}/toggle_status` `{ status, snoozed_until }`
+   * (`snoozed_until` epoch seconds) → `{ meta, payload: { success, conversation_id, current_status } }`.
+   * Never retried.
+   */
+  toggleStatus(displayId: number, status: string, snoozedUntil: number | null): Promise<ChatwootToggleStatus>;
   close(): Promise<void>;
 }
 
@@ -117,6 +133,26 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
         { path: `${account}/contacts/${contactId}/conversations`, endpoint: `${ACCOUNT}/contacts/:id/conversations` },
         chatwootContactConversationsSchema,
       ),
+    createMessage: async (displayId, message) =>
+      (await http.send(
+        {
+          method: 'POST',
+          path: `${account}/conversations/${displayId}/messages`,
+          endpoint: `${ACCOUNT}/conversations/:id/messages`,
+          json: { content: message.content, message_type: 'outgoing', private: message.private },
+        },
+        chatwootMessageSchema,
+      )) as ChatwootMessage,
+    toggleStatus: async (displayId, status, snoozedUntil) =>
+      (await http.send(
+        {
+          method: 'POST',
+          path: `${account}/conversations/${displayId}/toggle_status`,
+          endpoint: `${ACCOUNT}/conversations/:id/toggle_status`,
+          json: snoozedUntil === null ? { status } : { status, snoozed_until: snoozedUntil },
+        },
+        chatwootToggleStatusSchema,
+      )) as ChatwootToggleStatus,
     close: () => http.close(),
   };
 }

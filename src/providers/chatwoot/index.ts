@@ -15,6 +15,7 @@ import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapMessage } from './mapping.js';
 import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
+import * as writes from './writes.js';
 import { authenticateWebhook, parseWebhook } from './webhook.js';
 import { assertConversationVisible, conversationNotFound, createScopeResolver, seesPrivateNotes } from './scope.js';
 
@@ -57,7 +58,7 @@ const chatwoot = {
     const context = { client, sourceId, resolve };
 
     return {
-      capabilities: { listConversations: true },
+      capabilities: { listConversations: true, sendMessage: true, setConversationStatus: true },
 
       async listConversations(viewer, page) {
         const scope = await resolve(viewer);
@@ -110,6 +111,9 @@ const chatwoot = {
 
       getMessages: (viewer, refs) => loadMessages(context, viewer, refs),
 
+      sendMessage: (viewer, request) => writes.sendMessage(context, viewer, request),
+
+      setConversationStatus: (viewer, id, status, until) => writes.setConversationStatus(context, viewer, id, status, until),
       // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
       canonicalConversationId: (externalId) => {
         const displayId = parseDisplayId(externalId);

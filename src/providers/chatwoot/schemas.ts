@@ -135,3 +135,14 @@ export type ChatwootConversationList = z.infer<typeof chatwootConversationListSc
 export type ChatwootMessageList = z.infer<typeof chatwootMessageListSchema>;
 export type ChatwootContactSearch = z.infer<typeof chatwootContactSearchSchema>;
 export type ChatwootContactConversations = z.infer<typeof chatwootContactConversationsSchema>;
+
+/** `POST …/toggle_status`: `{ meta: {}, payload: { success, conversation_id, current_status } }`. */
+export const chatwootToggleStatusSchema = z.looseObject({
+  meta: z.unknown().optional(),
+  payload: z.looseObject({
+    success: z.boolean().nullish(),
+    conversation_id: z.number().nullish(),
+    current_status: z.string().nullish(),
+  }),
+});
+export type ChatwootToggleStatus = z.infer<typeof chatwootToggleStatusSchema>;

@@ -3,16 +3,28 @@
  * app's API key as `Authorization: Bearer <key>`, and the mapping of Dify's error bodies
  * (`{"code","message","status"}`) to gateway error codes.
  */
+import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
-import type { UpstreamErrorResponse } from '../http.js';
+import type { UpstreamErrorResponse, UpstreamStream } from '../http.js';
 import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
+  difyAppFeedbacksSchema,
+  difyAudioTextSchema,
+  difyChatCompletionSchema,
   difyConversationPageSchema,
+  difyConversationSchema,
   difyErrorSchema,
   difyMessagePageSchema,
+  difyResultSchema,
+  difySuggestedSchema,
+  type DifyChatCompletion,
+  type DifyConversation,
   type DifyConversationPage,
   type DifyMessagePage,
 } from './schemas.js';
+
+/** Dify's 403 code for suggested questions with the feature switched off (DESIGN §6). */
+const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
 
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
@@ -35,6 +47,42 @@ export interface DifyClient {
     user: string,
     page: { conversationId: string; firstId: string | null; limit: number },
   ): Promise<DifyMessagePage>;
+  /**
+   * `POST /messages/{id}/feedbacks` `{ rating: like|dislike|null, user, content }`; null removes
+   * the user's feedback (a 400 `invalid_param` when there is none). Never retried.
+   */
+  rate(user: string, messageId: string, rating: 'like' | 'dislike' | null, content: string | null): Promise<void>;
+  /** `POST /conversations/{id}/name` `{ name, auto_generate, user }` → the renamed conversation. Never retried. */
+  rename(user: string, conversationId: string, rename: { name: string | null; autoGenerate: boolean }): Promise<DifyConversation>;
+  /** `DELETE /conversations/{id}` with JSON body `{ user }` → 204. Never retried. */
+  deleteConversation(user: string, conversationId: string): Promise<void>;
+  /**
+   * `POST /chat-messages` `{ inputs, query, user, conversation_id, response_mode: blocking }`: waits
+   * for the whole answer (time-out `sendTimeoutMs`). A blank `conversation_id` starts one. Never retried.
+   */
+  chat(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<DifyChatCompletion>;
+  /**
+   * `POST /chat-messages` with `response_mode: streaming`: the answer as server-sent events
+   * (src/providers/dify/stream.ts parses them). Never retried; the whole stream may take
+   * `sendTimeoutMs`, and no gap between two events may exceed the source's body time-out.
+   */
+  chatStream(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<UpstreamStream>;
+  /** `POST /chat-messages/{task_id}/stop` `{ user }`: ends a streaming generation. Never retried. */
+  stopTask(user: string, taskId: string): Promise<void>;
+  /**
+   * `GET /messages/{id}/suggested?user`: follow-up questions.
+   * @throws GatewayError NOT_SUPPORTED when the app has the feature off (403 `app_suggested_questions_after_answer_disabled`)
+   */
+  suggested(user: string, messageId: string): Promise<string[]>;
+  /** `GET /app/feedbacks?page&limit`: every end user's feedback, newest first; no has-more flag. */
+  appFeedbacks(page: number, limit: number): Promise<z.infer<typeof difyAppFeedbacksSchema>>;
+  /** `POST /audio-to-text` multipart `file`, `user` → the text. Never retried. */
+  audioToText(user: string, file: Blob, filename: string): Promise<string>;
+  /**
+   * `POST /text-to-audio` `{ message_id, user }`: the audio, streamed. Dify looks `message_id` up
+   * WITHOUT scoping it to `user`: callers check that the message is the viewer's first.
+   */
+  textToAudio(user: string, messageId: string): Promise<UpstreamStream>;
   close(): Promise<void>;
 }
 
@@ -69,6 +117,77 @@ export function createDifyClient(
         },
         difyMessagePageSchema,
       ),
+    rate: async (user, messageId, rating, content) => {
+      await upstream.send(
+        { method: 'POST', path: `/messages/${encodeURIComponent(messageId)}/feedbacks`, endpoint: '/messages/:id/feedbacks', json: { rating, user, content } },
+        difyResultSchema,
+      );
+    },
+    rename: async (user, conversationId, rename) =>
+      (await upstream.send(
+        {
+          method: 'POST',
+          path: `/conversations/${encodeURIComponent(conversationId)}/name`,
+          endpoint: '/conversations/:id/name',
+          json: { name: rename.name ?? '', auto_generate: rename.autoGenerate, user },
+        },
+        difyConversationSchema,
+      )) as DifyConversation,
+    deleteConversation: async (user, conversationId) => {
+      await upstream.send({ method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, endpoint: '/conversations/:id', json: { user } }, null);
+    },
+    chat: async (user, request) =>
+      (await upstream.send(
+        {
+          method: 'POST',
+          path: '/chat-messages',
+          endpoint: '/chat-messages',
+          json: {
+            inputs: request.inputs,
+            query: request.query,
+            user,
+            conversation_id: request.conversationId ?? '',
+            response_mode: 'blocking',
+          },
+        },
+        difyChatCompletionSchema,
+      )) as DifyChatCompletion,
+    chatStream: (user, request) =>
+      upstream.stream({
+        method: 'POST',
+        path: '/chat-messages',
+        headers: { accept: 'text/event-stream' },
+        json: {
+          inputs: request.inputs,
+          query: request.query,
+          user,
+          conversation_id: request.conversationId ?? '',
+          response_mode: 'streaming',
+        },
+      }),
+    stopTask: async (user, taskId) => {
+      await upstream.send(
+        { method: 'POST', path: `/chat-messages/${encodeURIComponent(taskId)}/stop`, endpoint: '/chat-messages/:task_id/stop', json: { user } },
+        null,
+      );
+    },
+    suggested: async (user, messageId) =>
+      (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' }, difySuggestedSchema))
+        .data,
+    appFeedbacks: (page, limit) =>
+      upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) }, endpoint: '/app/feedbacks' }, difyAppFeedbacksSchema),
+    audioToText: async (user, file, filename) => {
+      const form = new FormData();
+      // The server's multipart parser may hand over its own File class; the platform FormData
+      // takes only platform Blobs. The upload is already capped and in memory by now.
+      const blob = file instanceof Blob ? file : new Blob([await (file as Blob).arrayBuffer()], { type: (file as Blob).type });
+      form.set('file', blob, filename);
+      form.set('user', user);
+      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', endpoint: '/audio-to-text', form }, difyAudioTextSchema);
+      return answer?.text ?? '';
+    },
+    textToAudio: (user, messageId) =>
+      upstream.stream({ method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } }),
     close: () => upstream.close(),
   };
 }
@@ -82,8 +201,11 @@ function clampLimit(limit: number): number {
  * (401 → rejected credentials, 429 → RATE_LIMITED, 5xx → UPSTREAM_UNAVAILABLE).
  * - 404 "First Message Not Exists." / "Last Conversation Not Exists." → BAD_USER_INPUT: the
  *   cursor names a message or conversation that is gone (Dify answers both with `not_found`).
- * - any other 404, and 403 → NOT_FOUND: Dify answers a foreign conversation exactly like a
- *   missing one.
+ * - any other 404 → NOT_FOUND: Dify answers a foreign conversation exactly like a missing one.
+ * - 403 `app_suggested_questions_after_answer_disabled` → NOT_SUPPORTED: the app has the
+ *   feature switched off (DESIGN §6).
+ * - any other 403 → UPSTREAM_ERROR, logged at warn with Dify's code: the app refuses the
+ *   gateway itself (its API access disabled, the workspace archived), never one viewer.
  * - 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
  *   UPSTREAM_ERROR: the gateway sent something Dify refuses, which is never the viewer's fault.
  * Messages name the Dify `code` only, never the upstream message (it can echo request values).
@@ -105,8 +227,25 @@ export function mapDifyError(sourceId: string, answer: UpstreamErrorResponse): G
       status,
     });
   }
-  if (status === 404 || status === 403) {
+  if (status === 413 || status === 415) {
+    // audio_too_large, unsupported_audio_type: the viewer's upload, not the gateway's request.
+    const what = status === 413 ? 'the audio file is too large for the source' : 'the source does not accept this audio type';
+    return new GatewayError('BAD_USER_INPUT', what, { sourceId, status });
+  }
+  if (status === 404) {
     return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });
+  }
+  const safeCode = code && /^[a-z_]{1,64}$/.test(code) ? code : undefined;
+  if (status === 403 && safeCode === FEATURE_OFF_CODE) {
+    return new GatewayError('NOT_SUPPORTED', `source "${sourceId}" has suggested questions switched off`, { sourceId, status });
+  }
+  if (status === 403) {
+    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the gateway's access (HTTP 403${safeCode ? ` ${safeCode}` : ''})`, {
+      sourceId,
+      status,
+      upstreamCode: safeCode,
+      logLevel: 'warn',
+    });
   }
   if (status === 400 || status === 422) {
     const detail = code && /^[a-z_]{1,64}$/.test(code) ? ` ${code}` : '';

@@ -43,6 +43,8 @@ import {
 } from './mapping.js';
 import { createConversationLookup, type ConversationLookup } from './lookup.js';
 import { readMessageWindow, scanForIds, sharePages, type FetchExchanges, type SharedPages } from './paging.js';
+import { streamReply } from './reply-stream.js';
+import * as writes from './writes.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -50,6 +52,8 @@ const configShape = {
   apiKey: z.string().min(1),
   /** The viewer attribute sent as Dify's `user`: `id` or `email`. @default id */
   userFrom: viewerAttributeSchema.default('id'),
+  /** The viewer role that may read every end user's feedback (`Source.feedbacks`). @default admin */
+  adminRole: z.string().min(1).transform((role) => role.toLowerCase()).default('admin'),
 };
 
 /**
@@ -184,7 +188,7 @@ export async function getMessages(
   return results;
 }
 
-/** The `dify` kind: config keys `{ apiKey, userFrom }`, graph kind `DIFY`. */
+/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole }`, graph kind `DIFY`. */
 const dify = {
   kind: 'dify',
   graphKind: 'DIFY',
@@ -193,14 +197,40 @@ const dify = {
   create(config, services): ProviderAdapter {
     const client = createDifyClient(config, services.http);
     const lookup = createConversationLookup({ sourceId: config.id, client, cache: services.cache });
-    const deps: DifyReadDeps = { sourceId: config.id, client, userFrom: config.userFrom, lookup };
+    const deps: writes.DifyWriteDeps = {
+      sourceId: config.id,
+      client,
+      userFrom: config.userFrom,
+      lookup,
+      adminRole: config.adminRole ?? 'admin',
+    };
     return {
-      capabilities: { listConversations: true },
+      capabilities: {
+        listConversations: true,
+        rateMessage: true,
+        renameConversation: true,
+        deleteConversation: true,
+        sendMessage: true,
+        startConversation: true,
+        transcribeAudio: true,
+        listFeedbacks: true,
+        suggestedQuestions: true,
+        textToAudio: true,
+      },
       listConversations: (viewer, page) => listConversations(deps, viewer, page),
       getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
       listMessages: (viewer, id, page, memo) => listMessages(deps, viewer, id, page, memo),
       getMessages: (viewer, refs, memo) => getMessages(deps, viewer, refs, memo),
       canonicalConversationId: normalizeDifyId,
+      rateMessage: (viewer, ref, rating, content) => writes.rateMessage(deps, viewer, ref, rating, content),
+      renameConversation: (viewer, id, rename) => writes.renameConversation(deps, viewer, id, rename),
+      deleteConversation: (viewer, id) => writes.deleteConversation(deps, viewer, id),
+      sendMessage: (viewer, request) => writes.sendMessage(deps, viewer, request),
+      transcribeAudio: (viewer, file) => writes.transcribeAudio(deps, viewer, file),
+      listFeedbacks: (viewer, page) => writes.listFeedbacks(deps, viewer, page),
+      suggestedQuestions: (viewer, ref) => writes.suggestedQuestions(deps, viewer, ref),
+      textToAudio: (viewer, ref) => writes.textToAudio(deps, viewer, ref),
+      streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),
       close: () => client.close(),
     };
   },

@@ -4,13 +4,23 @@
  * half first, whose keys are `<message id>:u` and `<message id>:a`.
  */
 import type {
+  AgentThoughtRecord,
   AttachmentRecord,
   CitationRecord,
   ConversationRecord,
   ConversationStatus,
+  FeedbackRecord,
   MessageRecord,
 } from '../types.js';
-import type { DifyConversation, DifyMessage, DifyMessageFile, DifyRetrieverResource } from './schemas.js';
+import type {
+  DifyAgentThought,
+  DifyAppFeedback,
+  DifyChatCompletion,
+  DifyConversation,
+  DifyMessage,
+  DifyMessageFile,
+  DifyRetrieverResource,
+} from './schemas.js';
 
 /** Which half of an exchange a message is. */
 export type DifyHalf = 'u' | 'a';
@@ -68,6 +78,8 @@ export function mapConversation(conversation: DifyConversation): ConversationRec
     createdAt: fromEpochSeconds(conversation.created_at),
     updatedAt: fromEpochSeconds(conversation.updated_at),
     cursorKey: conversation.id,
+    introduction: conversation.introduction ?? null,
+    inputs: conversation.inputs ?? null,
   };
 }
 
@@ -134,9 +146,10 @@ export function mapExchange(exchange: DifyMessage, context: ExchangeContext): [M
     createdAt,
     sender: { id: null, name: null, kind: 'BOT' },
     attachments: files ? filesOf(files, 'assistant') : [],
-    feedback: mapFeedback(exchange.feedback?.rating),
+    feedback: mapFeedback(exchange.feedback?.rating, exchange.feedback?.content),
     citations: exchange.retriever_resources ? exchange.retriever_resources.map(mapCitation) : [],
     isPrivate: false,
+    agentThoughts: exchange.agent_thoughts ? exchange.agent_thoughts.map(mapAgentThought) : [],
   };
   return [user, assistant];
 }
@@ -158,10 +171,60 @@ export function mapExchanges(exchanges: readonly DifyMessage[], context: Exchang
   return messages;
 }
 
-function mapFeedback(rating: string | null | undefined): MessageRecord['feedback'] {
-  if (rating === 'like') return { rating: 'LIKE' };
-  if (rating === 'dislike') return { rating: 'DISLIKE' };
+function mapFeedback(rating: string | null | undefined, content?: string | null): MessageRecord['feedback'] {
+  if (rating === 'like') return { rating: 'LIKE', content: content ?? null };
+  if (rating === 'dislike') return { rating: 'DISLIKE', content: content ?? null };
   return null;
+}
+
+/** An agent step → record (epoch seconds → Date). */
+export function mapAgentThought(thought: DifyAgentThought): AgentThoughtRecord {
+  return {
+    position: thought.position ?? null,
+    thought: thought.thought ?? null,
+    observation: thought.observation ?? null,
+    tool: thought.tool ? thought.tool : null,
+    toolInput: thought.tool_input ? thought.tool_input : null,
+    createdAt: fromEpochSeconds(thought.created_at),
+  };
+}
+
+/**
+ * A blocking `/chat-messages` answer → the exchange it created, as `GET /messages` would show
+ * it (the query comes from the request; files and feedback are empty on a fresh exchange).
+ */
+export function mapCompletion(completion: DifyChatCompletion, query: string, upstreamUser: string): [MessageRecord, MessageRecord] {
+  const exchange: DifyMessage = {
+    id: completion.message_id,
+    query,
+    answer: completion.answer ?? null,
+    message_files: [],
+    feedback: null,
+    retriever_resources: completion.metadata?.retriever_resources ?? [],
+    created_at: completion.created_at ?? Math.floor(Date.now() / 1000),
+  };
+  return mapExchange(exchange, { conversationId: completion.conversation_id, upstreamUser });
+}
+
+/** An `/app/feedbacks` row → record; null for a row without a rating. */
+export function mapAppFeedback(row: DifyAppFeedback): FeedbackRecord | null {
+  const rating = row.rating === 'like' ? 'LIKE' : row.rating === 'dislike' ? 'DISLIKE' : null;
+  if (!rating) return null;
+  const createdAt =
+    typeof row.created_at === 'number' ? fromEpochSeconds(row.created_at) : row.created_at ? new Date(row.created_at) : null;
+  const conversationId = row.conversation_id ? normalizeDifyId(row.conversation_id) : null;
+  const messageId = row.message_id ? normalizeDifyId(row.message_id) : null;
+  return {
+    id: row.id,
+    rating,
+    content: row.content ?? null,
+    createdAt: createdAt && !Number.isNaN(createdAt.getTime()) ? createdAt : null,
+    fromSource: row.from_source ?? null,
+    message:
+      conversationId && messageId
+        ? { conversationExternalId: conversationId, key: formatMessageKey({ id: messageId, half: 'a' }) }
+        : null,
+  };
 }
 
 function mapFile(file: DifyMessageFile): AttachmentRecord {

@@ -42,7 +42,9 @@ export const difyMessageSchema = z.object({
   query: z.string().nullish(),
   answer: z.string().nullish(),
   message_files: z.array(difyMessageFileSchema).nullish(),
-  feedback: z.object({ rating: z.string().nullish() }).nullish(),
+  feedback: z.object({ rating: z.string().nullish(), content: z.string().nullish() }).nullish(),
+  /** Agent steps (agent apps only; `[]` or absent elsewhere). */
+  agent_thoughts: z.array(z.lazy(() => difyAgentThoughtSchema)).nullish(),
   retriever_resources: z.array(difyRetrieverResourceSchema).nullish(),
   /** Epoch seconds. */
   created_at: z.number(),
@@ -95,3 +97,60 @@ export const difyErrorSchema = z.looseObject({
 });
 /** A parsed Dify error body. */
 export type DifyError = z.infer<typeof difyErrorSchema>;
+
+/** One agent step (`AgentThoughtItem`). */
+export const difyAgentThoughtSchema = z.looseObject({
+  id: z.string().nullish(),
+  message_id: z.string().nullish(),
+  position: z.number().nullish(),
+  thought: z.string().nullish(),
+  tool: z.string().nullish(),
+  tool_input: z.string().nullish(),
+  observation: z.string().nullish(),
+  /** Epoch seconds. */
+  created_at: z.number().nullish(),
+});
+/** A parsed agent step. */
+export type DifyAgentThought = z.infer<typeof difyAgentThoughtSchema>;
+
+/** `{"result": "success"}` answers (feedback). */
+export const difyResultSchema = z.looseObject({ result: z.string().nullish() });
+
+/** `GET /messages/{id}/suggested`: `{ result, data: [question] }`. */
+export const difySuggestedSchema = z.looseObject({ result: z.string().nullish(), data: z.array(z.string()) });
+
+/** `POST /audio-to-text`: `{ text }`. */
+export const difyAudioTextSchema = z.looseObject({ text: z.string().nullish() });
+
+/** `POST /chat-messages` in blocking mode (`ChatCompletionResponse`). */
+export const difyChatCompletionSchema = z.looseObject({
+  event: z.string().nullish(),
+  task_id: z.string().nullish(),
+  id: z.string().nullish(),
+  message_id: z.string().min(1),
+  conversation_id: z.string().min(1),
+  mode: z.string().nullish(),
+  answer: z.string().nullish(),
+  metadata: z
+    .looseObject({ retriever_resources: z.array(difyRetrieverResourceSchema).nullish() })
+    .nullish(),
+  /** Epoch seconds. */
+  created_at: z.number().nullish(),
+});
+/** A parsed blocking chat answer. */
+export type DifyChatCompletion = z.infer<typeof difyChatCompletionSchema>;
+
+/** One row of `GET /app/feedbacks` (`FeedbackItem`); `created_at` is an ISO date-time there. */
+export const difyAppFeedbackSchema = z.looseObject({
+  id: z.string().min(1),
+  conversation_id: z.string().nullish(),
+  message_id: z.string().nullish(),
+  rating: z.string().nullish(),
+  content: z.string().nullish(),
+  from_source: z.string().nullish(),
+  created_at: z.union([z.string(), z.number()]).nullish(),
+});
+/** `GET /app/feedbacks?page&limit`: `{ data }`, no `has_more` (a full page may have more). */
+export const difyAppFeedbacksSchema = z.looseObject({ data: z.array(difyAppFeedbackSchema) });
+/** A parsed app feedback row. */
+export type DifyAppFeedback = z.infer<typeof difyAppFeedbackSchema>;

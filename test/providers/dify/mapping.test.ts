@@ -86,12 +86,13 @@ describe('dify mapping: exchanges', () => {
       attachments: [
         { id: 'f1a2b3c4-0000-4000-8000-000000000002', url: null, type: 'document', name: null, mimeType: null, size: null },
       ],
-      feedback: { rating: 'LIKE' },
+      feedback: { rating: 'LIKE', content: null },
       citations: [
         { position: 1, documentName: 'iphone-13.md', content: 'A15 Bionic chip', score: 0.91 },
         { position: 2, documentName: null, content: null, score: null },
       ],
       isPrivate: false,
+      agentThoughts: [],
     });
   });
 
@@ -104,7 +105,7 @@ describe('dify mapping: exchanges', () => {
     expect(assistant.citations).toEqual([]);
     expect(assistant.createdAt?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     const disliked = difyMessageSchema.parse({ ...exchangeJson, feedback: { rating: 'dislike' } });
-    expect(mapExchange(disliked, context)[1].feedback).toEqual({ rating: 'DISLIKE' });
+    expect(mapExchange(disliked, context)[1].feedback).toEqual({ rating: 'DISLIKE', content: null });
     const revoked = difyMessageSchema.parse({ ...exchangeJson, feedback: null });
     expect(mapExchange(revoked, context)[1].feedback).toBeNull();
   });
@@ -146,6 +147,8 @@ describe('dify mapping: conversations', () => {
       createdAt: new Date('2024-01-16T12:20:29.000Z'),
       updatedAt: new Date('2024-01-16T13:20:29.000Z'),
       cursorKey: '45701982-8118-4bc5-8e9b-64562b4555f2',
+      introduction: 'Welcome! How can I help you today?',
+      inputs: { city: 'San Francisco' },
     });
   });
 

@@ -30,6 +30,7 @@ export async function startHarness(apiKey?: string): Promise<DifyHarness> {
     maxResponseBytes: 10485760,
     apiKey: apiKey ?? String(simulator.sourceConfig.apiKey),
     userFrom: 'id' as const,
+    adminRole: 'admin',
   };
   const adapter = dify.create(config, testServices(config));
   return {

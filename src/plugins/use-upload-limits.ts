@@ -1,0 +1,85 @@
+/**
+ * Request-body limits once uploads exist. Ordinary GraphQL bodies stay capped at
+ * `server.limits.maxBodyBytes`; only a multipart request (the GraphQL multipart request spec)
+ * may be larger, and only for `transcribeAudio`: its file is capped at `maxUploadBytes` while it
+ * streams in (the multipart parser stops reading there), answered as HTTP 413 with
+ * `BAD_USER_INPUT`. A multipart request for any other operation is refused.
+ */
+import { createFetch } from '@whatwg-node/fetch';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+
+/** Room for the multipart envelope (`operations`, `map`, part headers) on top of the file, bytes. */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+export interface UploadLimitOptions {
+  /** Largest non-multipart body, bytes (`server.limits.maxBodyBytes`). */
+  maxBodyBytes: number;
+  /** Largest uploaded file, bytes (`server.limits.maxUploadBytes`). @default 15 MiB */
+  maxUploadBytes: number;
+}
+
+/** The Fetch API yoga should use: its multipart parser enforces the file cap while streaming. */
+export function uploadFetchApi(options: UploadLimitOptions) {
+  return createFetch({
+    formDataLimits: { fileSize: options.maxUploadBytes, files: 1, fieldSize: options.maxBodyBytes, fields: 8, parts: 9 },
+  });
+}
+
+/** yoga's own body limit: big enough for one file plus its envelope. */
+export function overallBodyLimit(options: UploadLimitOptions): number {
+  return Math.max(options.maxBodyBytes, options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES);
+}
+
+// yoga's own code for an oversize body; an oversize upload is the viewer's input (BAD_USER_INPUT).
+const tooLarge = (what: string, limit: number, code = 'REQUEST_ENTITY_TOO_LARGE') =>
+  createGraphQLError(`${what} is larger than ${limit} bytes`, { extensions: { code, http: { status: 413 } } });
+
+const isMultipart = (request: Request) => (request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
+
+export function useUploadLimits(options: UploadLimitOptions): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (requestParser == null) return;
+      const original = requestParser;
+      if (isMultipart(request)) {
+        setRequestParser(async (req) => {
+          try {
+            return await original(req);
+          } catch (error) {
+            const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
+            if (code === 'REQUEST_ENTITY_TOO_LARGE') throw tooLarge('the uploaded file', options.maxUploadBytes, 'BAD_USER_INPUT');
+            throw error;
+          }
+        });
+        return;
+      }
+      const declared = request.headers.get('content-length');
+      if (declared !== null && /^\d+$/.test(declared) && Number(declared) > options.maxBodyBytes) {
+        throw tooLarge('the request body', options.maxBodyBytes);
+      }
+      // A declared length was checked above (and the server never reads past it); only a
+      // chunked body needs counting as it streams.
+      if (declared !== null || request.body == null) return;
+      setRequestParser((req) => {
+        let read = 0;
+        const limited = req.body!.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              read += chunk.byteLength;
+              if (read > options.maxBodyBytes) controller.error(tooLarge('the request body', options.maxBodyBytes));
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+        return original(new Request(req.url, { method: req.method, headers: req.headers, body: limited, duplex: 'half' } as RequestInit));
+      });
+    },
+    onParams({ request, params }) {
+      if (isMultipart(request) && !/\btranscribeAudio\b/.test(params.query ?? '')) {
+        throw createGraphQLError('file uploads are accepted by transcribeAudio only', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Dify writes and management reads (DESIGN §7), each a module-level function on explicit
+ * dependencies. Every call runs as the viewer's Dify `user`, so Dify's own isolation applies:
+ * a foreign conversation or message answers 404, read here as NOT_FOUND like an absent one.
+ * Writes are never retried (the HTTP client's `send`).
+ */
+import { GatewayError, isGatewayError, notFound } from '../errors.js';
+import type {
+  ConversationRecord,
+  FeedbackRecord,
+  MessageRef,
+  NumberedPage,
+  SendMessageRequest,
+  SendMessageResult,
+  UpstreamStreamResult,
+  Viewer,
+} from '../types.js';
+import { getMessages, upstreamUser, type DifyReadDeps } from './index.js';
+import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';
+
+/** The read dependencies plus the role that may read every end user's feedback. */
+export interface DifyWriteDeps extends DifyReadDeps {
+  /** Config `adminRole` (lower case). */
+  adminRole: string;
+}
+
+function userOf(deps: DifyReadDeps, viewer: Viewer, what: string): string {
+  const user = upstreamUser(viewer, deps.userFrom);
+  if (user === null) throw notFound(what, deps.sourceId);
+  return user;
+}
+
+/** A message ref → the Dify message id of its ASSISTANT half. @throws BAD_USER_INPUT for a USER half */
+function assistantMessageId(deps: DifyReadDeps, ref: MessageRef, action: string): string {
+  const key = parseMessageKey(ref.key);
+  if (!key || !normalizeDifyId(ref.conversationExternalId)) throw notFound('message', deps.sourceId);
+  if (key.half === 'u') {
+    throw new GatewayError('BAD_USER_INPUT', `only assistant messages can be ${action}; this is the user's half of the exchange`, {
+      sourceId: deps.sourceId,
+    });
+  }
+  return key.id;
+}
+
+/** Dify's 404 names the conversation; for a message the graph says "message". */
+function asMessageNotFound(deps: DifyReadDeps) {
+  return (error: unknown): never => {
+    if (isGatewayError(error) && error.code === 'NOT_FOUND') throw notFound('message', deps.sourceId);
+    throw error;
+  };
+}
+
+/**
+ * `rateMessage` → `POST /messages/{id}/feedbacks`. Clearing a rating that is not there is done
+ * already (Dify answers that with 400 `invalid_param`).
+ * @throws GatewayError BAD_USER_INPUT for a USER half, NOT_FOUND for a foreign or absent message
+ */
+export async function rateMessage(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  ref: MessageRef,
+  rating: 'LIKE' | 'DISLIKE' | null,
+  content: string | null,
+): Promise<void> {
+  const messageId = assistantMessageId(deps, ref, 'rated');
+  const user = userOf(deps, viewer, 'message');
+  // Dify's feedback endpoint does not check that the message belongs to the conversation in
+  // the global ID: the read confirms both before anything is written.
+  const [found] = await getMessages(deps, viewer, [ref]);
+  if (found instanceof Error) throw found;
+  if (!found) throw notFound('message', deps.sourceId);
+  const upstreamRating = rating === null ? null : rating === 'LIKE' ? 'like' : 'dislike';
+  try {
+    await deps.client.rate(user, messageId, upstreamRating, content);
+  } catch (error) {
+    if (rating === null && isGatewayError(error) && error.status === 400 && !found.feedback) return;
+    asMessageNotFound(deps)(error);
+  }
+}
+
+/** `renameConversation` → `POST /conversations/{id}/name`; answers the renamed conversation. */
+export async function renameConversation(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  conversationExternalId: string,
+  rename: { name: string | null; autoGenerate: boolean },
+): Promise<ConversationRecord> {
+  const conversationId = normalizeDifyId(conversationExternalId);
+  if (!conversationId) throw notFound('conversation', deps.sourceId);
+  const user = userOf(deps, viewer, 'conversation');
+  return mapConversation(await deps.client.rename(user, conversationId, rename));
+}
+
+/** `deleteConversation` → `DELETE /conversations/{id}` (JSON body `{ user }`, 204). */
+export async function deleteConversation(deps: DifyReadDeps, viewer: Viewer, conversationExternalId: string): Promise<void> {
+  const conversationId = normalizeDifyId(conversationExternalId);
+  if (!conversationId) throw notFound('conversation', deps.sourceId);
+  await deps.client.deleteConversation(userOf(deps, viewer, 'conversation'), conversationId);
+}
+
+/**
+ * `sendMessage` → `POST /chat-messages`, blocking: the created exchange as its USER and
+ * ASSISTANT halves. A null conversation starts a new one. `private` has no meaning in Dify.
+ */
+export async function sendMessage(deps: DifyReadDeps, viewer: Viewer, request: SendMessageRequest): Promise<SendMessageResult> {
+  let conversationId: string | null = null;
+  if (request.conversationExternalId !== null) {
+    conversationId = normalizeDifyId(request.conversationExternalId);
+    if (!conversationId) throw notFound('conversation', deps.sourceId);
+  }
+  if (request.private) {
+    throw new GatewayError('NOT_SUPPORTED', `source "${deps.sourceId}" has no private notes`, { sourceId: deps.sourceId });
+  }
+  const user = userOf(deps, viewer, 'conversation');
+  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs });
+  const messages = mapCompletion(completion, request.text, user);
+  return { conversationExternalId: completion.conversation_id, messages };
+}
+
+/** `transcribeAudio` → `POST /audio-to-text` (multipart `file`, `user`). */
+export async function transcribeAudio(deps: DifyReadDeps, viewer: Viewer, file: Blob & { name?: string }): Promise<string> {
+  const user = upstreamUser(viewer, deps.userFrom);
+  if (user === null) throw new GatewayError('FORBIDDEN', 'the viewer has no identity for this source', { sourceId: deps.sourceId });
+  return deps.client.audioToText(user, file, file.name || 'audio');
+}
+
+/**
+ * `Source.feedbacks` → `GET /app/feedbacks?page&limit`: every end user's feedback, so only for
+ * viewers with `adminRole`. Dify gives no has-more flag: one extra row is asked for to know.
+ * @throws GatewayError FORBIDDEN for other viewers
+ */
+export async function listFeedbacks(
+  deps: DifyWriteDeps,
+  viewer: Viewer,
+  page: NumberedPage,
+): Promise<{ items: FeedbackRecord[]; hasMore: boolean }> {
+  if (!viewer.roles.includes(deps.adminRole)) {
+    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may read every user's feedback`, {
+      sourceId: deps.sourceId,
+    });
+  }
+  const answer = await deps.client.appFeedbacks(page.page, page.limit);
+  const rows = answer.data.slice(0, page.limit);
+  // A full page may have more; a short one is the end.
+  return {
+    items: rows.map(mapAppFeedback).filter((row): row is FeedbackRecord => row !== null),
+    hasMore: answer.data.length >= page.limit,
+  };
+}
+
+/**
+ * `Message.suggestedQuestions` → `GET /messages/{id}/suggested`: `[]` for a USER half.
+ * @throws GatewayError NOT_SUPPORTED when the app has the feature off, NOT_FOUND when foreign
+ */
+export async function suggestedQuestions(deps: DifyReadDeps, viewer: Viewer, ref: MessageRef): Promise<string[]> {
+  const key = parseMessageKey(ref.key);
+  if (!key || key.half === 'u') return [];
+  const user = userOf(deps, viewer, 'message');
+  return deps.client.suggested(user, key.id).catch(asMessageNotFound(deps));
+}
+
+/**
+ * The audio route → `POST /text-to-audio`. Dify does not scope `message_id` to the user, so the
+ * message is first read as the viewer: a foreign or absent one is NOT_FOUND before any audio call.
+ */
+export async function textToAudio(deps: DifyReadDeps, viewer: Viewer, ref: MessageRef): Promise<UpstreamStreamResult> {
+  const messageId = assistantMessageId(deps, ref, 'read aloud');
+  const user = userOf(deps, viewer, 'message');
+  const [found] = await getMessages(deps, viewer, [ref]);
+  if (found instanceof Error) throw found;
+  if (!found) throw notFound('message', deps.sourceId);
+  const answer = await deps.client.textToAudio(user, messageId);
+  const type = answer.headers['content-type'];
+  const length = Number(answer.headers['content-length']);
+  return {
+    contentType: (Array.isArray(type) ? type[0] : type) ?? 'application/octet-stream',
+    contentLength: Number.isFinite(length) && length >= 0 ? length : null,
+    body: answer.body,
+  };
+}

@@ -30,16 +30,3 @@ export function createRequestMemo(): RequestMemo {
     clear: () => entries.clear(),
   };
 }
-
-/**
- * `memo.get` for a promise: shared while pending or fulfilled, forgotten when it rejects. Without
- * a memo it just runs `compute`.
- */
-export function memoized<T>(memo: RequestMemo | undefined, key: string, compute: () => Promise<T>): Promise<T> {
-  if (!memo) return compute();
-  return memo.get(key, () => {
-    const pending = compute();
-    pending.catch(() => memo.delete(key));
-    return pending;
-  });
-}

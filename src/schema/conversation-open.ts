@@ -13,7 +13,7 @@
  */
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import type { SourceLoaders } from '../loaders/index.js';
+import type { MessagePageKey, SourceLoaders } from '../loaders/index.js';
 import { isGatewayError, notFound } from '../providers/errors.js';
 import type { ConversationRecord } from '../providers/types.js';
 import { messagePageKeyFor } from './message-connection.js';
@@ -87,7 +87,7 @@ async function provenByMessages(
   for (const node of nodes) {
     const args = argumentsOf(info, 'Conversation', node);
     if (!args) continue;
-    let key;
+    let key: MessagePageKey;
     try {
       key = messagePageKeyFor(context, sourceId, conversationId, args);
     } catch {

@@ -146,9 +146,9 @@ describe('/metrics', () => {
     const misses = total(before, 'chat_gateway_cache_misses_total', { scope: 'source:support' });
     // The cache every adapter is handed (under `source:<id>:`) and the gateway's own keys.
     const { cache } = gw.gateway;
-    await cache.get('source:support:contact:identifier:demo-user');
-    await cache.set('source:support:contact:identifier:demo-user', null, 60_000);
-    await cache.get('source:support:contact:identifier:demo-user');
+    await cache.get('source:support:contact:identifier:nobody-looked-up');
+    await cache.set('source:support:contact:identifier:nobody-looked-up', null, 60_000);
+    await cache.get('source:support:contact:identifier:nobody-looked-up');
     await cache.get('idempotency:demo-user:key-1');
     await cache.get('7f3c2a9e4b1d:demo-user');
     const all = await families();

@@ -12,6 +12,7 @@ import {
   DIFY_DEEP_EXCHANGES,
   DIFY_LONG_CONVERSATION_ID,
 } from '../../src/simulators/dify/fixtures.js';
+import { CHATWOOT_LONG_CONVERSATION_ID } from '../../src/simulators/chatwoot/fixtures.js';
 import { REST_DEMO_CONVERSATION_ID } from '../../src/simulators/rest/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -166,5 +167,27 @@ describe('opening a REST conversation (access: owner) and reading its messages',
     expect(errors).toBeUndefined();
     expect(data.source.conversation.messages.edges.length).toBeGreaterThan(0);
     expect(rest.map((request) => request.path)).toEqual(['/v1/chat/history']);
+  });
+});
+
+describe('opening a Chatwoot conversation as its contact and reading its messages', () => {
+  it('costs one messages call once the contact is known: the page names its contact', async () => {
+    const chatwoot = gateway.backends.simulators.support.requests;
+    // Chatwoot pages by 20 without a has-more flag: up to 19 messages fit one call.
+    const open = () =>
+      gateway.query(
+        `query ($cid: String!) { source(name: "support") { conversation(externalId: $cid) {
+            messages(last: 10) { edges { node { id role text } } } } } }`,
+        { cid: String(CHATWOOT_LONG_CONVERSATION_ID) },
+      );
+    const first = await open();
+    expect(first.errors).toBeUndefined();
+    chatwoot.length = 0;
+    const again = await open();
+    expect(again.errors).toBeUndefined();
+    expect(again.data).toEqual(first.data);
+    expect(chatwoot.map((request) => request.path)).toEqual([
+      `/api/v1/accounts/1/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`,
+    ]);
   });
 });

@@ -17,6 +17,7 @@ describe('security config', () => {
       maxCost: 500_000,
       maxDirectives: 50,
       maxUpstreamCallsPerRequest: 200,
+      maxSubscriptionsPerViewer: 20,
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
       maxSubscriptionsPerViewer: 20,

@@ -11,6 +11,7 @@ import { GatewayError, isGatewayError } from '../errors.js';
 import type { MessageSlice, ProviderAdapter, ProviderKind, WebhookRequest } from '../types.js';
 import { loadConversations, loadMessages } from './batch.js';
 import { createChatwootClient } from './client.js';
+import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapMessage } from './mapping.js';
 import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
@@ -27,6 +28,8 @@ const configShape = {
   contactMatch: z.enum(['identifier', 'email']).default('identifier'),
   /** The viewer role that sees the whole account, private notes included. @default agent */
   agentRole: z.string().min(1).transform((role) => role.toLowerCase()).default('agent'),
+  /** Contact search calls per minute this source makes at most (Chatwoot allows about 100). @default 60 */
+  contactSearchesPerMinute: z.number().int().min(1).max(10_000).default(DEFAULT_CONTACT_SEARCHES_PER_MINUTE),
   /** The account webhook's secret: signed deliveries to `POST /webhooks/{id}` are verified with it. */
   webhookSecret: z.string().min(8).optional(),
   /** For Chatwoot versions that do not sign webhooks: the `?token=` the webhook URL carries. */
@@ -44,7 +47,13 @@ const chatwoot = {
     const client = createChatwootClient(config, services.http);
     // Defaults repeated for callers that build the config without the schema (tests).
     const { contactMatch = 'identifier', agentRole = 'agent' } = config;
-    const resolve = createScopeResolver(client, sourceId, logger, { contactMatch, agentRole });
+    const resolve = createScopeResolver(
+      client,
+      sourceId,
+      logger,
+      { contactMatch, agentRole },
+      { cache: services.cache, searchesPerMinute: config.contactSearchesPerMinute },
+    );
     const badInput = (message: string) => new GatewayError('BAD_USER_INPUT', message, { sourceId });
     const context = { client, sourceId, resolve };
 

@@ -6,17 +6,17 @@
  * request); a viewer without the matched attribute is no contact and sees nothing.
  *
  * The identifier → contact id answer is the same for every viewer and changes rarely, while
- * Chatwoot rate-limits contact search (100 a minute per account), so it is also kept for a
- * short while across requests: a found contact for `CONTACT_TTL_MS`, "no such contact" for
- * `NO_CONTACT_TTL_MS` (a contact created meanwhile shows up soon).
+ * Chatwoot rate-limits contact search, so it is cached across requests and rate-limited (see
+ * contact-lookup.ts).
  */
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError } from '../errors.js';
 import { viewerAttribute } from '../identity.js';
 import type { Viewer } from '../types.js';
-import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
+import { createMemoryCache, type SharedCache } from '../../cache.js';
+import type { ChatwootClient } from './client.js';
+import { createContactLookup } from './contact-lookup.js';
 
 /** How a viewer is seen by a Chatwoot source; `value` null when the viewer lacks the attribute matched. */
 export type ChatwootScope = { kind: 'account' } | { kind: 'contact'; value: string | null };
@@ -35,13 +35,13 @@ export const DEFAULT_SCOPE_OPTIONS: ScopeOptions = { contactMatch: 'identifier',
 /** A scope with the contact looked up: `contactId` null when no contact has that identifier. */
 export type ResolvedScope = { kind: 'account' } | { kind: 'contact'; contactId: number | null };
 
-/** How long a found contact id is reused across requests, ms. */
-export const CONTACT_TTL_MS = 60_000;
-/** How long "no contact matches" is reused across requests, ms. */
-export const NO_CONTACT_TTL_MS = 5_000;
-
-/** Search pages read before giving up on an identifier that many contacts contain (15 each). */
-export const MAX_CONTACT_SEARCH_PAGES = 20;
+/** Where contact lookups keep their answers and how fast they may search. */
+export interface LookupOptions {
+  /** The source's cross-request cache. */
+  cache?: SharedCache;
+  /** Contact search calls per minute, at most (config `contactSearchesPerMinute`). */
+  searchesPerMinute?: number;
+}
 
 /** The Chatwoot identity of a viewer: the contact `identifier` or email it stands for, or null. */
 export function upstreamUser(viewer: Viewer, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS): string | null {
@@ -68,6 +68,7 @@ export function createScopeResolver(
   sourceId: string,
   logger: Logger,
   options: ScopeOptions = DEFAULT_SCOPE_OPTIONS,
+  lookup: LookupOptions = {},
 ) {
   const memo = createViewerMemo<'scope', ResolvedScope>();
   // Emails compare case-insensitively (the viewer's is already lower-cased); identifiers exactly.
@@ -75,28 +76,16 @@ export function createScopeResolver(
     options.contactMatch === 'email'
       ? (contact: { email?: string | null }, value: string) => contact.email?.trim().toLowerCase() === value
       : (contact: { identifier?: string | null }, value: string) => contact.identifier === value;
-
-  const contacts = new LRUCache<string, { contactId: number | null }>({ max: 10_000, ttl: CONTACT_TTL_MS });
-
-  async function findContactId(value: string): Promise<number | null> {
-    const cached = contacts.get(value);
-    if (cached) return cached.contactId;
-    const contactId = await searchContactId(value);
-    contacts.set(value, { contactId }, contactId === null ? { ttl: NO_CONTACT_TTL_MS } : undefined);
-    return contactId;
-  }
-
-  async function searchContactId(value: string): Promise<number | null> {
-    // Search matches substrings of name, email, phone and identifier: page until the exact one.
-    for (let page = 1; page <= MAX_CONTACT_SEARCH_PAGES; page += 1) {
-      const result = await client.searchContacts(value, page);
-      const exact = result.payload.find((contact) => matches(contact, value));
-      if (exact) return exact.id;
-      if (result.payload.length < CHATWOOT_PAGE.contacts || result.meta?.has_more === false) return null;
-    }
-    logger.warn({ sourceId, pages: MAX_CONTACT_SEARCH_PAGES }, 'contact search gave up: too many contacts contain the viewer id');
-    return null;
-  }
+  const findContactId = createContactLookup({
+    client,
+    sourceId,
+    logger,
+    // Without a shared cache (tests building a resolver alone) answers live in this process.
+    cache: lookup.cache ?? createMemoryCache({ max: 10_000 }),
+    contactMatch: options.contactMatch,
+    matches,
+    searchesPerMinute: lookup.searchesPerMinute,
+  });
 
   /** The viewer's resolved scope. @throws GatewayError when the contact search fails. */
   return function resolve(viewer: Viewer): Promise<ResolvedScope> {

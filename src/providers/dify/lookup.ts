@@ -44,6 +44,8 @@ class ListWalk {
   private readonly firstSeen = new Map<string, number | null | undefined>();
   pages = 0;
   ended = false;
+  /** The walk stopped on a page with nothing new although Dify said more exist. */
+  private stalled = false;
   probes = 0;
   private lastId: string | null = null;
   private reading: Promise<void> | null = null;
@@ -75,8 +77,12 @@ class ListWalk {
       this.records.set(id, mapConversation(conversation));
     }
     const last = answer.data.at(-1);
-    if (!answer.has_more || !last || fresh === 0) this.ended = true;
-    else this.lastId = last.id;
+    if (!answer.has_more || !last || fresh === 0) {
+      this.ended = true;
+      this.stalled = answer.has_more;
+    } else {
+      this.lastId = last.id;
+    }
   }
 
   /**
@@ -86,6 +92,7 @@ class ListWalk {
    * (which sorts before it) is on that page.
    */
   complete(): Promise<boolean> {
+    if (this.stalled) return Promise.resolve(false);
     if (this.pages === 1) return Promise.resolve(true);
     this.verdict ??= (async () => {
       const answer = await this.client.listConversations(this.user, { lastId: null, limit: DIFY_MAX_LIMIT });
@@ -109,6 +116,8 @@ export interface ConversationLookupDeps {
   client: DifyClient;
   /** The source's cross-request cache. */
   cache: SharedCache;
+  /** Pages of the list one request reads at most. @default LOOKUP_SCAN_PAGES */
+  scanPages?: number;
 }
 
 /**
@@ -118,6 +127,7 @@ export interface ConversationLookupDeps {
  */
 export function createConversationLookup(deps: ConversationLookupDeps) {
   const { client, cache, sourceId } = deps;
+  const scanPages = deps.scanPages ?? LOOKUP_SCAN_PAGES;
   const whereKey = (id: string, user: string) => `dify-where:${id}:${user}`;
   const remember = (id: string, user: string, where: Where) => void cache.set(whereKey(id, user), where, WHERE_TTL_MS);
 
@@ -141,7 +151,7 @@ export function createConversationLookup(deps: ConversationLookupDeps) {
 
     const missing = () => search.filter((id) => !walk.records.has(id));
     try {
-      while (missing().length > 0 && !walk.ended && walk.pages < LOOKUP_SCAN_PAGES) await walk.next();
+      while (missing().length > 0 && !walk.ended && walk.pages < scanPages) await walk.next();
       if (missing().length > 0 && walk.ended && (await walk.complete())) {
         for (const id of missing()) {
           answers.set(id, null);
@@ -158,7 +168,7 @@ export function createConversationLookup(deps: ConversationLookupDeps) {
       probe.map(async (id) => {
         if (walk.records.has(id)) return;
         if (walk.probes >= MAX_PROBES_PER_REQUEST) {
-          answers.set(id, tooManyProbes(sourceId));
+          answers.set(id, tooManyProbes(sourceId, scanPages));
           return;
         }
         walk.probes += 1;
@@ -180,10 +190,10 @@ export function createConversationLookup(deps: ConversationLookupDeps) {
 /** The lookup of one source: `lookup(user, externalIds, memo?)`. */
 export type ConversationLookup = ReturnType<typeof createConversationLookup>;
 
-function tooManyProbes(sourceId: string): GatewayError {
+function tooManyProbes(sourceId: string, scanPages: number): GatewayError {
   return new GatewayError(
     'BAD_USER_INPUT',
-    `too many conversations outside the newest ${LOOKUP_SCAN_PAGES * DIFY_MAX_LIMIT} opened by id in one request ` +
+    `too many conversations outside the newest ${scanPages * DIFY_MAX_LIMIT} opened by id in one request ` +
       `on source "${sourceId}" (at most ${MAX_PROBES_PER_REQUEST})`,
     { sourceId },
   );

@@ -5,7 +5,11 @@ import type { ProviderAdapter, Viewer } from '../../../src/providers/types.js';
 import { CHATWOOT_DEMO_ACCOUNT_ID, CHATWOOT_DEMO_TOKEN, type ChatwootSimulator } from '../../../src/simulators/chatwoot/server.js';
 
 /** Creates an adapter through the provider kind, as the gateway does. */
-export function createAdapter(baseUrl: string, apiAccessToken: string = CHATWOOT_DEMO_TOKEN): ProviderAdapter {
+export function createAdapter(
+  baseUrl: string,
+  apiAccessToken: string = CHATWOOT_DEMO_TOKEN,
+  extra: { contactSearchesPerMinute?: number } = {},
+): ProviderAdapter {
   const config = {
     id: 'support',
     kind: 'chatwoot',
@@ -17,6 +21,8 @@ export function createAdapter(baseUrl: string, apiAccessToken: string = CHATWOOT
     apiAccessToken,
     contactMatch: 'identifier' as const,
     agentRole: 'agent',
+    contactSearchesPerMinute: 60,
+    ...extra,
   };
   return kind.create(config, testServices(config));
 }

@@ -6,9 +6,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDifyClient } from '../../../src/providers/dify/client.js';
+import { createConversationLookup, MAX_PROBES_PER_REQUEST } from '../../../src/providers/dify/lookup.js';
 import { createRequestMemo } from '../../../src/providers/request-memo.js';
 import type { Viewer } from '../../../src/providers/types.js';
-import { DIFY_BULK_CONVERSATIONS, DIFY_DEEP_CONVERSATION_ID, DIFY_DEEP_EXCHANGES } from '../../../src/simulators/dify/fixtures.js';
+import {
+  createDifyFixtures,
+  DIFY_BULK_CONVERSATIONS,
+  DIFY_DEEP_CONVERSATION_ID,
+  DIFY_DEEP_EXCHANGES,
+  DIFY_DEMO_API_KEY,
+} from '../../../src/simulators/dify/fixtures.js';
+import { testServices } from '../../helpers/services.js';
 import { seededKeys, startHarness, type DifyHarness } from './setup.js';
 
 let harness: DifyHarness;
@@ -54,6 +63,37 @@ describe('dify conversations by id', () => {
     const second = await harness.adapter.getConversations(viewer, [randomUUID()], createRequestMemo());
     expect([...first, ...second]).toEqual([null, null]);
     expect(harness.calls('/v1/conversations')).toHaveLength(2 * (listPages + 1));
+  });
+});
+
+describe('dify conversations beyond the scanned pages', () => {
+  it('probes them one by one, at most MAX_PROBES_PER_REQUEST a request, and remembers where they live', async () => {
+    const config = { id: 'assistant', baseUrl: `${harness.simulator.origin}/v1`, timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760 };
+    const services = testServices({ ...config, kind: 'dify' });
+    const client = createDifyClient({ ...config, kind: 'dify', apiKey: DIFY_DEMO_API_KEY }, services.http);
+    const lookup = createConversationLookup({ sourceId: 'assistant', client, cache: services.cache, scanPages: 1 });
+    const deep = createDifyFixtures()
+      .filter((item) => item.user === 'bulk-user')
+      .sort((a, b) => b.updatedAtMs - a.updatedAtMs)
+      .slice(200, 200 + MAX_PROBES_PER_REQUEST + 5)
+      .map((item) => item.id);
+    try {
+      const first = await lookup('bulk-user', deep, createRequestMemo());
+      expect(first.slice(0, MAX_PROBES_PER_REQUEST)).toEqual(deep.slice(0, MAX_PROBES_PER_REQUEST).map((id) => expect.objectContaining({ externalId: id })));
+      expect(first.slice(MAX_PROBES_PER_REQUEST).every((slot) => slot instanceof Error && (slot as { code?: string }).code === 'BAD_USER_INPUT')).toBe(true);
+      expect(harness.calls('/v1/conversations')).toHaveLength(1);
+      expect(harness.calls('/v1/messages')).toHaveLength(MAX_PROBES_PER_REQUEST);
+
+      harness.simulator.requests.length = 0;
+      const again = await lookup('bulk-user', deep.slice(0, 3), createRequestMemo());
+      expect(again.map((slot) => (slot as { externalId: string }).externalId)).toEqual(deep.slice(0, 3));
+      // Known to live beyond the scanned pages: probed at once, the list is not read again.
+      expect(harness.calls('/v1/conversations')).toHaveLength(0);
+      expect(harness.calls('/v1/messages')).toHaveLength(3);
+    } finally {
+      await client.close();
+      services.close();
+    }
   });
 });
 

@@ -20,7 +20,6 @@ describe('security config', () => {
       maxSubscriptionsPerViewer: 20,
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
-      maxSubscriptionsPerViewer: 20,
     });
     expect(config.server.corsOrigins).toEqual([]);
     expect(config.server.persistedOperationsOnly).toBe(false);

@@ -129,6 +129,12 @@ function exchangesOf(name: Name, body: any): Exchange[] {
 }
 
 const servers: Record<Name, ServerProcess> = { mesh, gateway };
+// Interrupted (Ctrl-C, a time-out): take the servers down too instead of leaving them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([mesh.stop(), gateway.stop(), stopChild(simulator)]).finally(() => process.exit(130));
+  });
+}
 const names: Name[] = ['mesh', 'gateway'];
 const expected: Record<Name, string> = { mesh: '', gateway: '' };
 const stats = Object.fromEntries(

@@ -1,6 +1,8 @@
 /**
  * A short benchmark (under a minute) of typical operations through the gateway (a real HTTP
  * server on loopback) on the demo simulators, without faults:
+ * 0. the inbox (20 conversations merged across sources × their last 5 messages) with 50 ms
+ *    added to every upstream call: its wall time in upstream round trips, and its calls;
  * 1. the example operation: recent conversations merged across sources, each with its last
  *    five messages;
  * 2. a deep backward message scroll: `last: 20, before: <cursor>` pages spread over a
@@ -18,10 +20,14 @@ import type autocannon from 'autocannon';
 import { globalIdOf } from '../src/global-id.js';
 import { DIFY_DEEP_CONVERSATION_ID } from '../src/simulators/dify/fixtures.js';
 import { EXAMPLE_OPERATION } from '../src/yoga.js';
+import { measureInbox } from './lib/inbox-latency.js';
 import { describeRun, envNumber, graphql, memory, operation, runLoad, startLoadTarget } from './lib/load.js';
 
 const seconds = envNumber('BENCH_SECONDS', 8, 2, 10);
 const connections = envNumber('BENCH_CONNECTIONS', 8, 1, 64);
+
+const INBOX_LATENCY_MS = 50;
+const inbox = await measureInbox(INBOX_LATENCY_MS);
 
 const target = await startLoadTarget({});
 const dify = target.backends.simulators.assistant;
@@ -75,6 +81,12 @@ async function run(title: string, url: string, requests: autocannon.Request[], c
 
 console.log(`bench: ${seconds} s per run, ${connections} connections, Node ${process.version}`);
 console.log(`memory at start: ${before.text}\n`);
+const { total, ...bySource } = inbox.calls;
+console.log(
+  `0. inbox, ${inbox.conversations} conversations × last 5 messages, ${INBOX_LATENCY_MS} ms upstream latency: ` +
+    `${inbox.medianMs.toFixed(0)} ms = ${inbox.roundTrips.toFixed(2)} round trips, ${total} upstream calls ` +
+    `(${Object.entries(bySource).map(([name, count]) => `${name} ${count}`).join(', ')})`,
+);
 await run(
   `1. recent conversations, merged, with last 5 messages each (${exampleCalls.total} upstream calls per operation)`,
   target.url,

@@ -31,6 +31,17 @@ async function run(query: string, variables: Record<string, unknown>, roles: str
   return { calls: upstreamCalls() - before, codes: (body.errors ?? []).map((error) => error.extensions?.code ?? '?') };
 }
 
+/** The first 100 conversation ids of the merged list. */
+async function hundredIds(): Promise<string[]> {
+  const response = await yoga.fetch('http://gateway.local/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+    body: JSON.stringify({ query: '{ conversations(first: 100) { edges { node { id } } } }' }),
+  });
+  const body = (await response.json()) as { data: { conversations: { edges: Array<{ node: { id: string } }> } } };
+  return body.data.conversations.edges.map((edge) => edge.node.id);
+}
+
 /** A conversation id of each source, from the merged list. */
 async function sampleIds(): Promise<string[]> {
   const response = await yoga.fetch('http://gateway.local/graphql', {
@@ -72,6 +83,7 @@ const cases: Array<[string, string, Record<string, unknown>, string?]> = [
     { id, last: 20 },
   ]),
   ['NodesByIds (one conversation per source)', documents['nodes.graphql']!, { ids }, 'NodesByIds'],
+  ['NodesByIds (every listed conversation, ≤ 100)', documents['nodes.graphql']!, { ids: await hundredIds() }, 'NodesByIds'],
 ];
 
 console.log(`call budget: ${config.server.limits.maxUpstreamCallsPerRequest} per request`);

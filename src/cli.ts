@@ -100,15 +100,38 @@ export async function main(): Promise<void> {
     process.stderr.write(`chat-gateway: ${message}\n`);
     process.exit(1);
   }
-  const shutdown = (signal: string) => {
-    process.stderr.write(`chat-gateway: ${signal} received, draining\n`);
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+  installSignalHandlers(running);
+}
+
+/**
+ * SIGTERM/SIGINT start one drain (`RunningServer.stop`) and exit 0 when it is done. Repeats are
+ * ignored: `npm start` and a terminal's Ctrl-C signal the whole process group, so the gateway
+ * receives the same signal twice, and a second one must not kill it mid-drain. Only a SIGINT
+ * sent on purpose later (a second Ctrl-C after a second) stops it at once.
+ */
+function installSignalHandlers(running: RunningServer): void {
+  let firstAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstAt === undefined) {
+      firstAt = Date.now();
+      process.stderr.write(`chat-gateway: ${signal} received, draining\n`);
+      running.stop(signal).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`chat-gateway: shutdown failed: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
+      );
+      return;
+    }
+    if (signal === 'SIGINT' && Date.now() - firstAt > 1_000) {
+      process.stderr.write('chat-gateway: second SIGINT, stopping without draining\n');
+      process.exit(130);
+    }
+    void running.stop(signal);
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /** True when this module is the process's entry file (`node dist/cli.js`, `tsx src/cli.ts`). */

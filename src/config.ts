@@ -1,13 +1,16 @@
 /**
- * The config file: YAML or JSON, `${ENV_VAR}` interpolated in string values after parsing,
- * validated by one zod schema that is the single source of truth for its type. Errors name the
- * bad field by path and never print a value (a value may be a secret).
+ * The config file: YAML or JSON, `${ENV_VAR}` interpolated in string values after parsing (and
+ * coerced to the field's type: src/config-env.ts), validated by one zod schema that is the single
+ * source of truth for its type. Every problem is reported at once, by path, never with a value
+ * (a value may be a secret): src/config-issues.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isCidrOrAddress, isLoopbackHost } from './auth/header-trust.js';
+import { coerceText, getAt, interpolate, setAt } from './config-env.js';
+import { describeIssues, formatConfigPath } from './config-issues.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from './providers/circuit-breaker.js';
 import { loadProviderKinds } from './providers/registry.js';
 import type { ProviderKind } from './providers/types.js';
@@ -62,7 +65,20 @@ const serverSchema = z
     federation: z.boolean().default(true),
     /** Overall budget of one GraphQL request across all its upstream calls, ms. @default 30000 */
     requestTimeoutMs: z.number().int().positive().default(30_000),
-    /** HMAC key for cursors; default derives one from the sources' credentials. */
+    /**
+     * On SIGTERM, how long `/ready` answers 503 while requests are still served, so load
+     * balancers stop sending before the listener closes, ms. @default 5000 (demo mode: 0)
+     */
+    shutdownDelayMs: z.number().int().min(0).max(600_000).default(5_000),
+    /**
+     * After the listener closed, the longest wait for in-flight requests to finish before their
+     * connections are closed, ms. Open subscriptions are ended cleanly at once. @default 30000
+     */
+    shutdownTimeoutMs: z.number().int().min(0).max(600_000).default(30_000),
+    /**
+     * HMAC key for cursors. Default: derived from the config's credentials only; required when
+     * there are none, and under NODE_ENV=production.
+     */
     cursorSecret: z.string().min(16).optional(),
     /** Limits on one request (src/plugins/use-armor.ts, use-body-limit.ts). */
     limits: limitsSchema.prefault({}),
@@ -77,7 +93,14 @@ const serverSchema = z
      * Browser origins allowed to call cross-origin (with credentials), e.g. `https://app.example.com`;
      * `*` allows any origin without credentials. @default [] (same-origin only)
      */
-    corsOrigins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
+    corsOrigins: z
+      .preprocess(
+        // One origin or `*` may be written as a plain string (`corsOrigins: "*"`), several as a
+        // comma-separated one (what a single environment variable holds).
+        (value) => (typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value),
+        z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])),
+      )
+      .default([]),
     /** Serve Prometheus metrics on `GET /metrics` (src/plugins/use-metrics.ts). @default true */
     metrics: z.boolean().default(true),
     /** Bearer token `/metrics` requires (≥ 16 chars); none: `/metrics` is open. */
@@ -231,6 +254,18 @@ function buildSchema(kinds: Map<string, ProviderKind>) {
             'set auth.header.proxySecret and/or auth.header.trustedProxies, or listen on 127.0.0.1',
         });
       }
+      config.sources.forEach((source, index) => {
+        // The viewer's token goes upstream: without an audience, a token issued for any other
+        // application of the same issuer would be accepted and forwarded.
+        const forwards = (source as { kind?: string; access?: string }).kind === 'rest' && (source as { access?: string }).access === 'forward';
+        if (forwards && (auth.mode !== 'jwt' || !auth.jwt.audience)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'access'],
+            message: 'access "forward" needs auth.mode "jwt" with auth.jwt.audience set',
+          });
+        }
+      });
       const seen = new Set<string>();
       config.sources.forEach((source, index) => {
         const id = (source as { id: string }).id;
@@ -254,48 +289,72 @@ export interface GatewayConfig {
 
 export type AuthConfig = GatewayConfig['auth'];
 
-/** Replaces `${VAR}` in every string value; a missing variable is an error naming its path. */
-export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined) {
-        throw new ConfigError(`${formatPath(path)}: environment variable ${name} is not set`);
-      }
-      return found;
-    });
+/**
+ * Replaces `${VAR}` (and `${VAR:-default}`) in every string value.
+ * @throws ConfigError naming the path of every missing variable
+ */
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv): unknown {
+  const result = interpolate(value, env);
+  if (result.problems.length > 0) {
+    const lines = result.problems.map((problem) => `${formatConfigPath(problem.path, value)}: ${problem.message}`);
+    throw new ConfigError(lines.length === 1 ? lines[0]! : `invalid config:\n  ${lines.join('\n  ')}`);
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, [...path, String(index)]));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...path, key])]),
-    );
-  }
-  return value;
+  return result.value;
 }
+
+/** Options of `validateConfig` when the object came from a file with `${VAR}` placeholders. */
+export interface ValidateOptions {
+  /** Whole-value placeholders by path (from `interpolate`): those values are coerced to their field's type. */
+  placeholders?: Map<string, string>;
+  /** Problems found before validation (missing variables), reported with the rest. */
+  problems?: Array<{ path: PropertyKey[]; message: string }>;
+}
+
+/** Rounds of coercion: each round fixes every placeholder the last parse found mistyped. */
+const COERCION_ROUNDS = 4;
 
 /**
  * Validates an already-parsed config object (after interpolation).
- * @throws ConfigError listing every bad field as `path: problem`.
+ * @throws ConfigError listing every problem at once, one `path: problem` line each
  */
-export async function validateConfig(raw: unknown): Promise<GatewayConfig> {
+export async function validateConfig(raw: unknown, options: ValidateOptions = {}): Promise<GatewayConfig> {
   const kinds = await loadProviderKinds();
   const known = [...kinds.keys()];
-  if (raw && typeof raw === 'object' && Array.isArray((raw as { sources?: unknown }).sources)) {
-    const sources = (raw as { sources: unknown[] }).sources;
-    sources.forEach((source, index) => {
+  const schema = buildSchema(kinds);
+  const placeholders = options.placeholders ?? new Map<string, string>();
+  const input = placeholders.size > 0 ? structuredClone(raw) : raw;
+  const lines = (options.problems ?? []).map((problem) => `${formatConfigPath(problem.path, raw)}: ${problem.message}`);
+  const badKinds = new Set<number>();
+  if (input && typeof input === 'object' && Array.isArray((input as { sources?: unknown }).sources)) {
+    (input as { sources: unknown[] }).sources.forEach((source, index) => {
       const kind = (source as { kind?: unknown })?.kind;
       if (typeof kind === 'string' && !kinds.has(kind)) {
-        throw new ConfigError(`sources.${index}.kind: unknown kind "${kind}" (expected one of: ${known.join(', ')})`);
+        badKinds.add(index);
+        lines.push(`${formatConfigPath(['sources', index, 'kind'], input)}: unknown kind "${kind}" (expected one of: ${known.join(', ')})`);
       }
     });
   }
-  const result = buildSchema(kinds).safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-    throw new ConfigError(`invalid config:\n  ${lines.join('\n  ')}`);
+  let result = schema.safeParse(input);
+  for (let round = 0; !result.success && round < COERCION_ROUNDS; round++) {
+    let coerced = false;
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'invalid_type' || !placeholders.has(issue.path.join('.'))) continue;
+      const text = getAt(input, issue.path as PropertyKey[]);
+      if (typeof text !== 'string') continue;
+      const value = coerceText(text, issue.expected);
+      if (value !== undefined && setAt(input, issue.path as PropertyKey[], value)) coerced = true;
+    }
+    if (!coerced) break;
+    result = schema.safeParse(input);
   }
-  return result.data as GatewayConfig;
+  if (!result.success) {
+    const issues = result.error.issues.filter(
+      (issue) => !(issue.path[0] === 'sources' && typeof issue.path[1] === 'number' && badKinds.has(issue.path[1])),
+    );
+    lines.push(...describeIssues(issues, schema, input, placeholders));
+  }
+  if (lines.length > 0) throw new ConfigError(`invalid config:\n  ${lines.join('\n  ')}`);
+  return (result as { data: unknown }).data as GatewayConfig;
 }
 
 /**
@@ -318,7 +377,8 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
     const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     throw new ConfigError(`cannot parse ${file}${position ? ` at line ${position.line}` : ''}: not valid YAML or JSON`);
   }
-  const config = await validateConfig(interpolateEnv(parsed, env));
+  const { value, placeholders, problems } = interpolate(parsed, env);
+  const config = await validateConfig(value, { placeholders, problems });
   const persisted = config.server.persistedOperations;
   // Files named in the config are found next to it, wherever the gateway was started from.
   if (persisted !== undefined) config.server.persistedOperations = resolvePath(dirname(file), persisted);
@@ -333,8 +393,4 @@ export function redisFromUrl(url: string): NonNullable<GatewayConfig['redis']> {
   const result = redisSchema.safeParse({ url });
   if (!result.success) throw new ConfigError('REDIS_URL: expected redis://host:port or rediss://host:port');
   return result.data;
-}
-
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.length === 0 ? '(root)' : path.map(String).join('.');
 }

@@ -21,7 +21,7 @@ export interface GatewayContext {
 
 /** @throws GatewayError UNAUTHENTICATED when the request has no viewer */
 export function requireViewer(context: Pick<GatewayContext, 'viewer'>): Viewer {
-  if (!context.viewer) throw new GatewayError('UNAUTHENTICATED', 'a viewer is required: send x-chat-user or a bearer token');
+  if (!context.viewer) throw new GatewayError('UNAUTHENTICATED', 'a viewer is required');
   return context.viewer;
 }
 

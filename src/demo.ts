@@ -31,11 +31,13 @@ export interface DemoOptions {
   chatwootReplyDelayMs?: number | null;
   /** Pause between two streamed Dify events. @default 40 */
   difyStreamDelayMs?: number;
+  /** Fixed ports per simulator (`npm run simulators`). @default free ports */
+  ports?: { assistant?: number; support?: number; legacy?: number };
 }
 
 /** Running simulators and the raw config (`server`, `auth`, `sources`) that points at them. */
 export interface DemoBackends {
-  config: { server: { host: string }; auth: { mode: 'header' }; sources: Array<Record<string, unknown>> };
+  config: { server: { host: string; shutdownDelayMs: number }; auth: { mode: 'header' }; sources: Array<Record<string, unknown>> };
   simulators: { assistant: DifySimulator; support: ChatwootSimulator; legacy: StartedSimulator };
   /**
    * Sends the Chatwoot simulator's webhooks, signed with `DEMO_CHATWOOT_WEBHOOK_SECRET`, to
@@ -45,20 +47,29 @@ export interface DemoBackends {
   close(): Promise<void>;
 }
 
-/** Starts the three simulators on free loopback ports. */
+/** Starts the three simulators on loopback (free ports unless `options.ports` names them). */
 export async function startDemoBackends(options: DemoOptions = {}): Promise<DemoBackends> {
   const replyDelayMs = options.chatwootReplyDelayMs === undefined ? 3_000 : options.chatwootReplyDelayMs;
   const [assistant, support, legacy] = await Promise.all([
-    startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40 }),
-    startChatwootSimulator({ autoReply: replyDelayMs === null ? undefined : { delayMs: replyDelayMs } }),
-    startRestSimulator(),
+    startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40, port: options.ports?.assistant }),
+    startChatwootSimulator({
+      autoReply: replyDelayMs === null ? undefined : { delayMs: replyDelayMs },
+      port: options.ports?.support,
+    }),
+    startRestSimulator({ port: options.ports?.legacy }),
   ]);
   const simulators = { assistant, support, legacy };
   return {
     config: {
-      server: { host: '127.0.0.1' },
+      // Nothing routes traffic to a demo: Ctrl-C stops it at once.
+      server: { host: '127.0.0.1', shutdownDelayMs: 0 },
       auth: { mode: 'header' },
-      sources: Object.entries(simulators).map(([id, simulator]) => ({ id, ...simulator.sourceConfig })),
+      // The support source verifies the webhooks `connectChatwootWebhook` sends it.
+      sources: Object.entries(simulators).map(([id, simulator]) => ({
+        id,
+        ...simulator.sourceConfig,
+        ...(id === 'support' ? { webhookSecret: DEMO_CHATWOOT_WEBHOOK_SECRET } : {}),
+      })),
     },
     simulators,
     connectChatwootWebhook(gatewayOrigin) {

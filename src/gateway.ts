@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { observeCache, type CacheLookupListener, type SharedCache } from './cache.js';
-import type { GatewayConfig } from './config.js';
+import { ConfigError, type GatewayConfig } from './config.js';
 import { createCursorCodec, type CursorCodec } from './cursor.js';
 import { createLive } from './live/index.js';
 import type { LiveHub } from './live/hub.js';
@@ -48,11 +48,18 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+export interface CreateGatewayOptions {
+  /** Refuse to start without `server.cursorSecret` (the CLI sets it under NODE_ENV=production). @default false */
+  requireCursorSecret?: boolean;
+}
+
 /**
  * Builds the adapters of every configured source.
+ * @throws ConfigError when there is no usable cursor key (see `cursorKeyOf`)
  * @throws Error when a source's kind has no adapter (config validation normally prevents it)
  */
-export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger, options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const cursorKey = cursorKeyOf(config, options.requireCursorSecret ?? false);
   const kinds = await loadProviderKinds();
   const upstreamCalls = createUpstreamObserverHub();
   const sources = new Map<string, SourceEntry>();
@@ -77,7 +84,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     config,
     logger,
     sources,
-    cursors: createCursorCodec(config.server.cursorSecret ?? deriveCursorSecret(config)),
+    cursors: createCursorCodec(cursorKey),
     cache,
     live: live.hub,
     draining: false,
@@ -99,19 +106,47 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   };
 }
 
+/** Source config keys whose string values are credentials (apiKey, token, webhookSecret, …). */
+const CREDENTIAL_KEY = /key|token|secret|password/i;
+
 /**
  * Without `server.cursorSecret`, replicas sharing a config still agree on cursors: the key is
- * derived from the sources' ids, kinds and credentials, which clients never see. Tuning a
- * time-out leaves existing cursors valid; adding a source or rotating a credential does not (set
- * `server.cursorSecret` in production).
+ * derived from the credentials in the config (the sources' keys and tokens, the JWT secret),
+ * and from nothing else, since source ids and kinds are public (`Query.sources`) and a key
+ * built from them could be recomputed by any client. Tuning a time-out leaves existing cursors
+ * valid; rotating a credential does not (set `server.cursorSecret` in production).
+ * @returns undefined when the config holds no credential to derive from
  */
-function deriveCursorSecret(config: GatewayConfig): Buffer {
-  const hash = createHash('sha256').update('chat-gateway cursor key');
-  for (const source of config.sources) {
-    hash.update(`\u0000${source.id}\u0000${source.kind}`);
+export function deriveCursorSecret(config: GatewayConfig): Buffer | undefined {
+  const secrets: string[] = [];
+  if (config.auth.mode === 'jwt' && config.auth.jwt.secret) secrets.push(`auth.jwt.secret=${config.auth.jwt.secret}`);
+  config.sources.forEach((source, index) => {
     for (const [key, value] of Object.entries(source).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (/key|token|secret/i.test(key) && typeof value === 'string') hash.update(`\u0000${key}=${value}`);
+      if (CREDENTIAL_KEY.test(key) && typeof value === 'string' && value.length > 0) secrets.push(`${index}.${key}=${value}`);
     }
-  }
+  });
+  if (secrets.length === 0) return undefined;
+  const hash = createHash('sha256').update('chat-gateway cursor key');
+  for (const secret of secrets) hash.update(`\u0000${secret}`);
   return hash.digest();
+}
+
+/**
+ * The cursor key: `server.cursorSecret`, else one derived from the config's credentials.
+ * @throws ConfigError naming `server.cursorSecret` when it is unset and either nothing secret
+ *   can be derived from or `requireCursorSecret` (NODE_ENV=production) is set
+ */
+function cursorKeyOf(config: GatewayConfig, requireCursorSecret: boolean): string | Buffer {
+  if (config.server.cursorSecret) return config.server.cursorSecret;
+  if (requireCursorSecret) {
+    throw new ConfigError('server.cursorSecret: required when NODE_ENV=production (so cursors survive credential rotation and replicas agree)');
+  }
+  const derived = deriveCursorSecret(config);
+  if (!derived) {
+    throw new ConfigError(
+      'server.cursorSecret: required, because no source credential or JWT secret is configured to derive the cursor key from ' +
+        '(a key derived from public data would let clients forge cursors)',
+    );
+  }
+  return derived;
 }

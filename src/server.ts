@@ -1,10 +1,18 @@
 /**
- * Puts the yoga server on a socket and shuts it down gracefully: on SIGTERM/SIGINT `/ready`
- * turns 503 (draining), the socket stops accepting, in-flight requests finish (bounded by the
- * request deadline), then upstream connection pools close.
+ * Puts the yoga server on a socket and shuts it down without dropping a request (DESIGN §9):
+ *
+ * 1. `/ready` turns 503 (`draining`) at once, and responses carry `Connection: close` so
+ *    keep-alive clients reconnect elsewhere; requests are still served for
+ *    `server.shutdownDelayMs` while load balancers take the replica out;
+ * 2. the listener closes (new connections are refused, never reset), idle connections close,
+ *    and every subscription (SSE and WebSocket) ends cleanly (`closeLive`);
+ * 3. in-flight requests finish, bounded by `server.shutdownTimeoutMs`, after which the
+ *    remaining connections are closed;
+ * 4. yoga's plugins are disposed, then the upstream connection pools close, last.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ViewerResolver } from './auth/viewer.js';
 import type { Gateway } from './gateway.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './live/ws.js';
@@ -14,33 +22,37 @@ export interface RunningServer {
   server: Server;
   /** e.g. `http://127.0.0.1:4000` */
   url: string;
-  /** Drains and closes; resolves when every connection and pool is closed. */
-  stop(): Promise<void>;
+  /**
+   * Drains and closes (the sequence above); resolves when every connection and pool is closed.
+   * Calling it again (a second SIGTERM) returns the same promise and changes nothing.
+   * @param reason logged with the drain, e.g. `SIGTERM`
+   */
+  stop(reason?: string): Promise<void>;
   /** Ends every subscription (SSE and WebSocket) and closes the WebSocket endpoint. Safe to call twice. */
   closeLive(): Promise<void>;
 }
 
+export interface StartServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** Extra clean-up after the pools closed (demo simulators). */
+  onStop?: () => Promise<void>;
+  /** Enables graphql-ws on `/graphql`, authenticating connections like HTTP requests. */
+  resolveViewer?: ViewerResolver;
+}
+
 /**
- * Listens on `host:port` (port 0 picks a free one).
- * @param onStop extra clean-up after the gateway closes (demo simulators)
+ * Listens on `host:port`.
+ * @throws the listen error (`EADDRINUSE`, `EACCES`) when the port cannot be bound
  */
-export async function startServer(
-  yoga: GatewayYoga,
-  gateway: Gateway,
-  {
-    port,
-    host,
-    onStop,
-    resolveViewer,
-  }: {
-    port: number;
-    host: string;
-    onStop?: () => Promise<void>;
-    /** Enables graphql-ws on `/graphql`, authenticating connections like HTTP requests. */
-    resolveViewer?: ViewerResolver;
-  },
-): Promise<RunningServer> {
-  const server = createServer(yoga);
+export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, host, onStop, resolveViewer }: StartServerOptions): Promise<RunningServer> {
+  const { requestTimeoutMs, shutdownDelayMs, shutdownTimeoutMs } = gateway.config.server;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Node then ends the connection after this response instead of keeping it for the next one.
+    if (gateway.draining) response.setHeader('connection', 'close');
+    void yoga(request, response);
+  });
   const ws: GraphQLWsServer | undefined = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
   let liveClosed: Promise<void> | undefined;
   const closeLive = () => {
@@ -51,26 +63,41 @@ export async function startServer(
     })();
     return liveClosed;
   };
-  server.requestTimeout = gateway.config.server.requestTimeoutMs + 5_000;
+  server.requestTimeout = requestTimeoutMs + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const logger = gateway.logger;
   let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
+  const stop = (reason?: string) => {
+    if (stopping) {
+      if (reason) logger.info({ reason }, 'shutdown already in progress: signal ignored');
+      return stopping;
+    }
+    stopping = (async () => {
+      const started = Date.now();
       gateway.draining = true;
-      await closeLive();
+      logger.info({ reason, shutdownDelayMs, shutdownTimeoutMs }, 'shutdown: readiness 503, still serving until the delay ends');
+      if (shutdownDelayMs > 0) await sleep(shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), gateway.config.server.requestTimeoutMs);
+      await closeLive();
+      const grace = setTimeout(() => {
+        logger.warn({ shutdownTimeoutMs }, 'shutdown: requests still running after the time-out, closing their connections');
+        server.closeAllConnections();
+      }, shutdownTimeoutMs);
       await closed;
       clearTimeout(grace);
-      await gateway.close();
       await yoga.dispose();
+      await gateway.close();
       await onStop?.();
+      logger.info({ durationMs: Date.now() - started }, 'shutdown: complete');
     })();
     return stopping;
   };

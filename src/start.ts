@@ -3,16 +3,33 @@
  * the listening socket. Kept apart from src/cli.ts so that `--help` and `--version` answer
  * without loading any of this.
  */
+import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
 import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
 import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { readinessOf } from './readiness.js';
 import { startServer, type RunningServer } from './server.js';
 import { createGatewayYoga } from './yoga.js';
 import type { CliOptions } from './cli.js';
 
 export { ConfigError };
+
+/** Levels `LOG_LEVEL` accepts (pino's), quietest last. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * Reads `LOG_LEVEL` (case-insensitive; unset or empty means `info`).
+ * @throws ConfigError listing the valid levels, instead of the logging library's own message
+ */
+export function logLevelOf(value: string | undefined): string {
+  const level = (value ?? '').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value!.slice(0, 20)}")`);
+  }
+  return level;
+}
 
 /**
  * Starts the gateway.
@@ -22,7 +39,7 @@ export { ConfigError };
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
 export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
-  const logger = createLogger(env.LOG_LEVEL ?? 'info');
+  const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   if (options.configFile !== undefined) {
@@ -32,7 +49,8 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
       throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
     }
     demo = await startDemoBackends();
-    config = await validateConfig(demo.config);
+    // The simulators' credentials are public (they are in this repository): a fresh key per run.
+    config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
   }
   if (env.REDIS_URL && !config.redis) config.redis = redisFromUrl(env.REDIS_URL);
   // Tracing is loaded only when configured: without it no OpenTelemetry module is imported.
@@ -41,7 +59,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
       ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
       : undefined;
-  const gateway = await createGateway(config, logger);
+  const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined });
   const yoga = createGatewayYoga(gateway, {
     plugins: telemetry ? [telemetry.plugin] : undefined,
@@ -57,11 +75,17 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     },
     resolveViewer,
   });
+  // Listening already; /ready says `starting` until every source was probed once (≤ 2 s).
+  await readinessOf(gateway).probeAll();
   if (demo) {
+    demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
-        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n\n`,
+        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n` +
+        `Try it:   curl -s ${running.url}/graphql -H 'content-type: application/json' \\\n` +
+        `            -d '{"query":"{ conversations(first: 3) { edges { node { title source { name } } } } }"}'\n` +
+        `Stop:     Ctrl-C\n\n`,
     );
   } else {
     logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);

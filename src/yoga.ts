@@ -190,7 +190,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useAudioRoute(gateway, options.resolveViewer),
       useUploadLimits(server.limits),
       useHardening(server),
-      useViewerRequired(),
+      useViewerRequired(gateway.config.auth.mode),
       usePartialErrors(),
       useJitExecutor(),
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),

@@ -78,6 +78,23 @@ describe('chat-gateway command', () => {
     expect(result.stderr).toContain('cannot read config file');
   });
 
+  it('answers --help, -h and --version', async () => {
+    for (const flag of ['--help', '-h']) {
+      const result = await run([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('usage: chat-gateway');
+    }
+    const version = await run(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('refuses an unknown LOG_LEVEL listing the valid ones', async () => {
+    const result = await run([], { LOG_LEVEL: 'verbose', CHAT_GATEWAY_CONFIG: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('chat-gateway: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "verbose")');
+  });
+
   it('refuses demo mode under NODE_ENV=production', async () => {
     const result = await run([], { NODE_ENV: 'production', CHAT_GATEWAY_CONFIG: '' });
     expect(result.code).toBe(1);
@@ -167,6 +184,11 @@ describe('chat-gateway command', () => {
       });
     });
     expect(output).toMatch(/DEMO MODE.*SIMULATED/);
+    // The banner's curl example works as printed.
+    const curl = /curl -s (\S+) -H 'content-type: application\/json' \\\n\s+-d '([^']+)'/.exec(output);
+    expect(curl?.[1]).toBe(`${url}/graphql`);
+    const example = await fetch(curl![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: curl![2] });
+    expect((await example.json()).data.conversations.edges).toHaveLength(3);
 
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${url}/ready`);

@@ -59,13 +59,13 @@ describe('config', () => {
   it('names the path of a missing environment variable', async () => {
     const rejection = loadConfigFile(file('missing-env.yaml', goodYaml), { DIFY_API_KEY: SECRET, CHATWOOT_TOKEN: 'x' });
     await expect(rejection).rejects.toThrow(ConfigError);
-    await expect(rejection).rejects.toThrow('sources.2.token: environment variable LEGACY_TOKEN is not set');
+    await expect(rejection).rejects.toThrow('sources.2.token (source "legacy"): environment variable LEGACY_TOKEN is not set');
   });
 
   it('rejects an unknown kind and lists the known ones', async () => {
     await expect(
       validateConfig({ sources: [{ id: 'x', kind: 'intercom', baseUrl: 'https://example.com' }] }),
-    ).rejects.toThrow(/sources\.0\.kind: unknown kind "intercom" \(expected one of: .*chatwoot.*dify.*rest/);
+    ).rejects.toThrow(/sources\.0\.kind \(source "x"\): unknown kind "intercom" \(expected one of: .*chatwoot.*dify.*rest/);
   });
 
   it('names every bad field and never prints a value', async () => {
@@ -89,7 +89,9 @@ describe('config', () => {
 
   it('rejects duplicate source ids', async () => {
     const source = { id: 'same', kind: 'dify', baseUrl: 'https://x.example/v1', apiKey: 'k' };
-    await expect(validateConfig({ auth: { mode: 'header' }, server: { host: '::1' }, sources: [source, source] })).rejects.toThrow('sources.1.id: duplicate source id "same"');
+    await expect(validateConfig({ auth: { mode: 'header' }, server: { host: '::1' }, sources: [source, source] })).rejects.toThrow(
+      'sources.1.id (source "same"): duplicate source id "same"',
+    );
   });
 
   it('reports an unreadable file and unparsable YAML without the file content', async () => {
@@ -106,5 +108,100 @@ describe('config', () => {
       a: ['x-1-y', 3, true],
       b: { c: '2' },
     });
+  });
+});
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error as Error,
+  );
+}
+
+describe('config from the environment', () => {
+  const base = (extra: string) => `
+server:
+  host: 127.0.0.1
+  port: \${GW_PORT}
+  graphiql: "\${GRAPHIQL:-false}"
+auth: { mode: header }
+sources:
+  - id: assistant
+    kind: dify
+    baseUrl: \${DIFY_URL:-https://api.dify.ai/v1}
+    apiKey: \${DIFY_API_KEY}
+  - id: support
+    kind: chatwoot
+    baseUrl: https://app.chatwoot.com
+    accountId: \${CW_ACCOUNT}
+    apiAccessToken: \${CHATWOOT_TOKEN}
+${extra}`;
+
+  it('coerces whole-value placeholders to the field type and keeps secrets strings', async () => {
+    const config = await loadConfigFile(file('coerce.yaml', base('')), {
+      GW_PORT: '4100',
+      CW_ACCOUNT: '7',
+      DIFY_API_KEY: '123456',
+      CHATWOOT_TOKEN: 'cw',
+    });
+    expect(config.server.port).toBe(4100);
+    expect(config.server.graphiql).toBe(false);
+    expect(config.sources[1]).toMatchObject({ accountId: 7 });
+    // All digits, but the field is a string: left alone.
+    expect(config.sources[0]).toMatchObject({ apiKey: '123456', baseUrl: 'https://api.dify.ai/v1' });
+  });
+
+  it('takes ${VAR:-default} when VAR is unset or empty, the value otherwise, and $${ as a literal', () => {
+    const raw = { a: '${A:-fallback}', b: '${B:-fallback}', c: '${C:-}', d: 'price $${X}' };
+    expect(interpolateEnv(raw, { A: 'set', B: '' })).toEqual({ a: 'set', b: 'fallback', c: '', d: 'price ${X}' });
+  });
+
+  it('names the variable, not its value, when it cannot be read as the field type', async () => {
+    const error = await rejectionOf(loadConfigFile(file('not-a-number.yaml', base('')), {
+      GW_PORT: 'eighty-eighty',
+      CW_ACCOUNT: '7',
+      DIFY_API_KEY: 'k',
+      CHATWOOT_TOKEN: 'cw',
+    }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain('server.port: expected number, but ${GW_PORT} is not one');
+    expect(error.message).not.toContain('eighty-eighty');
+  });
+
+  it('reports every problem at once, naming sources by id, with "did you mean" for misspelt keys', async () => {
+    const text = `${base('    retrys: 3')}
+  - id: legacy
+    kind: rest
+    baseURL: https://api.example-ai.com/v1
+    token: \${LEGACY_TOKEN}
+sorces: []
+`;
+    const error = await rejectionOf(loadConfigFile(file('many.yaml', text), { GW_PORT: '4100', CHATWOOT_TOKEN: SECRET }));
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = error.message.split('\n').map((line) => line.trim());
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'sources.0.apiKey (source "assistant"): environment variable DIFY_API_KEY is not set',
+        'sources.1.accountId (source "support"): environment variable CW_ACCOUNT is not set',
+        'sources.2.token (source "legacy"): environment variable LEGACY_TOKEN is not set',
+        'sources.1.retrys (source "support"): unknown key (did you mean "retries"?)',
+        'sources.2.baseURL (source "legacy"): unknown key (did you mean "baseUrl"?)',
+        'sources.2.baseUrl (source "legacy"): required (string)',
+        'sorces: unknown key (did you mean "sources"?)',
+      ]),
+    );
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it('accepts corsOrigins as "*" or a comma-separated string', async () => {
+    const source = { id: 'a', kind: 'dify', baseUrl: 'https://x.example/v1', apiKey: 'k' };
+    expect((await validateConfig({ server: { host: '127.0.0.1', corsOrigins: '*' }, auth: { mode: 'header' }, sources: [source] })).server.corsOrigins).toEqual(['*']);
+    const two = await validateConfig({
+      server: { host: '127.0.0.1', corsOrigins: 'https://a.example, https://b.example' },
+      auth: { mode: 'header' },
+      sources: [source],
+    });
+    expect(two.server.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 });

@@ -122,6 +122,8 @@ function rolesOf(value: unknown): string[] {
 function verificationError(error: unknown, remote: boolean): GatewayError {
   if (error instanceof errors.JWTExpired) return invalidToken('the bearer token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
+    // A required claim that is absent is not a failed check of its value.
+    if (error.reason === 'missing') return invalidToken(`the bearer token has no "${error.claim}" claim (it is required)`);
     return invalidToken(`the bearer token failed its "${error.claim}" check`);
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return invalidToken('the bearer token uses an algorithm that is not accepted');

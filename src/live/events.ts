@@ -47,18 +47,22 @@ const revive = (value: string | null): Date | null => {
   return Number.isNaN(date.getTime()) ? null : date;
 };
 
+/** A message record → its JSON-safe wire form. */
 export function toWireMessage(record: MessageRecord): WireMessage {
   return { ...record, createdAt: iso(record.createdAt) };
 }
 
+/** The wire form → a message record with `Date`s (an unparsable time becomes null). */
 export function fromWireMessage(wire: WireMessage): MessageRecord {
   return { ...wire, createdAt: revive(wire.createdAt) };
 }
 
+/** A conversation record → its JSON-safe wire form. */
 export function toWireConversation(record: ConversationRecord): WireConversation {
   return { ...record, createdAt: iso(record.createdAt), updatedAt: iso(record.updatedAt) };
 }
 
+/** The wire form → a conversation record with `Date`s. */
 export function fromWireConversation(wire: WireConversation): ConversationRecord {
   return { ...wire, createdAt: revive(wire.createdAt), updatedAt: revive(wire.updatedAt) };
 }

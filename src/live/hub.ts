@@ -59,6 +59,12 @@ export interface LiveHub {
   messageAdded(viewer: Viewer, source: SourceEntry, conversationExternalId: string): AsyncIterable<MessageRecord | LiveFailure>;
   /** The viewer's conversations of `sources` when one appears or changes. Throws like `messageAdded`. */
   conversationUpdated(viewer: Viewer, sources: SourceEntry[]): AsyncIterable<LiveConversation | LiveFailure>;
+  /**
+   * A stream this process produces itself (a streamed reply), held to the same per-viewer cap
+   * and ended on shutdown. `run` pushes values and resolves when done (or rejects: the stream
+   * ends with that error); `signal` aborts when the subscriber goes away first.
+   */
+  track<T>(viewer: Viewer, run: (push: (value: T) => void, signal: AbortSignal) => Promise<void>): AsyncIterable<T | LiveFailure>;
   /** Publishes what a webhook delivery changed, to every replica's subscribers. */
   publish(sourceId: string, delivery: WebhookDelivery): Promise<void>;
   /** Ends every subscription that depends on pub/sub with `error` (the pub/sub store went away). */
@@ -79,6 +85,7 @@ interface ActiveSubscription {
 /** Message keys remembered per subscription to deliver each once. */
 const SEEN_PER_SUBSCRIPTION = 1000;
 
+/** Creates the hub of one gateway process. */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   const { pubsub, pollers, logger } = options;
   const prefix = options.channelPrefix ?? '';
@@ -218,6 +225,17 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
           });
         }),
       );
+    },
+
+    track(viewer, run) {
+      return stream(viewer, false, (push, end) => {
+        const controller = new AbortController();
+        run(push, controller.signal).then(
+          () => end(),
+          (error: unknown) => end(error),
+        );
+        return [() => controller.abort()];
+      });
     },
 
     async publish(sourceId, delivery) {

@@ -55,6 +55,7 @@ export interface PollerRegistry {
   close(): void;
 }
 
+/** Creates the registry of one gateway; pollers start on the first `join` of their key. */
 export function createPollerRegistry(options: PollerRegistryOptions): PollerRegistry {
   const pollers = new Map<string, Poller<unknown>>();
 

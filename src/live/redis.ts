@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { SharedCache } from '../cache.js';
 import type { GatewayConfig } from '../config.js';
 
+/** The validated `redis` section of the config. */
 export type RedisConfig = NonNullable<GatewayConfig['redis']>;
 
 export interface RedisConnection {

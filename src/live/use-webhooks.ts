@@ -18,6 +18,7 @@ const PATH = /^\/webhooks\/([a-z][a-z0-9-]{0,31})\/?$/;
 
 const STATUS_BY_CODE: Record<string, number> = { UNAUTHENTICATED: 401, BAD_USER_INPUT: 400, UPSTREAM_UNAVAILABLE: 503 };
 
+/** The webhook route as a yoga plugin; it answers before GraphQL handling (no viewer, no CSRF check). */
 export function useWebhooks(gateway: Gateway): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {

@@ -74,7 +74,9 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gate
         let viewer: Viewer | null;
         try {
           const headers = headersOf(request, ctx.connectionParams, jwtMode);
-          viewer = await options.resolveViewer(new Request('http://gateway/graphql', { headers }));
+          viewer = await options.resolveViewer(new Request('http://gateway/graphql', { headers }), {
+            address: request.socket.remoteAddress,
+          });
         } catch {
           return false;
         }

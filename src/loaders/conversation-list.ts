@@ -80,10 +80,13 @@ class SourceReader {
         const last = slice.items.at(-1);
         if (last) this.fetchAfter = last.cursorKey;
       } catch (error) {
-        this.failure =
-          error instanceof GatewayError
-            ? error
-            : new GatewayError('UPSTREAM_ERROR', `source "${this.sourceId}" failed`, { sourceId: this.sourceId });
+        if (error instanceof GatewayError) {
+          this.failure = error;
+        } else {
+          // An adapter's own bug: operators need its stack; the client only learns the source failed.
+          this.loaders.logger.error({ err: error, sourceId: this.sourceId }, 'unexpected error listing conversations');
+          this.failure = new GatewayError('UPSTREAM_ERROR', `source "${this.sourceId}" failed`, { sourceId: this.sourceId, cause: error });
+        }
       }
     }
     return this.buffer[0];

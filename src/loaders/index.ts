@@ -4,6 +4,7 @@
  * reads of the same kind issued in one tick are batched into one adapter call.
  */
 import DataLoader from 'dataloader';
+import type { Logger } from 'pino';
 import type { Gateway, SourceEntry } from '../gateway.js';
 import { notFound } from '../providers/errors.js';
 import { createRequestMemo, type RequestMemo } from '../providers/request-memo.js';
@@ -50,12 +51,15 @@ export interface Loaders {
   forSource(sourceId: string): SourceLoaders;
   /** Forgets everything loaded from `sourceId` (after a write), so later reads go upstream again. */
   forget(sourceId: string): void;
+  /** The gateway's logger, for failures that are the gateway's own (an adapter's bug). */
+  logger: Logger;
 }
 
 /** @param viewer called on first use; throws UNAUTHENTICATED when the request has no viewer */
 export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
   const bySource = new Map<string, SourceLoaders>();
   return {
+    logger: gateway.logger,
     forSource(sourceId) {
       let loaders = bySource.get(sourceId);
       if (!loaders) {

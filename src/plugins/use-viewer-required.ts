@@ -8,7 +8,19 @@ import type { GatewayContext } from '../context.js';
 
 const OPEN_FIELDS = new Set(['__typename', '__schema', '__type', '_service']);
 
-export function useViewerRequired(): Plugin<GatewayContext> {
+/**
+ * What the refusal tells the client to send, per auth mode: jwt mode ignores the `x-chat-*`
+ * headers, so naming them there would mislead.
+ */
+export function viewerRequiredMessage(mode: string): string {
+  return mode === 'jwt'
+    ? 'a viewer is required: send Authorization: Bearer <token>'
+    : 'a viewer is required: send the x-chat-user header';
+}
+
+/** @param mode `auth.mode`, which decides what the error message asks for */
+export function useViewerRequired(mode: string = 'header'): Plugin<GatewayContext> {
+  const message = viewerRequiredMessage(mode);
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as GatewayContext;
@@ -17,7 +29,7 @@ export function useViewerRequired(): Plugin<GatewayContext> {
       if (operation && onlyOpenFields(operation.selectionSet, args.document)) return;
       setResultAndStopExecution({
         errors: [
-          createGraphQLError('a viewer is required: send x-chat-user or a bearer token', {
+          createGraphQLError(message, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
           }),
         ],

@@ -22,6 +22,13 @@ export interface GatewayErrorOptions {
   retryAfter?: number;
   /** Upstream HTTP status, kept for logs; never shown to clients. */
   status?: number;
+  /** The upstream's own error code (e.g. Dify `app_unavailable`), kept for logs; never shown to clients. */
+  upstreamCode?: string;
+  /**
+   * Level the HTTP client logs this upstream answer at. Default: `error` for UPSTREAM_ERROR,
+   * `warn` for other failures, nothing for NOT_FOUND and BAD_USER_INPUT.
+   */
+  logLevel?: 'warn' | 'error';
   cause?: unknown;
 }
 
@@ -34,6 +41,8 @@ export class GatewayError extends Error {
   readonly sourceId: string | undefined;
   readonly retryAfter: number | undefined;
   readonly status: number | undefined;
+  readonly upstreamCode: string | undefined;
+  readonly logLevel: 'warn' | 'error' | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -42,6 +51,8 @@ export class GatewayError extends Error {
     this.sourceId = options.sourceId;
     this.retryAfter = options.retryAfter;
     this.status = options.status;
+    this.upstreamCode = options.upstreamCode;
+    this.logLevel = options.logLevel;
   }
 
   /** The GraphQL `extensions` this error carries. */

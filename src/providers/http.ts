@@ -180,9 +180,9 @@ const expiries = new WeakMap<AbortSignal, number>();
  * fail with `BAD_USER_INPUT` without being sent.
  */
 export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number, budget?: UpstreamCallBudget): T {
+  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
   setMaxListeners(0, signal);
   return requestStore.run({ signal, budget }, fn);
 }
@@ -301,10 +301,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (response.statusCode >= 400) {
       const answer = { status: response.statusCode, body, headers: response.headers };
       const error = options.mapError?.(answer) ?? defaultError(options.sourceId, answer);
-      if (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT') {
+      if (error.logLevel || (error.code !== 'NOT_FOUND' && error.code !== 'BAD_USER_INPUT')) {
         // Operators need these (a rejected key, a struggling upstream); clients get the coded error.
-        const level = error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn';
-        options.logger[level]({ path, status: response.statusCode, code: error.code }, error.message);
+        const level = error.logLevel ?? (error.code === 'UPSTREAM_ERROR' ? 'error' : 'warn');
+        const upstreamCode = error.upstreamCode === undefined ? {} : { upstreamCode: error.upstreamCode };
+        options.logger[level]({ path, status: response.statusCode, code: error.code, ...upstreamCode }, error.message);
       }
       throw error;
     }

@@ -282,9 +282,25 @@ export interface ProviderAdapter {
    *   BAD_USER_INPUT for a body that is not a webhook payload (HTTP 400)
    */
   receiveWebhook?(request: WebhookRequest): Promise<WebhookDelivery>;
+  /**
+   * `assistantReply`: sends like `sendMessage`, streaming the answer as it is written; ends with
+   * one `completed` event. Aborting `signal` (or ending the iteration early) stops the upstream
+   * generation. Never retried.
+   * @throws GatewayError like `sendMessage`; UPSTREAM_ERROR when the generation fails midway
+   */
+  streamReply?(viewer: Viewer, request: SendMessageRequest, signal: AbortSignal): AsyncIterable<ReplyStreamEvent>;
   /** Whether live events of private notes may reach this viewer (reads apply the same rule). Absent: never. */
   seesPrivateNotes?(viewer: Viewer): boolean;
 }
+
+/** One step of a streamed reply (`streamReply`). */
+export type ReplyStreamEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'thought'; position: number | null; thought: string | null; tool: string | null; toolInput: string | null; observation: string | null }
+  /** Moderation replaced the whole answer so far with `text`. */
+  | { type: 'replace'; text: string }
+  /** The last event: what the send stored, as `sendMessage` answers it. */
+  | { type: 'completed'; result: SendMessageResult };
 
 /** One webhook delivery as received: headers, the raw body (signatures cover its bytes) and the URL query. */
 export interface WebhookRequest {
@@ -361,8 +377,8 @@ export interface SourceCommonConfig {
   maxResponseBytes: number;
   /** Circuit-breaker thresholds; defaults in src/providers/circuit-breaker.ts. */
   circuitBreaker?: CircuitBreakerConfig;
-  /** Time-out of one write (a blocking send waits for the model), ms; not cut by the request deadline. Default 120 000. */
-  sendTimeoutMs?: number;
   /** Poll interval of live updates for sources that do not push. Default 5 000 ms. */
   pollIntervalMs?: number;
+  /** Time-out of one write (a blocking send waits for the model), ms; not cut by the request deadline. Default 120 000. */
+  sendTimeoutMs?: number;
 }

@@ -15,6 +15,7 @@ import './message-mutations.js';
 import './conversation-mutations.js';
 import './node.js';
 import './subscription.js';
+import './assistant-reply.js';
 import { withSyncGlobalIds } from './sync-global-ids.js';
 
 /** The executable schema. */

@@ -16,6 +16,7 @@ export type WriteOperation =
   | 'renameConversation'
   | 'deleteConversation'
   | 'sendMessage'
+  | 'assistantReply'
   | 'setConversationStatus'
   | 'transcribeAudio';
 

@@ -50,7 +50,12 @@ describe('an open circuit (long cool-down)', () => {
       status: 200,
       body: {
         status: 'ready',
-        sources: { assistant: { kind: 'dify', state: 'closed' }, support: { kind: 'chatwoot', state: 'closed' }, legacy: { kind: 'rest', state: 'closed' } },
+        // Only legacy was heard from (its 404s prove it answers); nothing probed the others.
+        sources: {
+          assistant: { kind: 'dify', status: 'unknown', state: 'closed' },
+          support: { kind: 'chatwoot', status: 'unknown', state: 'closed' },
+          legacy: { kind: 'rest', status: 'up', state: 'closed' },
+        },
       },
     });
   });
@@ -75,7 +80,7 @@ describe('an open circuit (long cool-down)', () => {
     const ready = await harness.get('/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('degraded');
-    expect(ready.body.sources.assistant).toEqual({ kind: 'dify', state: 'open' });
+    expect(ready.body.sources.assistant).toEqual({ kind: 'dify', status: 'down', state: 'open' });
     expect(ready.body.sources.legacy.state).toBe('closed');
     expect(JSON.stringify(ready.body)).not.toMatch(/http|token|key/i);
   });
@@ -99,6 +104,7 @@ describe('every source down', () => {
     for (const source of ALL) expect(errorOf(response, source).extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     const ready = await harness.get('/ready');
     expect(ready.status).toBe(503);
+    expect(ready.body.status).toBe('down');
     expect(Object.values(ready.body.sources).map((source: any) => source.state)).toEqual(['open', 'open', 'open']);
     expect(await harness.get('/health')).toEqual({ status: 200, body: { status: 'ok' } });
   });

@@ -9,13 +9,13 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createViewerResolver } from '../../src/auth/viewer.js';
 import { validateConfig } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
+import { DEMO_CHATWOOT_WEBHOOK_SECRET, startDemoBackends, type DemoBackends, type DemoOptions } from '../../src/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createGatewayYoga } from '../../src/yoga.js';
 
-export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const WEBHOOK_SECRET = DEMO_CHATWOOT_WEBHOOK_SECRET;
 
 export interface LiveGateway {
   url: string;
@@ -30,11 +30,15 @@ export interface LiveGatewayOptions {
   backends?: DemoBackends;
   redisUrl?: string;
   configure?: (config: Record<string, any>) => void;
+  /** Options of the simulators this gateway starts (not with `backends`). */
+  demo?: DemoOptions;
+  /** Point the Chatwoot simulator's webhook at this gateway. @default true when it starts the simulators */
+  connectWebhook?: boolean;
 }
 
 /** A gateway listening on a free loopback port; the Chatwoot source verifies `WEBHOOK_SECRET`. */
 export async function startLiveGateway(options: LiveGatewayOptions = {}): Promise<LiveGateway> {
-  const backends = options.backends ?? (await startDemoBackends());
+  const backends = options.backends ?? (await startDemoBackends({ chatwootReplyDelayMs: null, ...options.demo }));
   const raw: Record<string, any> = structuredClone(backends.config);
   for (const source of raw.sources) {
     if (source.kind === 'chatwoot') source.webhookSecret = WEBHOOK_SECRET;
@@ -47,6 +51,7 @@ export async function startLiveGateway(options: LiveGatewayOptions = {}): Promis
   const resolveViewer = createViewerResolver({ auth: config.auth });
   const yoga = createGatewayYoga(gateway, { resolveViewer });
   const running = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1', resolveViewer });
+  if (options.connectWebhook ?? !options.backends) backends.connectChatwootWebhook(running.url);
   return {
     url: running.url,
     gateway,

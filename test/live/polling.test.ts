@@ -2,7 +2,8 @@
  * Polled sources over real sockets: a Dify conversation's new exchange reaches a
  * `messageAdded` subscriber once (both halves, in order) while the poller runs every 100 ms;
  * the conversation's change reaches `conversationUpdated`; one poller serves every subscriber
- * of the same conversation and user, and stops with the last.
+ * of the same conversation and user, and stops with the last; a failed poll ends nothing until
+ * the source's circuit breaker opens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startLiveGateway, subscribeSse, viewerHeaders, wsClient, type LiveGateway } from './helpers.js';
@@ -33,6 +34,40 @@ async function sendToDify(query: string) {
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('poll failures', () => {
+  let flaky: LiveGateway;
+  let flakyConversation: { id: string; externalId: string };
+  beforeAll(async () => {
+    flaky = await startLiveGateway({
+      configure: (config) => {
+        const dify = config.sources.find((source: any) => source.kind === 'dify');
+        dify.retries = 0;
+        dify.circuitBreaker = { minimumRequests: 4, errorThresholdPercent: 50, windowMs: 10_000, coolDownMs: 10_000 };
+      },
+    });
+    const list = await graphql(flaky.url, `{ source(name: "assistant") { conversations(first: 1) { edges { node { id externalId } } } } }`, {}, VIEWER);
+    flakyConversation = list.data.source.conversations.edges[0].node;
+  });
+  afterAll(() => flaky.close());
+
+  it('a failed poll ends nothing; once the breaker opens the subscription ends with UPSTREAM_UNAVAILABLE', async () => {
+    const dify = flaky.backends.simulators.assistant;
+    const sse = await subscribeSse(flaky.url, MESSAGE_ADDED, { id: flakyConversation.id }, VIEWER);
+    await wait(400);
+    const unavailable = { status: 503, body: { code: 'internal_server_error', message: 'down', status: 503 } };
+    dify.injectFailure(unavailable, 1, { path: '/v1/messages' });
+    await wait(300);
+    expect(sse.queue.pending()).toEqual([]);
+    expect(sse.queue.ended).toBe(false);
+    expect(flaky.gateway.circuitState('assistant')).toBe('closed');
+    dify.injectFailure(unavailable, 20, { path: '/v1/messages' });
+    const ended = await sse.queue.next(5_000);
+    expect(ended.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', sourceId: 'assistant' });
+    expect(await sse.queue.next()).toBeUndefined();
+    expect(flaky.gateway.circuitState('assistant')).toBe('open');
+  });
+});
 
 describe('polled Dify conversation', () => {
   it('delivers a new exchange once, USER then ASSISTANT', async () => {

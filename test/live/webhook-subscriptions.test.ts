@@ -14,6 +14,7 @@ import {
   viewerHeaders,
   wsClient,
   type LiveGateway,
+  WEBHOOK_SECRET,
 } from './helpers.js';
 
 const MESSAGE_ADDED = `subscription ($id: ID!) { messageAdded(conversationId: $id) { id externalId text role isPrivate createdAt conversation { id } } }`;
@@ -154,7 +155,7 @@ describe('webhook authentication', () => {
   it('never echoes the secret, and routes only pushing sources', async () => {
     const body = messageCreated(1).body;
     const response = await postWebhook(live.url, 'support', body, signWebhook(body, { secret: 'x'.repeat(20) }));
-    expect(await response.text()).not.toContain('test-webhook-secret');
+    expect(await response.text()).not.toContain(WEBHOOK_SECRET);
     expect((await postWebhook(live.url, 'assistant', body, signWebhook(body))).status).toBe(404);
     expect((await postWebhook(live.url, 'nope', body, signWebhook(body))).status).toBe(404);
     expect((await fetch(`${live.url}/webhooks/support`)).status).toBe(405);

@@ -45,7 +45,7 @@ async function viewerOver(port: number, headers: Record<string, string>) {
 
 describe('auth.mode is required', () => {
   it('refuses a config without auth, naming the key', async () => {
-    const error = await validateConfig({ sources: [source] }).then(() => new Error("started"), (caught: unknown) => caught as Error);
+    const error = await validateConfig({ sources: [source] }).then(() => new Error('started'), (caught: unknown) => caught as Error);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/auth: required: set auth.mode/);
   });
@@ -53,7 +53,7 @@ describe('auth.mode is required', () => {
 
 describe('header mode on a non-loopback host', () => {
   it('does not start on 0.0.0.0 without a proxy secret or trusted proxies', async () => {
-    const error = await start('server: { host: 0.0.0.0 }\nauth: { mode: header }').then(() => new Error("started"), (caught: unknown) => caught as Error);
+    const error = await start('server: { host: 0.0.0.0 }\nauth: { mode: header }').then(() => new Error('started'), (caught: unknown) => caught as Error);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain('auth.header: header mode on the non-loopback server.host "0.0.0.0"');
     expect(running).toBeUndefined();
@@ -98,7 +98,7 @@ describe('header mode on a non-loopback host', () => {
       [{ trustedProxies: ['10.0.0.0/33'] }, 'auth.header.trustedProxies.0'],
       [{ trustedProxies: [] }, 'auth.header.trustedProxies'],
     ] as const) {
-      const error = await validateConfig({ auth: { mode: 'header', header }, sources: [source] }).then(() => new Error("started"), (caught: unknown) => caught as Error);
+      const error = await validateConfig({ auth: { mode: 'header', header }, sources: [source] }).then(() => new Error('started'), (caught: unknown) => caught as Error);
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).toContain(field);
       expect(error.message).not.toContain(PROXY_SECRET);

@@ -218,7 +218,7 @@ describe('rest access modes', () => {
 
   it('refuses a source without a token unless it forwards the viewer token', async () => {
     const config = await validateConfig({
-      server: { host: '127.0.0.1' },
+      server: { host: '127.0.0.1', cursorSecret: 'a-cursor-secret-for-this-test' },
       auth: { mode: 'header' },
       sources: [{ kind: 'rest', id: 'legacy', baseUrl: 'http://127.0.0.1:9/v1' }],
     });

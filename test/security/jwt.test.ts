@@ -67,6 +67,14 @@ describe('jwt mode with a shared secret', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
     expect(codes(response)).toEqual(['UNAUTHENTICATED']);
+    // The hint names what this mode reads, never the header it ignores.
+    expect(response.body.errors[0].message).toBe('a viewer is required: send Authorization: Bearer <token>');
+  });
+
+  it('says a token without exp lacks the claim, not that it failed the check', async () => {
+    const response = await post(gateway.yoga, DATA_QUERY, {}, bearer(await hsToken({ expiresIn: null })));
+    expect(response.status).toBe(401);
+    expect(response.body.errors[0].message).toBe('the bearer token has no "exp" claim (it is required)');
   });
 
   it('ignores x-chat-roles next to a valid token', async () => {

@@ -23,6 +23,9 @@ import {
   type DifyMessagePage,
 } from './schemas.js';
 
+/** Dify's 403 code for suggested questions with the feature switched off (DESIGN §6). */
+const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
+
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
 
@@ -58,6 +61,14 @@ export interface DifyClient {
    * for the whole answer (time-out `sendTimeoutMs`). A blank `conversation_id` starts one. Never retried.
    */
   chat(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<DifyChatCompletion>;
+  /**
+   * `POST /chat-messages` with `response_mode: streaming`: the answer as server-sent events
+   * (src/providers/dify/stream.ts parses them). Never retried; the whole stream may take
+   * `sendTimeoutMs`, and no gap between two events may exceed the source's body time-out.
+   */
+  chatStream(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<UpstreamStream>;
+  /** `POST /chat-messages/{task_id}/stop` `{ user }`: ends a streaming generation. Never retried. */
+  stopTask(user: string, taskId: string): Promise<void>;
   /**
    * `GET /messages/{id}/suggested?user`: follow-up questions.
    * @throws GatewayError NOT_SUPPORTED when the app has the feature off (403 `app_suggested_questions_after_answer_disabled`)
@@ -141,6 +152,25 @@ export function createDifyClient(
         },
         difyChatCompletionSchema,
       )) as DifyChatCompletion,
+    chatStream: (user, request) =>
+      upstream.stream({
+        method: 'POST',
+        path: '/chat-messages',
+        headers: { accept: 'text/event-stream' },
+        json: {
+          inputs: request.inputs,
+          query: request.query,
+          user,
+          conversation_id: request.conversationId ?? '',
+          response_mode: 'streaming',
+        },
+      }),
+    stopTask: async (user, taskId) => {
+      await upstream.send(
+        { method: 'POST', path: `/chat-messages/${encodeURIComponent(taskId)}/stop`, endpoint: '/chat-messages/:task_id/stop', json: { user } },
+        null,
+      );
+    },
     suggested: async (user, messageId) =>
       (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' }, difySuggestedSchema))
         .data,
@@ -171,8 +201,11 @@ function clampLimit(limit: number): number {
  * (401 → rejected credentials, 429 → RATE_LIMITED, 5xx → UPSTREAM_UNAVAILABLE).
  * - 404 "First Message Not Exists." / "Last Conversation Not Exists." → BAD_USER_INPUT: the
  *   cursor names a message or conversation that is gone (Dify answers both with `not_found`).
- * - any other 404, and 403 → NOT_FOUND: Dify answers a foreign conversation exactly like a
- *   missing one.
+ * - any other 404 → NOT_FOUND: Dify answers a foreign conversation exactly like a missing one.
+ * - 403 `app_suggested_questions_after_answer_disabled` → NOT_SUPPORTED: the app has the
+ *   feature switched off (DESIGN §6).
+ * - any other 403 → UPSTREAM_ERROR, logged at warn with Dify's code: the app refuses the
+ *   gateway itself (its API access disabled, the workspace archived), never one viewer.
  * - 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
  *   UPSTREAM_ERROR: the gateway sent something Dify refuses, which is never the viewer's fault.
  * Messages name the Dify `code` only, never the upstream message (it can echo request values).
@@ -194,16 +227,25 @@ export function mapDifyError(sourceId: string, answer: UpstreamErrorResponse): G
       status,
     });
   }
-  if (status === 403 && code === 'app_suggested_questions_after_answer_disabled') {
-    return new GatewayError('NOT_SUPPORTED', `source "${sourceId}" has suggested questions switched off`, { sourceId, status });
-  }
   if (status === 413 || status === 415) {
     // audio_too_large, unsupported_audio_type: the viewer's upload, not the gateway's request.
     const what = status === 413 ? 'the audio file is too large for the source' : 'the source does not accept this audio type';
     return new GatewayError('BAD_USER_INPUT', what, { sourceId, status });
   }
-  if (status === 404 || status === 403) {
+  if (status === 404) {
     return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });
+  }
+  const safeCode = code && /^[a-z_]{1,64}$/.test(code) ? code : undefined;
+  if (status === 403 && safeCode === FEATURE_OFF_CODE) {
+    return new GatewayError('NOT_SUPPORTED', `source "${sourceId}" has suggested questions switched off`, { sourceId, status });
+  }
+  if (status === 403) {
+    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the gateway's access (HTTP 403${safeCode ? ` ${safeCode}` : ''})`, {
+      sourceId,
+      status,
+      upstreamCode: safeCode,
+      logLevel: 'warn',
+    });
   }
   if (status === 400 || status === 422) {
     const detail = code && /^[a-z_]{1,64}$/.test(code) ? ` ${code}` : '';

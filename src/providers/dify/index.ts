@@ -43,6 +43,7 @@ import {
 } from './mapping.js';
 import { createConversationLookup, type ConversationLookup } from './lookup.js';
 import { readMessageWindow, scanForIds, sharePages, type FetchExchanges, type SharedPages } from './paging.js';
+import { streamReply } from './reply-stream.js';
 import * as writes from './writes.js';
 
 /** Kind-specific config keys. */
@@ -229,6 +230,7 @@ const dify = {
       listFeedbacks: (viewer, page) => writes.listFeedbacks(deps, viewer, page),
       suggestedQuestions: (viewer, ref) => writes.suggestedQuestions(deps, viewer, ref),
       textToAudio: (viewer, ref) => writes.textToAudio(deps, viewer, ref),
+      streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),
       close: () => client.close(),
     };
   },

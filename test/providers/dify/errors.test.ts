@@ -21,9 +21,17 @@ describe('dify error bodies → gateway codes', () => {
     expect(missing).toMatchObject({ code: 'NOT_FOUND', sourceId: 'assistant', message: 'conversation not found' });
   });
 
-  it('maps 403 like 404', () => {
+  it('maps 403 to UPSTREAM_ERROR with the Dify code kept for the warn log, never the upstream message', () => {
     const forbidden = mapped(answer(403, { code: 'forbidden', message: "The app's API service has been disabled.", status: 403 }));
-    expect(forbidden).toMatchObject({ code: 'NOT_FOUND', sourceId: 'assistant' });
+    expect(forbidden).toMatchObject({ code: 'UPSTREAM_ERROR', sourceId: 'assistant', status: 403, upstreamCode: 'forbidden', logLevel: 'warn' });
+    expect(forbidden.message).toBe('source "assistant" refused the gateway\'s access (HTTP 403 forbidden)');
+    const odd = mapped(answer(403, { code: 'Not A <code>', message: 'x', status: 403 }));
+    expect(odd).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamCode: undefined, message: 'source "assistant" refused the gateway\'s access (HTTP 403)' });
+  });
+
+  it('maps the feature-off 403 of suggested questions to NOT_SUPPORTED', () => {
+    const off = mapped(answer(403, { code: 'app_suggested_questions_after_answer_disabled', message: 'x', status: 403 }));
+    expect(off).toMatchObject({ code: 'NOT_SUPPORTED', sourceId: 'assistant' });
   });
 
   it('maps rejected parameters (422 and 400 invalid_param) to UPSTREAM_ERROR without echoing the upstream message', () => {

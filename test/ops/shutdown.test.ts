@@ -1,0 +1,131 @@
+/**
+ * Shutdown under load, on the real CLI process (DESIGN §9): requests racing SIGTERM are all
+ * answered (none reset), `/ready` turns 503 at once while requests are still served for
+ * `server.shutdownDelayMs`, a repeated SIGTERM (what `npm start` and process groups deliver)
+ * does not kill the drain, and SIGTERM to `npm start` stops the gateway instead of orphaning it.
+ */
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
+import { startDifySimulator, type DifySimulator } from '../../src/simulators/dify/server.js';
+import { spawnGateway, writeTempFile } from './cli-process.js';
+
+const UPSTREAM_LATENCY_MS = 300;
+const QUERY = '{ source(name: "assistant") { conversations(first: 2) { edges { node { id title } } } } }';
+
+let dify: DifySimulator;
+let proxy: FaultProxy;
+let configFile: string;
+let difyKey: string;
+
+beforeAll(async () => {
+  dify = await startDifySimulator();
+  proxy = await startFaultProxy(dify.origin);
+  proxy.setFault({ kind: 'latency', ms: UPSTREAM_LATENCY_MS });
+  difyKey = (dify.sourceConfig as { apiKey: string }).apiKey;
+  configFile = writeTempFile(
+    'gateway.yaml',
+    [
+      'server: { host: 127.0.0.1, shutdownDelayMs: 2000, shutdownTimeoutMs: 10000 }',
+      'auth: { mode: header }',
+      'sources:',
+      '  - id: assistant',
+      '    kind: dify',
+      `    baseUrl: ${proxy.origin}/v1`,
+      '    apiKey: ${DIFY_KEY}',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await dify?.close();
+});
+
+function query(url: string): Promise<Response> {
+  return fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+    body: JSON.stringify({ query: QUERY }),
+  });
+}
+
+/** Every request answered 200 with data and no errors; returns the failures, described. */
+async function failuresOf(requests: Array<Promise<Response>>): Promise<string[]> {
+  const settled = await Promise.allSettled(
+    requests.map(async (request) => {
+      const response = await request;
+      const body = (await response.json()) as { data?: any; errors?: unknown[] };
+      if (response.status !== 200 || body.errors || !body.data?.source?.conversations) {
+        throw new Error(`HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
+      }
+    }),
+  );
+  return settled.flatMap((result) =>
+    result.status === 'rejected' ? [String((result.reason as Error).cause ?? (result.reason as Error).message)] : [],
+  );
+}
+
+/** Resolves true once nothing accepts connections on the URL's port, false if still accepting after `ms`. */
+async function stopsListening(url: string, ms: number): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!accepted) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+describe('shutdown of the chat-gateway process', () => {
+  it('answers every request racing SIGTERM (sent twice), serves during the delay, then exits 0', async () => {
+    const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {
+      env: { DIFY_KEY: difyKey },
+    });
+    // Cold: the first batch is the gateway's first traffic.
+    const first = Array.from({ length: 30 }, () => query(gateway.url));
+    await sleep(UPSTREAM_LATENCY_MS / 2);
+    gateway.child.kill('SIGTERM');
+    await sleep(5);
+    gateway.child.kill('SIGTERM');
+    await sleep(50);
+
+    const ready = await fetch(`${gateway.url}/ready`);
+    expect(ready.status, gateway.output()).toBe(503);
+    expect(((await ready.json()) as { status: string }).status).toBe('draining');
+    // Still inside shutdownDelayMs (2 s, a margin for a loaded machine): new requests are served,
+    // on new connections as well.
+    const second = Array.from({ length: 10 }, () => query(gateway.url));
+
+    expect(await failuresOf(first), gateway.output()).toEqual([]);
+    expect(await failuresOf(second), gateway.output()).toEqual([]);
+    expect(await gateway.exited, gateway.output()).toBe(0);
+    expect(gateway.output()).toContain('shutdown: complete');
+    expect(gateway.output()).toContain('shutdown already in progress');
+  });
+
+  it('stops the gateway when SIGTERM reaches the `npm start` process only', async () => {
+    const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {
+      command: 'npm-start',
+      env: { DIFY_KEY: difyKey },
+    });
+    const inFlight = Array.from({ length: 5 }, () => query(gateway.url));
+    await sleep(UPSTREAM_LATENCY_MS / 2);
+    gateway.child.kill('SIGTERM');
+    expect(await failuresOf(inFlight)).toEqual([]);
+    await gateway.exited;
+    // No gateway left behind, re-parented and still listening.
+    expect(await stopsListening(gateway.url, 5_000)).toBe(true);
+    expect(gateway.output()).toContain('shutdown: complete');
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * `npm run simulators`: the demo upstreams on fixed ports with a printed config that the gateway
+ * accepts and that points at them. Runs the built entry with a free base port (never a fixed
+ * one in tests).
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { validateConfig } from '../../src/config.js';
+import { root } from './cli-process.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+it('starts the three simulators on the given ports and prints a config for them', async () => {
+  const base = await freePort();
+  const child = spawn(process.execPath, [join(root, 'dist', 'demo-simulators.js'), '--base-port', String(base)], { cwd: root });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no config printed:\n${output}`)), 15_000);
+      child.stdout.on('data', () => {
+        if (/sources:[\s\S]*legacy[\s\S]*token:.*\n/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const yaml = output.slice(output.indexOf('server:'));
+    const config = await validateConfig(parseYaml(yaml));
+    expect(config.sources.map((source) => [source.id, new URL(source.baseUrl).port])).toEqual([
+      ['assistant', String(base)],
+      ['support', String(base + 1)],
+      ['legacy', String(base + 2)],
+    ]);
+    const answer = await fetch(`http://127.0.0.1:${base + 2}/v1/chat/history?conversation_id=x`);
+    expect(answer.status).toBeLessThan(500);
+  } finally {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+});

@@ -108,7 +108,8 @@ export function describeIssues(
     const where = formatConfigPath(path, raw);
     if (issue.code === 'invalid_type') {
       const variable = placeholders.get(path.join('.'));
-      if (getAt(raw, path) === undefined) lines.push(`${where}: required (${issue.expected})`);
+      // A schema that explains what to set (e.g. `auth`) says so in its message.
+      if (getAt(raw, path) === undefined) lines.push(issue.message.startsWith('required:') ? `${where}: ${issue.message}` : `${where}: required (${issue.expected})`);
       else if (variable) lines.push(`${where}: expected ${issue.expected}, but \${${variable}} is not one`);
       else lines.push(`${where}: expected ${issue.expected}`);
       continue;

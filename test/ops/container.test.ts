@@ -110,11 +110,11 @@ describe('Dockerfile', () => {
     // The mounted file, somewhere writable here; port 0 instead of 4000 (tests use free ports).
     const config = writeTempFile(
       'gateway.yaml',
-      `server:\n  host: 127.0.0.1\n  shutdownDelayMs: 0\nauth:\n  mode: jwt\n  jwt:\n    secret: \${JWT_SECRET}\nsources:\n  - id: assistant\n    kind: dify\n    baseUrl: ${dify.origin}/v1\n    apiKey: \${DIFY_API_KEY}\n`,
+      `server:\n  host: 127.0.0.1\n  shutdownDelayMs: 0\n  cursorSecret: \${CURSOR_SECRET}\nauth:\n  mode: jwt\n  jwt:\n    secret: \${JWT_SECRET}\nsources:\n  - id: assistant\n    kind: dify\n    baseUrl: ${dify.origin}/v1\n    apiKey: \${DIFY_API_KEY}\n`,
     );
     // spawnGateway runs `node bin/chat-gateway.js`, the CMD checked above.
     const gateway = await spawnGateway([], {
-      env: { ...env, CHAT_GATEWAY_CONFIG: config, PORT: '0', JWT_SECRET: 'a-long-enough-test-secret-0123', DIFY_API_KEY: 'k' },
+      env: { ...env, CHAT_GATEWAY_CONFIG: config, PORT: '0', JWT_SECRET: 'a-long-enough-test-secret-0123', DIFY_API_KEY: 'k', CURSOR_SECRET: 'a-long-enough-cursor-secret-0123' },
     });
     const port = new URL(gateway.url).port;
     const healthcheck = (): Promise<number | null> =>
@@ -150,6 +150,7 @@ describe('compose.yaml and the example config', () => {
   it('gateway.example.yaml is a valid config once its variables are set', async () => {
     const config = await loadConfigFile(join(root, 'gateway.example.yaml'), {
       JWT_SECRET: 'a-long-enough-test-secret-0123',
+      CURSOR_SECRET: 'a-long-enough-cursor-secret-0123',
       DIFY_API_KEY: 'k',
       CHATWOOT_API_TOKEN: 't',
       LEGACY_API_TOKEN: 't',

@@ -108,8 +108,10 @@ export function describeIssues(
     const where = formatConfigPath(path, raw);
     if (issue.code === 'invalid_type') {
       const variable = placeholders.get(path.join('.'));
-      // A schema that explains what to set (e.g. `auth`) says so in its message.
-      if (getAt(raw, path) === undefined) lines.push(issue.message.startsWith('required:') ? `${where}: ${issue.message}` : `${where}: required (${issue.expected})`);
+      // A schema's own "required: …" message says what to set; keep it instead of the generic one.
+      if (getAt(raw, path) === undefined) {
+        lines.push(issue.message.startsWith('required') ? `${where}: ${issue.message}` : `${where}: required (${issue.expected})`);
+      }
       else if (variable) lines.push(`${where}: expected ${issue.expected}, but \${${variable}} is not one`);
       else lines.push(`${where}: expected ${issue.expected}`);
       continue;

@@ -19,6 +19,7 @@ describe('security config', () => {
       maxUpstreamCallsPerRequest: 200,
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
+      maxSubscriptionsPerViewer: 20,
     });
     expect(config.server.corsOrigins).toEqual([]);
     expect(config.server.persistedOperationsOnly).toBe(false);

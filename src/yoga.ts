@@ -2,7 +2,6 @@
  * The GraphQL server object (graphql-yoga). Tests call `yoga.fetch(...)` in-process; server.ts
  * puts it behind a listening socket.
  */
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
@@ -163,7 +162,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
           shouldPersistHeaders: false,
         }
       : false,
-    renderGraphiQL,
+    // The self-hosted GraphiQL bundle holds ~30 MB of strings once imported: loaded on the
+    // first GraphiQL page, never by a gateway that serves none (production default).
+    renderGraphiQL: (graphiqlOptions) => import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(graphiqlOptions)),
     // A WebSocket operation arrives with the viewer its connection authenticated (src/live/ws.ts).
     context: async (initial) =>
       buildContext(

@@ -14,6 +14,7 @@ import { useAccessLog } from './plugins/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useAudioRoute } from './plugins/use-audio-route.js';
+import { CSRF_HEADERS } from './plugins/use-csrf.js';
 import { useHealth } from './plugins/use-health.js';
 import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -165,6 +166,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
           defaultQuery: GRAPHIQL_DOCUMENT,
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
           shouldPersistHeaders: false,
+          // GraphiQL streams subscriptions over a GET (text/event-stream), which the CSRF check
+          // refuses without a proof header; only same-origin script can add one.
+          additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
         }
       : false,
     renderGraphiQL,

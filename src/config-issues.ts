@@ -69,18 +69,22 @@ export function suggestKey(key: string, known: string[]): string | undefined {
   return distance(key.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
+/** Formats a config path as zod gives it: `sources.1.baseUrl`. */
+export function formatConfigPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
 /**
- * Formats a config path: `sources.1.baseUrl (source "support")` — the index as zod gives it,
- * and the source's `id` when it has a usable one.
+ * One problem line: `sources.1.baseUrl: <problem> (source "support")` — the path as zod gives
+ * it, and, under `sources`, the source's `id` when it has a usable one.
  */
-export function formatConfigPath(path: ReadonlyArray<PropertyKey>, raw: unknown): string {
-  if (path.length === 0) return '(root)';
-  const text = path.map(String).join('.');
+export function configLine(path: ReadonlyArray<PropertyKey>, problem: string, raw: unknown): string {
+  let note = '';
   if (path[0] === 'sources' && typeof path[1] === 'number') {
     const id = getAt(raw, ['sources', path[1], 'id']);
-    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return `${text} (source "${id}")`;
+    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id)) note = ` (source "${id}")`;
   }
-  return text;
+  return `${formatConfigPath(path)}: ${problem}${note}`;
 }
 
 /**
@@ -100,23 +104,19 @@ export function describeIssues(
       const known = knownKeysAt(schema, path, raw);
       for (const key of issue.keys) {
         const suggestion = suggestKey(key, known);
-        const where = formatConfigPath([...path, key], raw);
-        lines.push(`${where}: unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+        lines.push(configLine([...path, key], `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, raw));
       }
       continue;
     }
-    const where = formatConfigPath(path, raw);
-    if (issue.code === 'invalid_type') {
+    // zod's own wording for a wrong type is rewritten; a schema's custom message is kept.
+    if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
       const variable = placeholders.get(path.join('.'));
-      // A schema's own "required: …" message says what to set; keep it instead of the generic one.
-      if (getAt(raw, path) === undefined) {
-        lines.push(issue.message.startsWith('required') ? `${where}: ${issue.message}` : `${where}: required (${issue.expected})`);
-      }
-      else if (variable) lines.push(`${where}: expected ${issue.expected}, but \${${variable}} is not one`);
-      else lines.push(`${where}: expected ${issue.expected}`);
+      if (getAt(raw, path) === undefined) lines.push(configLine(path, `required (${issue.expected})`, raw));
+      else if (variable) lines.push(configLine(path, `expected ${issue.expected}, but \${${variable}} is not one`, raw));
+      else lines.push(configLine(path, `expected ${issue.expected}`, raw));
       continue;
     }
-    lines.push(`${where}: ${issue.message}`);
+    lines.push(configLine(path, issue.message, raw));
   }
   return lines;
 }

@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isCidrOrAddress, isLoopbackHost } from './auth/header-trust.js';
 import { coerceText, getAt, interpolate, setAt } from './config-env.js';
-import { describeIssues, formatConfigPath } from './config-issues.js';
+import { configLine, describeIssues } from './config-issues.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from './providers/circuit-breaker.js';
 import { loadProviderKinds } from './providers/registry.js';
 import type { ProviderKind } from './providers/types.js';
@@ -296,7 +296,7 @@ export type AuthConfig = GatewayConfig['auth'];
 export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv): unknown {
   const result = interpolate(value, env);
   if (result.problems.length > 0) {
-    const lines = result.problems.map((problem) => `${formatConfigPath(problem.path, value)}: ${problem.message}`);
+    const lines = result.problems.map((problem) => configLine(problem.path, problem.message, value));
     throw new ConfigError(lines.length === 1 ? lines[0]! : `invalid config:\n  ${lines.join('\n  ')}`);
   }
   return result.value;
@@ -323,14 +323,14 @@ export async function validateConfig(raw: unknown, options: ValidateOptions = {}
   const schema = buildSchema(kinds);
   const placeholders = options.placeholders ?? new Map<string, string>();
   const input = placeholders.size > 0 ? structuredClone(raw) : raw;
-  const lines = (options.problems ?? []).map((problem) => `${formatConfigPath(problem.path, raw)}: ${problem.message}`);
+  const lines = (options.problems ?? []).map((problem) => configLine(problem.path, problem.message, raw));
   const badKinds = new Set<number>();
   if (input && typeof input === 'object' && Array.isArray((input as { sources?: unknown }).sources)) {
     (input as { sources: unknown[] }).sources.forEach((source, index) => {
       const kind = (source as { kind?: unknown })?.kind;
       if (typeof kind === 'string' && !kinds.has(kind)) {
         badKinds.add(index);
-        lines.push(`${formatConfigPath(['sources', index, 'kind'], input)}: unknown kind "${kind}" (expected one of: ${known.join(', ')})`);
+        lines.push(configLine(['sources', index, 'kind'], `unknown kind "${kind}" (expected one of: ${known.join(', ')})`, input));
       }
     });
   }

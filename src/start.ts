@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
 import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
-import { DEMO_VIEWER, startDemoBackends, type DemoBackends } from './demo.js';
+import type { DemoBackends } from './demo.js';
+import type { Viewer } from './providers/types.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 import { readinessOf } from './readiness.js';
@@ -42,13 +43,17 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
+  let demoViewer: Viewer | undefined;
   if (options.configFile !== undefined) {
     config = await loadConfigFile(options.configFile, env);
   } else {
     if (env.NODE_ENV === 'production') {
       throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
     }
-    demo = await startDemoBackends();
+    // The simulators are loaded only in demo mode: a configured gateway never imports them.
+    const demoModule = await import('./demo.js');
+    demoViewer = demoModule.DEMO_VIEWER;
+    demo = await demoModule.startDemoBackends();
     // The simulators' credentials are public (they are in this repository): a fresh key per run.
     config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
   }
@@ -60,11 +65,11 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
       ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
       : undefined;
   const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
-  const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demo ? DEMO_VIEWER : undefined });
+  const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demoViewer });
   const yoga = createGatewayYoga(gateway, {
     plugins: telemetry ? [telemetry.plugin] : undefined,
     resolveViewer,
-    graphiqlHeaders: demo ? { 'x-chat-user': DEMO_VIEWER.id } : undefined,
+    graphiqlHeaders: demoViewer ? { 'x-chat-user': demoViewer.id } : undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
@@ -82,7 +87,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
-        `GraphiQL: ${running.url}/graphql (runs as viewer "${DEMO_VIEWER.id}")\n` +
+        `GraphiQL: ${running.url}/graphql (runs as viewer "${demoViewer!.id}")\n` +
         `Try it:   curl -s ${running.url}/graphql -H 'content-type: application/json' \\\n` +
         `            -d '{"query":"{ conversations(first: 3) { edges { node { title source { name } } } } }"}'\n` +
         `Stop:     Ctrl-C\n\n`,

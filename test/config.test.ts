@@ -59,13 +59,13 @@ describe('config', () => {
   it('names the path of a missing environment variable', async () => {
     const rejection = loadConfigFile(file('missing-env.yaml', goodYaml), { DIFY_API_KEY: SECRET, CHATWOOT_TOKEN: 'x' });
     await expect(rejection).rejects.toThrow(ConfigError);
-    await expect(rejection).rejects.toThrow('sources.2.token (source "legacy"): environment variable LEGACY_TOKEN is not set');
+    await expect(rejection).rejects.toThrow('sources.2.token: environment variable LEGACY_TOKEN is not set (source "legacy")');
   });
 
   it('rejects an unknown kind and lists the known ones', async () => {
     await expect(
       validateConfig({ sources: [{ id: 'x', kind: 'intercom', baseUrl: 'https://example.com' }] }),
-    ).rejects.toThrow(/sources\.0\.kind \(source "x"\): unknown kind "intercom" \(expected one of: .*chatwoot.*dify.*rest/);
+    ).rejects.toThrow(/sources\.0\.kind: unknown kind "intercom" \(expected one of: .*chatwoot.*dify.*rest.*\) \(source "x"\)/);
   });
 
   it('names every bad field and never prints a value', async () => {
@@ -90,7 +90,7 @@ describe('config', () => {
   it('rejects duplicate source ids', async () => {
     const source = { id: 'same', kind: 'dify', baseUrl: 'https://x.example/v1', apiKey: 'k' };
     await expect(validateConfig({ auth: { mode: 'header' }, server: { host: '::1' }, sources: [source, source] })).rejects.toThrow(
-      'sources.1.id (source "same"): duplicate source id "same"',
+      'sources.1.id: duplicate source id "same" (source "same")',
     );
   });
 
@@ -182,12 +182,12 @@ sorces: []
     const lines = error.message.split('\n').map((line) => line.trim());
     expect(lines).toEqual(
       expect.arrayContaining([
-        'sources.0.apiKey (source "assistant"): environment variable DIFY_API_KEY is not set',
-        'sources.1.accountId (source "support"): environment variable CW_ACCOUNT is not set',
-        'sources.2.token (source "legacy"): environment variable LEGACY_TOKEN is not set',
-        'sources.1.retrys (source "support"): unknown key (did you mean "retries"?)',
-        'sources.2.baseURL (source "legacy"): unknown key (did you mean "baseUrl"?)',
-        'sources.2.baseUrl (source "legacy"): required (string)',
+        'sources.0.apiKey: environment variable DIFY_API_KEY is not set (source "assistant")',
+        'sources.1.accountId: environment variable CW_ACCOUNT is not set (source "support")',
+        'sources.2.token: environment variable LEGACY_TOKEN is not set (source "legacy")',
+        'sources.1.retrys: unknown key (did you mean "retries"?) (source "support")',
+        'sources.2.baseURL: unknown key (did you mean "baseUrl"?) (source "legacy")',
+        'sources.2.baseUrl: required (string) (source "legacy")',
         'sorces: unknown key (did you mean "sources"?)',
       ]),
     );

@@ -16,10 +16,10 @@ describe('security config', () => {
       maxTokens: 2000,
       maxCost: 500_000,
       maxDirectives: 50,
-      maxSubscriptionsPerViewer: 20,
       maxUpstreamCallsPerRequest: 200,
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
+      maxSubscriptionsPerViewer: 20,
     });
     expect(config.server.corsOrigins).toEqual([]);
     expect(config.server.persistedOperationsOnly).toBe(false);

@@ -75,7 +75,7 @@ describe('REST access: forward', () => {
         (caught: unknown) => caught as Error,
       );
       expect(error).toBeInstanceOf(ConfigError);
-      expect(error?.message).toContain('sources.0.access (source "legacy"): access "forward" needs auth.mode "jwt" with auth.jwt.audience set');
+      expect(error?.message).toContain('sources.0.access: access "forward" needs auth.mode "jwt" with auth.jwt.audience set');
     }
     await expect(validateConfig({ auth: jwksAuth, sources: [forwarding] })).resolves.toBeTruthy();
   });

@@ -14,6 +14,7 @@
  *   npm run bench:peer                                   # 3 rounds of 5 s each, 50 connections
  *   PEER_ROUNDS=2 PEER_SECONDS=3 PEER_CONNECTIONS=50 npm run bench:peer
  *   PEER_PROFILE=/tmp/prof npm run bench:peer          # and a CPU profile of the gateway
+ *   PEER_GATEWAY_FLAGS=--trace-gc npm run bench:peer  # node flags for the gateway process only
  *
  * The gateway runs as `bin/chat-gateway.js` (built JavaScript, dist/ rebuilt when stale) with NODE_ENV=production and a config file (header
  * auth, a fixed cursor secret) written to a temporary directory.
@@ -43,12 +44,16 @@ const countCalls = async () => (await ask<{ count: number }>(simulator, 'count')
 
 // PEER_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (node --cpu-prof).
 const profileFlags = process.env.PEER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PEER_PROFILE}`] : [];
+// PEER_GATEWAY_FLAGS="--max-semi-space-size=8 …": extra node flags for the gateway process only.
+profileFlags.push(...(process.env.PEER_GATEWAY_FLAGS ?? '').split(/\s+/).filter((flag) => flag.length > 0));
 const configDir = await mkdtemp(join(tmpdir(), 'bench-peer-'));
 const configFile = join(configDir, 'gateway.json');
 await writeFile(
   configFile,
   JSON.stringify({
-    server: { host: '127.0.0.1', port: 0, graphiql: false, cursorSecret: randomBytes(24).toString('base64url') },
+    // No load balancer reads /ready here: stop at once, so that a --cpu-prof profile is written
+    // before stopChild's SIGKILL.
+    server: { host: '127.0.0.1', port: 0, graphiql: false, shutdownDelayMs: 0, cursorSecret: randomBytes(24).toString('base64url') },
     auth: { mode: 'header' },
     sources: [{ id: 'assistant', kind: 'dify', baseUrl: `${dify.origin}/v1`, apiKey: dify.apiKey }],
   }),

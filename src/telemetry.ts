@@ -22,7 +22,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Plugin } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
-import { currentUpstreamCall } from './providers/upstream-observer.js';
+import { currentUpstreamCall, trackUpstreamCalls } from './providers/upstream-observer.js';
 
 export interface TelemetryOptions {
   /**
@@ -92,6 +92,7 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
       }),
     ],
   });
+  trackUpstreamCalls();
   sdk.start();
   // Under ESM, `node:http` is imported without passing through `require`, so the
   // instrumentation's require hook never sees it; requiring it once patches the module every

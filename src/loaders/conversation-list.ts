@@ -8,6 +8,7 @@
  * start, bounded by `MAX_BACKWARD_SCAN` items.
  */
 import { GatewayError } from '../providers/errors.js';
+import { listingCandidates } from '../providers/request-memo.js';
 import type { ConversationRecord } from '../providers/types.js';
 import type { Loaders } from './index.js';
 
@@ -173,4 +174,49 @@ export async function readBackward(
     hasPreviousPage: start > 0,
     failures: result.failures,
   };
+}
+
+/**
+ * The conversations certain to be on the first forward page of `limit` over `sourceIds`, known
+ * as soon as every source's candidates are: a source's exact page, or, for a source that still
+ * filters its listing item by item (REST `owner`), the unfiltered upstream page it announced
+ * (`listingCandidates`). Filtering can only drop items, so an exact item is certain when fewer
+ * than `limit` candidates (exact or not) rank above it and no source that has more can hold
+ * unseen items above it. Callers start follow-up reads (each conversation's messages) for these
+ * without waiting for the filter; the page itself still comes from `readForward`. Never
+ * rejects: a failed source counts as empty (its items are missing from the page too).
+ * @returns exact items only, best first
+ */
+export async function certainFirstItems(
+  loaders: Loaders,
+  sourceIds: readonly string[],
+  limit: number,
+): Promise<Array<{ sourceId: string; record: ConversationRecord }>> {
+  const pageSize = Math.min(100, limit + 1);
+  const sources = await Promise.all(
+    sourceIds.map(async (sourceId) => {
+      const source = loaders.forSource(sourceId);
+      const exact = source.conversationPage
+        .load({ after: null, limit: pageSize })
+        .then((slice) => ({ exact: true, items: slice.items, hasMore: slice.hasMore }));
+      const announced = listingCandidates<ConversationRecord>(source.memo).promise.then((candidates) => ({ exact: false, ...candidates }));
+      try {
+        return { sourceId, ...(await Promise.race([exact, announced])) };
+      } catch {
+        return { sourceId, exact: true, items: [] as readonly ConversationRecord[], hasMore: false };
+      }
+    }),
+  );
+  const certain: Array<{ sourceId: string; record: ConversationRecord }> = [];
+  // A source that has more but showed nothing could hold any rank.
+  if (sources.some((source) => source.hasMore && source.items.length === 0)) return certain;
+  const heads = sources.flatMap((source) => source.items.map((record) => ({ sourceId: source.sourceId, record, exact: source.exact })));
+  heads.sort(compareConversations);
+  // Past the last item of a source that has more, that source's unseen items may rank higher.
+  const bounds = sources.filter((source) => source.hasMore).map((source) => ({ sourceId: source.sourceId, record: source.items.at(-1)! }));
+  for (const [above, head] of heads.entries()) {
+    if (above >= limit || bounds.some((bound) => compareConversations(head, bound) > 0)) break;
+    if (head.exact) certain.push({ sourceId: head.sourceId, record: head.record });
+  }
+  return certain;
 }

@@ -44,18 +44,21 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
             graphql_envelop_request: true,
             graphql_envelop_request_duration: DURATION_BUCKETS as [number, ...number[]],
             graphql_envelop_request_time_summary: false,
-            graphql_envelop_phase_parse: true,
-            graphql_envelop_phase_validate: true,
-            graphql_envelop_phase_context: true,
+            // Off: parse/validate/context timings (sub-millisecond once the document caches are
+            // warm) and deprecated-field counts (a visit of every document on every request) cost
+            // more per operation than they tell; the operation and execute histograms stay.
+            graphql_envelop_phase_parse: false,
+            graphql_envelop_phase_validate: false,
+            graphql_envelop_phase_context: false,
             graphql_envelop_phase_execute: DURATION_BUCKETS as [number, ...number[]],
             graphql_envelop_phase_subscribe: true,
             graphql_envelop_error_result: true,
-            graphql_envelop_deprecated_field: true,
+            graphql_envelop_deprecated_field: false,
             graphql_envelop_schema_change: false,
             graphql_envelop_execute_resolver: false,
             graphql_yoga_http_duration: DURATION_BUCKETS as [number, ...number[]],
           },
-          labels: { operationName: false, operationType: true, path: false, phase: true, fieldName: true, typeName: true, url: false, method: true, statusCode: true },
+          labels: { operationName: false, operationType: true, path: false, phase: true, fieldName: false, typeName: false, url: false, method: true, statusCode: true },
         }) as Plugin,
       );
     },

@@ -30,3 +30,32 @@ export function createRequestMemo(): RequestMemo {
     clear: () => entries.clear(),
   };
 }
+
+/** Conversations an adapter listed before its own per-item checks ended (see `listingCandidates`). */
+export interface ListingCandidates<Item> {
+  /**
+   * Resolves with the unfiltered first upstream page, in listing order: every item the filtered
+   * page can hold that ranks above the last of them is among `items`; `hasMore` when the
+   * upstream has more after them.
+   */
+  promise: Promise<{ items: readonly Item[]; hasMore: boolean }>;
+  resolve(candidates: { items: readonly Item[]; hasMore: boolean }): void;
+}
+
+/**
+ * The first listing page's candidates in this request. An adapter whose listing filters
+ * upstream items one by one (the REST `owner` policy reads each one's history) resolves it as
+ * soon as the unfiltered items are known, so that the merged list can tell which other
+ * sources' items are certain to be on the page and start their follow-up reads (messages)
+ * without waiting for the filter. Adapters that do not filter never resolve it.
+ * @param memo the request's memo of one source
+ */
+export function listingCandidates<Item>(memo: RequestMemo): ListingCandidates<Item> {
+  return memo.get('listing-candidates', () => {
+    let resolve!: (candidates: { items: readonly Item[]; hasMore: boolean }) => void;
+    const promise = new Promise<{ items: readonly Item[]; hasMore: boolean }>((done) => {
+      resolve = done;
+    });
+    return { promise, resolve };
+  });
+}

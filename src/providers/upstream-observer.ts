@@ -76,10 +76,20 @@ export async function observeCall<T>(
 }
 
 const callStore = new AsyncLocalStorage<UpstreamCallInfo>();
+/** Off until a reader asks: with tracing off nobody reads the current call, so no context is entered. */
+let tracked = false;
 
-/** Runs `fn` with `call` as the current upstream call (see `currentUpstreamCall`). */
+/**
+ * Makes `runInUpstreamCall` record the current call from now on (the tracing bootstrap calls
+ * it). Without it the per-call async context costs every upstream call for no reader.
+ */
+export function trackUpstreamCalls(): void {
+  tracked = true;
+}
+
+/** Runs `fn` with `call` as the current upstream call (see `currentUpstreamCall`) while tracked. */
 export function runInUpstreamCall<T>(call: UpstreamCallInfo, fn: () => T): T {
-  return callStore.run(call, fn);
+  return tracked ? callStore.run(call, fn) : fn();
 }
 
 /** The upstream call running in this async context, if any (read by the tracing bootstrap). */

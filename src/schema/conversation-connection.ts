@@ -15,6 +15,7 @@ import {
 import { badInput } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs } from './connection-args.js';
+import { prefetchListedMessages } from './conversation-prefetch.js';
 import { reportPartialError } from './errors.js';
 import { lazyPage } from './lazy-edges.js';
 import { ConversationRef } from './refs.js';
@@ -51,6 +52,7 @@ export async function resolveConversationConnection(
   const scope = `conversations\u0000${[...sourceIds].sort().join(',')}`;
   const cursor = request.cursor === null ? null : decodeListCursor(cursors.decode(scope, viewer.id, request.cursor), sourceIds);
 
+  if (request.direction === 'forward' && cursor === null) prefetchListedMessages(context, info, sourceIds, request.limit);
   const page =
     request.direction === 'forward'
       ? await readForward(context.loaders, sourceIds, cursor?.p ?? null, request.limit)

@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { eachLimited, groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError, notFound } from '../errors.js';
-import type { RequestMemo } from '../request-memo.js';
+import { listingCandidates, type RequestMemo } from '../request-memo.js';
 import type {
   AdapterServices,
   ConversationPage,
@@ -158,6 +158,14 @@ export async function listConversations(
     keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
     fetch: async (bound, limit) => {
       const answer = await access.client.conversations({ path: listingPath, limit, before: bound, headers });
+      // The first page's unfiltered items bound what the filtered page can hold.
+      if (memo && after === null && bound == null) {
+        listingCandidates<ConversationRecord>(memo).resolve({
+          items: answer.data.conversations.map(toConversationRecord),
+          // As paging.ts reads it: a short page or `has_more: false` ends the listing.
+          hasMore: !(answer.data.conversations.length < limit || answer.pagination?.has_more === false),
+        });
+      }
       // Decided before `keep` runs on this batch; under `owner`, one history read per item
       // (its newest LISTING_OWNER_DEPTH messages), a few at a time.
       const ids = answer.data.conversations.map((conversation) => conversation.id);

@@ -144,8 +144,8 @@ function cursorKeyOf(config: GatewayConfig, requireCursorSecret: boolean): strin
   const derived = deriveCursorSecret(config);
   if (!derived) {
     throw new ConfigError(
-      'server.cursorSecret: required, because no source credential or JWT secret is configured to derive the cursor key from ' +
-        '(a key derived from public data would let clients forge cursors)',
+      'server.cursorSecret: required, because the config holds no source credential or JWT secret to derive ' +
+        'the cursor key with (a key derived only from public data would let clients forge cursors)',
     );
   }
   return derived;

@@ -5,7 +5,8 @@
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
-import type { RequestPeer, ViewerResolver } from './auth/viewer.js';
+import { peerOf } from './auth/header-trust.js';
+import type { ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useWebhooks } from './live/use-webhooks.js';
@@ -132,11 +133,6 @@ function httpOf(error: GatewayError, beforeExecution: boolean): { http?: { statu
   }
   if (error.code === 'UPSTREAM_UNAVAILABLE' && beforeExecution) return { http: { status: 503 } };
   return {};
-}
-
-/** The TCP peer of a request served by node:http (yoga's server context carries `req`). */
-function peerOf(req: unknown): RequestPeer {
-  return { address: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress };
 }
 
 /** CORS for `server.corsOrigins`: none at all by default; `*` never with credentials. */

@@ -29,6 +29,14 @@ export interface RequestPeer {
   address?: string;
 }
 
+/**
+ * The TCP peer of a request served by node:http: yoga's server context carries the
+ * `IncomingMessage` as `req` (absent for in-process `yoga.fetch` calls).
+ */
+export function peerOf(req: unknown): RequestPeer {
+  return { address: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress };
+}
+
 /** Whether `host` (a listening address) only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1');

@@ -5,6 +5,7 @@
  * is the viewer's before any audio call (Dify does not scope `message_id` to the user): a
  * foreign message answers 404 like an absent one. Errors are JSON `{ error: { code, message } }`.
  */
+import { peerOf } from '../auth/header-trust.js';
 import type { Plugin } from 'graphql-yoga';
 import type { ViewerResolver } from '../auth/viewer.js';
 import type { Gateway } from '../gateway.js';
@@ -28,7 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
 /** @param resolveViewer the same resolver /graphql uses */
 export function useAudioRoute(gateway: Gateway, resolveViewer: ViewerResolver): Plugin {
   return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
+    async onRequest({ url, request, serverContext, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith(AUDIO_ROUTE_PREFIX)) return;
       const fail = (error: unknown) => {
         const coded = isGatewayError(error) ? error : undefined;
@@ -45,7 +46,7 @@ export function useAudioRoute(gateway: Gateway, resolveViewer: ViewerResolver): 
         return;
       }
       try {
-        const viewer = await resolveViewer(request);
+        const viewer = await resolveViewer(request, peerOf((serverContext as { req?: unknown } | undefined)?.req));
         if (!viewer) throw new GatewayError('UNAUTHENTICATED', 'a viewer is required: send x-chat-user or a bearer token');
         const ref = parseGlobalId(decodeURIComponent(url.pathname.slice(AUDIO_ROUTE_PREFIX.length)), 'Message') as Extract<
           NodeRef,

@@ -309,21 +309,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
       throw error;
     }
-    if (body === undefined || typeof body === 'string') {
-      throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with a body that is not JSON`, {
-        sourceId: options.sourceId,
-        status: response.statusCode,
-      });
-    }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
-      throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with an unexpected payload (${where})`, {
-        sourceId: options.sourceId,
-      });
-    }
-    return parsed.data;
+    return validatePayload(options.sourceId, body, response.statusCode, schema);
   }
 
   /**
@@ -422,21 +408,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
     const body = parseBody(text, response.headers['content-type']);
     if (schema === null || body === undefined) return undefined;
-    if (typeof body === 'string') {
-      throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with a body that is not JSON`, {
-        sourceId: options.sourceId,
-        status: response.statusCode,
-      });
-    }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
-      throw new GatewayError('UPSTREAM_ERROR', `source "${options.sourceId}" answered with an unexpected payload (${where})`, {
-        sourceId: options.sourceId,
-      });
-    }
-    return parsed.data;
+    return validatePayload(options.sourceId, body, response.statusCode, schema);
   }
 
   async function streamOnce(
@@ -509,6 +481,24 @@ async function readCapped(
   // destroy() without an error ends the iteration quietly: a cut-off body must not parse.
   if (timedOut) throw unavailable(options.sourceId, 'time-out reading the response body');
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Checks a parsed upstream body against the zod schema of its endpoint.
+ * @throws GatewayError UPSTREAM_ERROR when the body is not JSON or not of the schema's shape
+ *   (the message names the first mismatching path, never a value)
+ */
+function validatePayload<T>(sourceId: string, body: unknown, status: number, schema: z.ZodType<T>): T {
+  if (body === undefined || typeof body === 'string') {
+    throw new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" answered with a body that is not JSON`, { sourceId, status });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
+    throw new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" answered with an unexpected payload (${where})`, { sourceId });
+  }
+  return parsed.data;
 }
 
 function parseBody(text: string, contentType: string | string[] | undefined): unknown {

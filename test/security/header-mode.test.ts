@@ -79,11 +79,15 @@ describe('header mode on a non-loopback host', () => {
   it('with trusted proxies, refuses a peer outside them and serves one inside', async () => {
     const outside = await start('server: { host: 0.0.0.0 }\nauth: { mode: header, header: { trustedProxies: [10.0.0.0/8, "fd00::/8"] } }');
     expect((await viewerOver(outside.port, {})).status).toBe(401);
+    // The audio route resolves its viewer the same way, from the same peer.
+    const audio = (port: number) => fetch(`http://127.0.0.1:${port}/audio/messages/not-an-id`, { headers: { 'x-chat-user': 'mallory' } });
+    expect((await audio(outside.port)).status).toBe(401);
     await outside.stop();
     const inside = await start('server: { host: 0.0.0.0 }\nauth: { mode: header, header: { trustedProxies: [127.0.0.0/8] } }');
     const answer = await viewerOver(inside.port, {});
     expect(answer.status).toBe(200);
     expect(answer.body.data.viewer.id).toBe('mallory');
+    expect((await audio(inside.port)).status).toBe(400);
   });
 
   it('starts on loopback without either, for a proxy on the same machine', async () => {

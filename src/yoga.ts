@@ -2,7 +2,6 @@
  * The GraphQL server object (graphql-yoga). Tests call `yoga.fetch(...)` in-process; server.ts
  * puts it behind a listening socket.
  */
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from './auth/jwt.js';
@@ -167,7 +166,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
           additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
         }
       : false,
-    renderGraphiQL,
+    // The GraphiQL page's renderer (a large module) is loaded when the page is first asked for.
+    renderGraphiQL: async (graphiql) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     // A WebSocket operation arrives with the viewer its connection authenticated (src/live/ws.ts).
     context: async (initial) =>
       buildContext(

@@ -71,8 +71,8 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       resolve();
     });
   });
-  // Attached once listening: graphql-ws re-reports a failed listen (a port in use) as its own
-  // "internal error" with a stack, on top of the start error the CLI prints.
+  // Attached once listening, so a failed listen (a port in use) is reported once, by the CLI,
+  // and never also by the WebSocket server as an internal error with a stack.
   ws = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -95,8 +95,9 @@ export async function main(): Promise<void> {
   try {
     running = await startGateway(options, process.env);
   } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (choose another with --port N or PORT=N)' : '';
     const message =
-      (error as Error).name === 'ConfigError' ? (error as Error).message : `failed to start: ${(error as Error).message}`;
+      (error as Error).name === 'ConfigError' ? (error as Error).message : `failed to start: ${(error as Error).message}${inUse}`;
     process.stderr.write(`chat-gateway: ${message}\n`);
     process.exit(1);
   }

@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isCidrOrAddress, isLoopbackHost } from './auth/header-trust.js';
 import { coerceText, getAt, interpolate, setAt } from './config-env.js';
@@ -370,6 +369,8 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
   } catch (error) {
     throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  // The YAML parser is loaded only here: demo mode and embedders passing objects never need it.
+  const { parse: parseYaml } = await import('yaml');
   let parsed: unknown;
   try {
     parsed = parseYaml(text);

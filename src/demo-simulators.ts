@@ -1,8 +1,12 @@
 /**
- * `npm run simulators [-- --base-port N]`: the three demo upstreams (Dify, Chatwoot, generic REST)
- * on their own, on fixed loopback ports (N, N+1, N+2; default 4101–4103), printing a gateway
- * config that points at them. For trying a config, a client or a second gateway against the
- * simulated backends without demo mode. Simulated data only; stops on SIGTERM/SIGINT.
+ * `npm run simulators [-- --base-port N] [--gateway-port G]`: the three demo upstreams (Dify,
+ * Chatwoot, generic REST) on their own, on fixed loopback ports (N, N+1, N+2; default 4101–4103),
+ * printing a gateway config that points at them. For trying a config, a client or a second
+ * gateway against the simulated backends without demo mode. The printed config listens on G
+ * (default 4000) and its `support` source verifies webhooks, so the Chatwoot simulator posts its
+ * signed webhooks to `http://127.0.0.1:G/webhooks/support` (without them, live updates of that
+ * source would never arrive: a source with a webhook secret is not polled). Simulated data only;
+ * stops on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -11,20 +15,30 @@ import { startDemoBackends } from './demo.js';
 /** First port used when `--base-port` is not given. */
 export const DEFAULT_BASE_PORT = 4101;
 
+/** Gateway port of the printed config, and of the webhook URL, when `--gateway-port` is not given. */
+export const DEFAULT_GATEWAY_PORT = 4000;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'base-port': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { 'base-port': { type: 'string' }, 'gateway-port': { type: 'string' } }, strict: true });
   const base = Number(values['base-port'] ?? DEFAULT_BASE_PORT);
   if (!Number.isInteger(base) || base < 1 || base > 65533) {
     process.stderr.write(`simulators: invalid --base-port: ${values['base-port']}\n`);
     process.exit(2);
   }
+  const gatewayPort = Number(values['gateway-port'] ?? DEFAULT_GATEWAY_PORT);
+  if (!Number.isInteger(gatewayPort) || gatewayPort < 1 || gatewayPort > 65535) {
+    process.stderr.write(`simulators: invalid --gateway-port: ${values['gateway-port']}\n`);
+    process.exit(2);
+  }
   const backends = await startDemoBackends({ ports: { assistant: base, support: base + 1, legacy: base + 2 } });
-  const config = { ...backends.config, server: { host: '127.0.0.1', port: 4000, shutdownDelayMs: 0 } };
+  const config = { ...backends.config, server: { host: '127.0.0.1', port: gatewayPort, shutdownDelayMs: 0 } };
+  backends.connectChatwootWebhook(`http://127.0.0.1:${gatewayPort}`);
   process.stdout.write(
     `Simulated upstreams (SIMULATED data):\n` +
       Object.entries(backends.simulators)
         .map(([id, simulator]) => `  ${id.padEnd(10)} ${simulator.origin}\n`)
         .join('') +
+      `Chatwoot webhooks go to http://127.0.0.1:${gatewayPort}/webhooks/support (--gateway-port moves them).\n` +
       `\nA gateway config pointing at them (save as simulators.yaml, then: npm start -- --config simulators.yaml):\n\n` +
       stringify(config),
   );

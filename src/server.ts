@@ -53,7 +53,7 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
     if (gateway.draining) response.setHeader('connection', 'close');
     void yoga(request, response);
   });
-  const ws: GraphQLWsServer | undefined = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
+  let ws: GraphQLWsServer | undefined;
   let liveClosed: Promise<void> | undefined;
   const closeLive = () => {
     // Subscriptions never finish by themselves: they end here so that draining can complete.
@@ -71,6 +71,9 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       resolve();
     });
   });
+  // Attached once listening, so a failed listen (a port in use) is reported once, by the CLI,
+  // and never also by the WebSocket server as an internal error with a stack.
+  ws = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const logger = gateway.logger;

@@ -14,6 +14,7 @@ import { useAccessLog } from './plugins/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
 import { useAudioRoute } from './plugins/use-audio-route.js';
+import { CSRF_HEADERS } from './plugins/use-csrf.js';
 import { useHealth } from './plugins/use-health.js';
 import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -160,11 +161,13 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
           defaultQuery: GRAPHIQL_DOCUMENT,
           headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
           shouldPersistHeaders: false,
+          // GraphiQL streams subscriptions over a GET (text/event-stream), which the CSRF check
+          // refuses without a proof header; only same-origin script can add one.
+          additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
         }
       : false,
-    // The self-hosted GraphiQL bundle holds ~30 MB of strings once imported: loaded on the
-    // first GraphiQL page, never by a gateway that serves none (production default).
-    renderGraphiQL: (graphiqlOptions) => import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(graphiqlOptions)),
+    // The GraphiQL page's renderer (a large module) is loaded when the page is first asked for.
+    renderGraphiQL: async (graphiql) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
     // A WebSocket operation arrives with the viewer its connection authenticated (src/live/ws.ts).
     context: async (initial) =>
       buildContext(

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,21 @@ describe('chat-gateway command', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('sources.0.baseUrl');
     expect(result.stderr + result.stdout).not.toContain('super-secret-key-42');
+  });
+
+  it('exits 1 with one line naming --port when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as { port: number };
+      const result = await run(['--port', String(port)], { LOG_LEVEL: 'silent' });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `chat-gateway: failed to start: listen EADDRINUSE: address already in use 127.0.0.1:${port} (choose another with --port N or PORT=N)`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('exits 1 when a set config path is unreadable (never demo mode)', async () => {

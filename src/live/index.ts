@@ -11,7 +11,6 @@ import { GatewayError } from '../providers/errors.js';
 import type { LiveTopics } from './events.js';
 import { createLiveHub, type LiveHub } from './hub.js';
 import { createPollerRegistry } from './poller.js';
-import { connectRedis } from './redis.js';
 
 export interface Live {
   hub: LiveHub;
@@ -28,7 +27,8 @@ export async function createLive(
   logger: Logger,
   circuitState: (sourceId: string) => 'closed' | 'open' | 'half-open',
 ): Promise<Live> {
-  const redis = config.redis ? await connectRedis(config.redis, logger) : undefined;
+  // ioredis is loaded only with `redis.url`: an in-memory gateway never imports it.
+  const redis = config.redis ? await (await import('./redis.js')).connectRedis(config.redis, logger) : undefined;
   const pubsub = createPubSub<LiveTopics>(redis ? { eventTarget: redis.eventTarget } : {});
   const intervals = new Map(config.sources.map((source) => [source.id, source.pollIntervalMs ?? 5_000]));
   const pollers = createPollerRegistry({ logger, intervalMs: (id) => intervals.get(id) ?? 5_000, circuitState });

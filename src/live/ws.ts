@@ -8,9 +8,9 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { CloseCode, type ConnectionInitMessage } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionArgs } from 'graphql';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { ViewerResolver } from '../auth/viewer.js';
 import type { Gateway } from '../gateway.js';
 import type { Viewer } from '../providers/types.js';
@@ -62,7 +62,36 @@ function headersOf(request: IncomingMessage, params: ConnectionParams, jwtMode: 
 
 /** Attaches the graphql-ws endpoint to `server`. */
 export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gateway, options: GraphQLWsOptions): GraphQLWsServer {
-  const wsServer = new WebSocketServer({ server, path: options.path ?? '/graphql', maxPayload: gateway.config.server.limits.maxBodyBytes });
+  // The WebSocket modules are loaded at the first upgrade request, not at start-up; until then
+  // the listener below holds the upgrade, exactly as `new WebSocketServer({ server })` would.
+  let endpoint: Promise<WsEndpoint> | undefined;
+  let loaded: WsEndpoint | undefined;
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    endpoint ??= loadEndpoint(yoga, gateway, options).then((ready) => (loaded = ready));
+    endpoint.then(
+      ({ wsServer }) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request)),
+      () => socket.destroy(),
+    );
+  };
+  server.on('upgrade', onUpgrade);
+  return {
+    clients: () => loaded?.wsServer.clients.size ?? 0,
+    async close() {
+      server.off('upgrade', onUpgrade);
+      await (await endpoint?.catch(() => undefined))?.close();
+    },
+  };
+}
+
+interface WsEndpoint {
+  wsServer: WebSocketServer;
+  close(): Promise<void>;
+}
+
+/** The `ws` server (no HTTP server of its own: `attachGraphQLWs` hands it upgrades) running graphql-ws. */
+async function loadEndpoint(yoga: GatewayYoga, gateway: Gateway, options: GraphQLWsOptions): Promise<WsEndpoint> {
+  const [{ WebSocketServer }, { useServer }] = await Promise.all([import('ws'), import('graphql-ws/use/ws')]);
+  const wsServer = new WebSocketServer({ noServer: true, path: options.path ?? '/graphql', maxPayload: gateway.config.server.limits.maxBodyBytes });
   const jwtMode = gateway.config.auth.mode === 'jwt';
   const viewers = new WeakMap<WebSocket, Viewer | null>();
   const expiryTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
@@ -124,7 +153,7 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gate
   );
 
   return {
-    clients: () => wsServer.clients.size,
+    wsServer,
     async close() {
       for (const socket of wsServer.clients) socket.close(LiveCloseCode.GoingAway, 'server shutting down');
       await disposable.dispose();

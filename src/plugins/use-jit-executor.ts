@@ -8,7 +8,7 @@
  * Order: list this plugin before any plugin that wraps the execute function (`useDeadline`),
  * so that the wrapper wraps the compiled executor instead of being replaced by it.
  */
-import { useGraphQlJit, type JITCache } from '@envelop/graphql-jit';
+import type { JITCache } from '@envelop/graphql-jit';
 import { GraphQLError, type Source } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
@@ -20,10 +20,12 @@ export function useJitExecutor(): Plugin {
   // By document text, behind the plugin's own `WeakMap` by parsed document (yoga's parser cache
   // hands out one object per text): bounds what a client sending ever-new operations can hold.
   const cache = new LRUCache<string, NonNullable<ReturnType<JITCache['get']>>>({ max: MAX_COMPILED });
-  const jit = useGraphQlJit({}, { cache }) as Plugin;
+  // graphql-jit is a large module: it is loaded at the first operation, not at start-up.
+  let jit: Promise<Plugin> | undefined;
   return {
-    onExecute(payload) {
-      jit.onExecute!(payload);
+    async onExecute(payload) {
+      jit ??= import('@envelop/graphql-jit').then(({ useGraphQlJit }) => useGraphQlJit({}, { cache }) as Plugin);
+      (await jit).onExecute!(payload);
       const source = payload.args.document.loc?.source;
       if (!source) return;
       return {

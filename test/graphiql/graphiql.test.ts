@@ -112,6 +112,32 @@ describe('GraphiQL', () => {
     await page.close();
   });
 
+  it('streams a subscription typed into the editor (GraphiQL subscribes over a GET event stream)', { timeout: 60_000 }, async () => {
+    const page = await context.newPage();
+    await page.goto(`${running.url}/graphql`, { waitUntil: 'load' });
+    const runButton = page.locator('.graphiql-execute-button');
+    await runButton.waitFor({ state: 'visible', timeout: 30_000 });
+    // The page may restore the first test's tabs; whatever the editor holds is replaced.
+    await page.locator('.graphiql-query-editor .monaco-editor').waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('.graphiql-query-editor').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(
+      'subscription Ask { assistantReply(input: { sourceId: "assistant", text: "How do I reset my password?" }) { __typename ... on AssistantReplyCompleted { messages { role text } } } }',
+    );
+    // Monaco renders spaces as no-break spaces.
+    await expect.poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\s+/g, ' '), { timeout: 5_000 }).toContain('subscription Ask');
+    const subscribed = page.waitForResponse((candidate) => new URL(candidate.url()).pathname === '/graphql' && candidate.request().headers().accept === 'text/event-stream');
+    await runButton.click();
+    const stream = await subscribed;
+    // Refused before the fix: the CSRF check answered GraphiQL's header-less GET with 403.
+    expect(stream.status()).toBe(200);
+    expect(stream.request().headers()['x-chat-user']).toBe(DEMO_VIEWER.id);
+    await expect.poll(() => resultText(page), { timeout: 30_000 }).toContain('AssistantReplyCompleted');
+    expect(await resultText(page)).toContain('How do I reset my password?');
+    await page.close();
+  });
+
   it('made no request that left loopback', () => {
     expect(requested.length).toBeGreaterThan(0);
     expect(blocked).toEqual([]);

@@ -4,6 +4,7 @@
  * one in tests).
  */
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -47,5 +48,50 @@ it('starts the three simulators on the given ports and prints a config for them'
   } finally {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  }
+});
+
+it('points the Chatwoot simulator\'s signed webhooks at the gateway port of the printed config', async () => {
+  const base = await freePort();
+  // Stands in for the gateway on the port the printed config listens on.
+  const deliveries: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = [];
+  const receiver = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      deliveries.push({ url: request.url ?? '', headers: request.headers, body });
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const gatewayPort = (receiver.address() as { port: number }).port;
+  const child = spawn(
+    process.execPath,
+    [join(root, 'dist', 'demo-simulators.js'), '--base-port', String(base), '--gateway-port', String(gatewayPort)],
+    { cwd: root },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    await expect.poll(() => output, { timeout: 15_000 }).toMatch(/legacy[\s\S]*token:.*\n/);
+    const config = await validateConfig(parseYaml(output.slice(output.indexOf('server:'))));
+    expect(config.server.port).toBe(gatewayPort);
+    const support = config.sources.find((source) => source.id === 'support') as unknown as { baseUrl: string; apiAccessToken: string; accountId: number };
+    const sent = await fetch(`${support.baseUrl}/api/v1/accounts/${support.accountId}/conversations/3/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', api_access_token: support.apiAccessToken },
+      body: JSON.stringify({ content: 'webhook check', message_type: 'outgoing' }),
+    });
+    expect(sent.status).toBe(200);
+    await expect.poll(() => deliveries.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const delivery = deliveries.find((candidate) => candidate.body.includes('webhook check'));
+    expect(delivery?.url).toBe('/webhooks/support');
+    expect(delivery?.headers['x-chatwoot-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(JSON.parse(delivery!.body).event).toBe('message_created');
+  } finally {
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
   }
 });

@@ -162,6 +162,13 @@ describe('transcribeAudio', () => {
     expect(body.data.transcribeAudio).toEqual({ clientMutationId: 't1', text: expect.any(String) });
   });
 
+  it('types a file sent as application/octet-stream (what curl -F sends) from its name', async () => {
+    const response = await upload(wav(4096), OPERATION, 'application/octet-stream');
+    const body = (await response.json()) as any;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.transcribeAudio.text).toEqual(expect.any(String));
+  });
+
   it('refuses a file over server.limits.maxUploadBytes with 413 / BAD_USER_INPUT, without an upstream call', async () => {
     const before = gw.backends.simulators.assistant.calls('POST', '/v1/audio-to-text');
     const response = await upload(wav(MAX_UPLOAD + 1024));

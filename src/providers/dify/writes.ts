@@ -121,7 +121,26 @@ export async function sendMessage(deps: DifyReadDeps, viewer: Viewer, request: S
 export async function transcribeAudio(deps: DifyReadDeps, viewer: Viewer, file: Blob & { name?: string }): Promise<string> {
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) throw new GatewayError('FORBIDDEN', 'the viewer has no identity for this source', { sourceId: deps.sourceId });
-  return deps.client.audioToText(user, file, file.name || 'audio');
+  const name = file.name || 'audio';
+  return deps.client.audioToText(user, await withDifyAudioType(file, name), name);
+}
+
+/** Dify's `ALLOWED_EXTENSIONS` for `/audio-to-text`, which it checks as the part's MIME type `audio/<ext>`. */
+const DIFY_AUDIO_EXTENSIONS = ['mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'wav', 'webm', 'amr'];
+
+/**
+ * The upload retyped as `audio/<ext>` from its file name when its own MIME type is not one Dify
+ * accepts: curl sends `application/octet-stream` for any `-F file=@x.wav`, and some browsers
+ * `audio/x-wav` or `audio/wave`, all of which Dify refuses with 415 although the audio is fine.
+ * A known type (parameters such as `;codecs=opus` aside) or an unknown extension is left alone.
+ */
+export async function withDifyAudioType(file: Blob, name: string): Promise<Blob> {
+  const type = file.type.split(';')[0]!.trim().toLowerCase();
+  if (DIFY_AUDIO_EXTENSIONS.some((ext) => type === `audio/${ext}`)) return file;
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  if (!ext || !DIFY_AUDIO_EXTENSIONS.includes(ext)) return file;
+  // A platform Blob whatever class the multipart parser used; the upload is capped and in memory.
+  return new Blob([await file.arrayBuffer()], { type: `audio/${ext}` });
 }
 
 /**

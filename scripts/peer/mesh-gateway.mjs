@@ -1,7 +1,7 @@
 /**
  * The peer of `npm run bench:peer`: GraphQL Mesh composing Dify's published OpenAPI document
- * (bench/dify-openapi.json) and Hive Gateway serving it, set up as its documentation shows and
- * with nothing tuned. Plain JavaScript on bare Node, as a Mesh user would run it.
+ * (test/contracts/specs/dify/openapi_chat.en.json; test/contracts/README.md names its origin)
+ * and Hive Gateway serving it, set up as its documentation shows and with nothing tuned. Plain JavaScript on bare Node, as a Mesh user would run it.
  *
  * Environment: `DIFY_BASE_URL` (the Dify prefix with `/v1`), `DIFY_API_KEY` (sent as
  * `Authorization: Bearer …`). Listens on a free loopback port and prints one line,
@@ -22,7 +22,7 @@ const supergraph = await getComposedSchemaFromConfig(
     subgraphs: [
       {
         sourceHandler: loadOpenAPISubgraph('Dify', {
-          source: fileURLToPath(new URL('../../bench/dify-openapi.json', import.meta.url)),
+          source: fileURLToPath(new URL('../../test/contracts/specs/dify/openapi_chat.en.json', import.meta.url)),
           // The document's server is a template (`https://{api_base_url}`): point it here.
           endpoint: baseUrl,
           operationHeaders: { Authorization: 'Bearer {env.DIFY_API_KEY}' },

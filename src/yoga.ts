@@ -18,7 +18,7 @@ import { CSRF_HEADERS } from './plugins/use-csrf.js';
 import { useHealth } from './plugins/use-health.js';
 import { useJitExecutor } from './plugins/use-jit-executor.js';
 import { useMetrics } from './plugins/use-metrics.js';
-import { overallBodyLimit, uploadFetchApi, useUploadLimits } from './plugins/use-upload-limits.js';
+import { uploadFetchApi, useUploadLimits } from './plugins/use-upload-limits.js';
 import { usePartialErrors } from './plugins/use-partial-errors.js';
 import { useViewerRequired } from './plugins/use-viewer-required.js';
 import { createYogaLogger } from './observability/yoga-logger.js';
@@ -177,8 +177,9 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
-    // Multipart only for transcribeAudio's file; other bodies keep maxBodyBytes (use-upload-limits.ts).
-    maxRequestBodySize: overallBodyLimit(server.limits),
+    // The body limits live in useUploadLimits (multipart only for transcribeAudio's file; other
+    // bodies keep maxBodyBytes): yoga's own would stream every body through a second counter.
+    maxRequestBodySize: false,
     fetchAPI: uploadFetchApi(server.limits),
     plugins: [
       // Observers first: they must see the operations that later plugins end early.

@@ -213,6 +213,18 @@ describe('request bodies', () => {
     expect(response.status).toBe(413);
   });
 
+  it('refuses a Content-Length that is not one non-negative integer with 400', async () => {
+    for (const length of ['12, 12', '-1', 'abc']) {
+      const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': length, ...as('demo-user') },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('Content-Length header is invalid');
+    }
+  });
+
   it('answers a malformed body with a coded error instead of crashing', async () => {
     for (const body of ['{', '[]', 'null', '{"query": 5}']) {
       const response = await send(gateway.yoga, { headers: { 'content-type': 'application/json', ...as('demo-user') }, body });

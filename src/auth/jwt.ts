@@ -5,7 +5,7 @@
  * algorithms are pinned per key type, so `alg: none` and HS/RS confusion (an HS256 token
  * "signed" with the public RSA key) are refused before any signature check.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { GatewayError } from '../providers/errors.js';
 import type { Viewer } from '../providers/types.js';
@@ -22,6 +22,18 @@ export const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256'];
 const MAX_TOKEN_LENGTH = 8192;
 const MAX_ID_LENGTH = 256;
 const MAX_ROLES = 100;
+
+type Jose = typeof import('jose');
+let josePromise: Promise<Jose> | undefined;
+
+/**
+ * `jose`, loaded on the first token to verify: only `auth.mode: jwt` needs it, and importing it
+ * costs every other gateway start-up time for nothing.
+ */
+function loadJose(): Promise<Jose> {
+  josePromise ??= import('jose');
+  return josePromise;
+}
 
 /** Verifies one bearer token and returns its viewer. */
 export type JwtVerifier = (token: string) => Promise<Viewer>;
@@ -45,16 +57,21 @@ export interface JwtVerifierOptions {
  *   or audience, or without `sub`/`exp`; UPSTREAM_UNAVAILABLE when the JWKS cannot be fetched.
  */
 export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions = {}): JwtVerifier {
-  let key: Uint8Array | JWTVerifyGetKey;
+  let keyOf: (jose: Jose) => Uint8Array | JWTVerifyGetKey;
   let algorithms: string[];
   if (config.secret) {
-    key = new TextEncoder().encode(config.secret);
+    const secret = new TextEncoder().encode(config.secret);
+    keyOf = () => secret;
     algorithms = SECRET_ALGORITHMS;
   } else if (config.jwksUrl) {
-    key = createRemoteJWKSet(new URL(config.jwksUrl), {
-      cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
-      timeoutDuration: options.jwksTimeoutMs ?? 5_000,
-    });
+    const url = new URL(config.jwksUrl);
+    let keySet: JWTVerifyGetKey | undefined;
+    // One key set (and so one key cache) per verifier, made once jose is loaded.
+    keyOf = (jose) =>
+      (keySet ??= jose.createRemoteJWKSet(url, {
+        cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
+        timeoutDuration: options.jwksTimeoutMs ?? 5_000,
+      }));
     algorithms = JWKS_ALGORITHMS;
   } else {
     throw new Error('auth.jwt needs a secret or a jwksUrl');
@@ -69,11 +86,13 @@ export function createJwtVerifier(config: JwtConfig, options: JwtVerifierOptions
       clockTolerance: config.clockToleranceSeconds,
       requiredClaims: ['sub', 'exp'],
     };
+    const jose = await loadJose();
+    const key = keyOf(jose);
     let payload: JWTPayload;
     try {
-      ({ payload } = typeof key === 'function' ? await jwtVerify(token, key, checks) : await jwtVerify(token, key, checks));
+      ({ payload } = typeof key === 'function' ? await jose.jwtVerify(token, key, checks) : await jose.jwtVerify(token, key, checks));
     } catch (error) {
-      throw verificationError(error, typeof key === 'function');
+      throw verificationError(jose.errors, error, typeof key === 'function');
     }
     return viewerFromClaims(payload, config.rolesClaim, token);
   };
@@ -117,9 +136,10 @@ function rolesOf(value: unknown): string[] {
 
 /**
  * `jose` failures → coded errors. Messages name the rule broken, never the token or key.
+ * @param errors jose's error classes
  * @param remote keys come from a JWKS URL (only then can a failure be the key server's fault)
  */
-function verificationError(error: unknown, remote: boolean): GatewayError {
+function verificationError(errors: Jose['errors'], error: unknown, remote: boolean): GatewayError {
   if (error instanceof errors.JWTExpired) return invalidToken('the bearer token has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     // A required claim that is absent is not a failed check of its value.

@@ -7,7 +7,7 @@
  * socket with `LiveCloseCode.TokenExpired`. Keep-alive is ws ping/pong every `keepAliveMs`.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import { CloseCode, type ConnectionInitMessage } from 'graphql-ws';
+import type { ConnectionInitMessage } from 'graphql-ws';
 import type { ExecutionArgs } from 'graphql';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -17,12 +17,16 @@ import type { Viewer } from '../providers/types.js';
 import type { GatewayYoga } from '../yoga.js';
 import { tokenExpiresAt } from './token-expiry.js';
 
-/** Close codes this gateway sends, beside graphql-ws's own. */
+/**
+ * Close codes this gateway sends, beside graphql-ws's own. The values of graphql-ws's
+ * `CloseCode.Unauthorized` (4401) and `CloseCode.Forbidden` (4403) are written out: importing
+ * graphql-ws's entry module for two numbers would load its client and server at start-up.
+ */
 export enum LiveCloseCode {
-  /** The viewer's token expired: connect again with a fresh one. */
-  TokenExpired = CloseCode.Unauthorized,
-  /** Credentials refused at `connection_init`. */
-  Forbidden = CloseCode.Forbidden,
+  /** The viewer's token expired: connect again with a fresh one (`CloseCode.Unauthorized`). */
+  TokenExpired = 4401,
+  /** Credentials refused at `connection_init` (`CloseCode.Forbidden`). */
+  Forbidden = 4403,
   /** The gateway is shutting down. */
   GoingAway = 1001,
 }

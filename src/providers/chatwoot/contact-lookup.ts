@@ -12,7 +12,7 @@
  *   with RATE_LIMITED and `retryAfter`, without calling Chatwoot.
  */
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { SharedCache } from '../../cache.js';
 import { GatewayError } from '../errors.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
@@ -48,7 +48,14 @@ export interface ContactLookupOptions {
 export function createContactLookup(options: ContactLookupOptions): (value: string) => Promise<number | null> {
   const { client, sourceId, logger, cache, matches } = options;
   const perMinute = options.searchesPerMinute ?? DEFAULT_CONTACT_SEARCHES_PER_MINUTE;
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  // rate-limiter-flexible is loaded on the first search: most gateways have no Chatwoot source,
+  // and none needs it before its first contact lookup.
+  let limiter: Promise<{ limiter: RateLimiterMemory; Refusal: typeof import('rate-limiter-flexible').RateLimiterRes }> | undefined;
+  const limiterOf = () =>
+    (limiter ??= import('rate-limiter-flexible').then((module) => ({
+      limiter: new module.RateLimiterMemory({ points: perMinute, duration: 60 }),
+      Refusal: module.RateLimiterRes,
+    })));
   const inFlight = new Map<string, Promise<number | null>>();
   const keyOf = (value: string) => `contact:${options.contactMatch}:${value}`;
 
@@ -66,10 +73,11 @@ export function createContactLookup(options: ContactLookupOptions): (value: stri
   }
 
   async function allowSearch(): Promise<void> {
+    const { limiter, Refusal } = await limiterOf();
     try {
       await limiter.consume(sourceId);
     } catch (refusal) {
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      if (!(refusal instanceof Refusal)) throw refusal;
       const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
       logger.warn({ sourceId, retryAfter }, 'contact searches over the per-minute limit; refusing lookups');
       throw new GatewayError('RATE_LIMITED', `too many contact lookups on source "${sourceId}"; retry later`, {

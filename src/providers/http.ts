@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, interceptors, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { SourceBreaker } from './circuit-breaker.js';
@@ -220,33 +220,75 @@ export function admitUpstreamCall(sourceId: string, logger?: Logger): void {
   throw new GatewayError('BAD_USER_INPUT', `upstream call budget of ${budget.limit} exceeded`, { sourceId });
 }
 
-/** Creates the pooled client of one source. */
+type Undici = typeof import('undici');
+/** undici once loaded (`loadUndici`); until then no upstream call has been made. */
+let undici: Undici | undefined;
+let undiciLoading: Promise<Undici> | undefined;
+
+/**
+ * The undici module, imported on the first upstream call (or probe) rather than at start-up:
+ * it is a large package and nothing before the listening socket needs it. Later calls get the
+ * same module at once.
+ */
+export function loadUndici(): Promise<Undici> {
+  undiciLoading ??= import('undici').then((module) => (undici = module));
+  return undiciLoading;
+}
+
+/** A source's connection pool: the bare agent (writes) and the agent with retries (reads). */
+interface Pool {
+  agent: Agent;
+  dispatcher: Dispatcher;
+}
+
+/**
+ * Creates the pooled client of one source. Its pool is made on the first call, once undici is
+ * loaded (`loadUndici`); creating clients costs nothing at start-up.
+ */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
   const bodyTimeoutMs = options.bodyTimeoutMs ?? options.timeoutMs;
-  const agent = new Agent({
-    connectTimeout: options.connectTimeoutMs ?? options.timeoutMs,
-    headersTimeout: options.headersTimeoutMs ?? options.timeoutMs,
-    bodyTimeout: bodyTimeoutMs,
-    connections: 16,
-  });
-  const dispatcher: Dispatcher = agent.compose(
-    interceptors.retry({
-      maxRetries: options.retries,
-      methods: ['GET'],
-      statusCodes: RETRY_STATUS_CODES,
-      errorCodes: RETRY_ERROR_CODES,
-      retry: createRetryPolicy({
+  let pool: Pool | undefined;
+  let poolLoading: Promise<Pool> | undefined;
+  /** Set by `close()` when no call had started a pool yet. */
+  let closedUnused = false;
+  let closing: Promise<void> | undefined;
+  const closePool = (current: Pool) => (closing ??= current.agent.close());
+  const poolOf = (): Pool | Promise<Pool> =>
+    pool ??
+    (poolLoading ??= loadUndici().then((module) => {
+      pool = createPool(module);
+      // Closed before its first call: calls fail as on any closed pool.
+      if (closedUnused) void closePool(pool);
+      return pool;
+    }));
+
+  const createPool = ({ Agent, interceptors }: Undici): Pool => {
+    const agent = new Agent({
+      connectTimeout: options.connectTimeoutMs ?? options.timeoutMs,
+      headersTimeout: options.headersTimeoutMs ?? options.timeoutMs,
+      bodyTimeout: bodyTimeoutMs,
+      connections: 16,
+    });
+    const dispatcher: Dispatcher = agent.compose(
+      interceptors.retry({
         maxRetries: options.retries,
-        backoffMs: options.retryBackoffMs ?? 100,
-        maxWaitMs: options.retryMaxWaitMs ?? 2_000,
-        expiresAt: (signal) => (signal ? expiries.get(signal) : undefined),
+        methods: ['GET'],
+        statusCodes: RETRY_STATUS_CODES,
+        errorCodes: RETRY_ERROR_CODES,
+        retry: createRetryPolicy({
+          maxRetries: options.retries,
+          backoffMs: options.retryBackoffMs ?? 100,
+          maxWaitMs: options.retryMaxWaitMs ?? 2_000,
+          expiresAt: (signal) => (signal ? expiries.get(signal) : undefined),
+        }),
+        // Hand the last answer (a 503 body, a 429 with Retry-After) to us instead of a bare error.
+        throwOnError: false,
       }),
-      // Hand the last answer (a 503 body, a 429 with Retry-After) to us instead of a bare error.
-      throwOnError: false,
-    }),
-  );
+    );
+    return { agent, dispatcher };
+  };
 
   function getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T> {
     const signal = requestStore.getStore()?.signal;
@@ -274,6 +316,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined && value !== null) query[key] = String(value);
     }
+    const { dispatcher } = pool ?? (await poolOf());
     if (signal?.aborted) throw unavailable(options.sourceId, 'request deadline exceeded');
     const started = performance.now();
     let response: Dispatcher.ResponseData;
@@ -333,6 +376,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   async function dispatchWrite(
     request: UpstreamWriteRequest & { bodyTimeoutMs?: number },
   ): Promise<{ response: Dispatcher.ResponseData; signal: AbortSignal; timeoutMs: number }> {
+    const { agent } = pool ?? (await poolOf());
     const timeoutMs = request.timeoutMs ?? options.sendTimeoutMs ?? 120_000;
     const signal = AbortSignal.timeout(timeoutMs);
     const query: Record<string, string> = {};
@@ -431,7 +475,14 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     getJson,
     send: (request, schema) => observedWrite(request, (outcome) => sendOnce(request, schema, outcome)),
     stream: (request) => observedWrite(request, (outcome) => streamOnce(request, outcome)),
-    close: () => agent.close(),
+    // Graceful: calls already dispatched finish first. Closing twice waits for the same close.
+    close: async () => {
+      if (!pool && !poolLoading) {
+        closedUnused = true;
+        return;
+      }
+      await closePool(pool ?? (await poolLoading!));
+    },
   };
 }
 
@@ -524,10 +575,12 @@ function unavailable(sourceId: string, reason: string, cause?: unknown): Gateway
 }
 
 function networkReason(error: unknown): string {
-  if (error instanceof undiciErrors.ConnectTimeoutError) return 'connect time-out';
-  if (error instanceof undiciErrors.HeadersTimeoutError) return 'time-out waiting for response headers';
-  if (error instanceof undiciErrors.BodyTimeoutError) return 'time-out reading the response body';
-  if (error instanceof undiciErrors.RequestAbortedError || (error as Error)?.name === 'AbortError') {
+  // Network errors come from a pool, so undici is loaded by the time one is described.
+  const errors = undici?.errors;
+  if (errors && error instanceof errors.ConnectTimeoutError) return 'connect time-out';
+  if (errors && error instanceof errors.HeadersTimeoutError) return 'time-out waiting for response headers';
+  if (errors && error instanceof errors.BodyTimeoutError) return 'time-out reading the response body';
+  if ((errors && error instanceof errors.RequestAbortedError) || (error as Error)?.name === 'AbortError') {
     return 'request deadline exceeded';
   }
   const code = (error as { code?: string })?.code;

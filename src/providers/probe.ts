@@ -4,7 +4,7 @@
  * below 500 — a 401 or 404 included — proves the upstream is there and answering; a network
  * error, a time-out or a 5xx (often a proxy in front of a dead service) says it is not.
  */
-import { request } from 'undici';
+import { loadUndici } from './http.js';
 
 /** What a probe found. */
 export type ProbeResult = 'up' | 'down';
@@ -16,6 +16,8 @@ export type ProbeResult = 'up' | 'down';
  */
 export async function probeUpstream(baseUrl: string, timeoutMs: number): Promise<ProbeResult> {
   try {
+    // undici is loaded here, after the socket listens, rather than at start-up (see loadUndici).
+    const { request } = await loadUndici();
     const response = await request(baseUrl, {
       method: 'GET',
       headersTimeout: timeoutMs,

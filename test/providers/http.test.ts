@@ -207,6 +207,23 @@ describe('upstream client', () => {
     breaker.shutdown();
   });
 
+  it('a client closed before its first call refuses calls without sending them', async () => {
+    const closed = createUpstreamClient({ sourceId: 'src', baseUrl: `${server.origin}/v1`, headers: {}, timeoutMs: 5_000, retries: 0, maxResponseBytes: 1_000, logger });
+    await closed.close();
+    expect(await failure(closed.getJson({ path: '/x' }, anything))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', sourceId: 'src' });
+    expect(await failure(closed.send({ path: '/x', method: 'POST', json: {} }, null))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a client closed while its first call is in flight lets the call finish, then refuses calls', async () => {
+    const closing = createUpstreamClient({ sourceId: 'src', baseUrl: `${server.origin}/v1`, headers: {}, timeoutMs: 5_000, retries: 0, maxResponseBytes: 1_000, logger });
+    const call = closing.getJson({ path: '/x' }, anything);
+    await closing.close();
+    await expect(call).resolves.toEqual({ ok: true });
+    expect(await failure(closing.getJson({ path: '/x' }, anything))).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('counts only UPSTREAM_UNAVAILABLE and RATE_LIMITED toward the breaker', () => {
     expect(countsTowardBreaker(new GatewayError('UPSTREAM_UNAVAILABLE', 'x'))).toBe(true);
     expect(countsTowardBreaker(new GatewayError('RATE_LIMITED', 'x'))).toBe(true);

@@ -21,6 +21,15 @@ export interface MetricsOptions {
   upstreamCallsOf?: UpstreamCallsOf;
   /** The registry and series to use; default: new ones for `gateway`, closed with yoga. */
   metrics?: GatewayMetrics;
+  /** Close the given `metrics` when yoga is disposed, as the default ones are. @default false */
+  closeMetrics?: boolean;
+  /**
+   * Count operations (`chat_gateway_operations_total`, …) with an observer of this plugin's own.
+   * `false` when another observer already hands its reports to `metrics.recordOperation`: the
+   * gateway's yoga shares the access log's, one observer per request instead of two.
+   * @default true
+   */
+  countOperations?: boolean;
   /** @default '/metrics' */
   endpoint?: string;
 }
@@ -34,7 +43,9 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
 
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(useOperationReports({ onReport: (report) => metrics.recordOperation(report), upstreamCallsOf: options.upstreamCallsOf }));
+      if (options.countOperations !== false) {
+        addPlugin(useOperationReports({ onReport: (report) => metrics.recordOperation(report), upstreamCallsOf: options.upstreamCallsOf }));
+      }
       addPlugin(
         usePrometheus({
           registry: metrics.registry,
@@ -95,7 +106,7 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
       };
     },
     onDispose() {
-      if (!options.metrics) metrics.close();
+      if (!options.metrics || options.closeMetrics) metrics.close();
     },
   };
 }

@@ -15,8 +15,10 @@
  *   PEER_ROUNDS=2 PEER_SECONDS=3 PEER_CONNECTIONS=50 npm run bench:peer
  *   PEER_PROFILE=/tmp/prof npm run bench:peer          # and a CPU profile of the gateway
  *   PEER_GATEWAY_FLAGS=--trace-gc npm run bench:peer  # node flags for the gateway process only
+ *   PEER_MESH_FLAGS=--max-semi-space-size=32 npm run bench:peer  # … and for Mesh's
  *
- * The gateway runs as `bin/chat-gateway.js` (built JavaScript, dist/ rebuilt when stale) with NODE_ENV=production and a config file (header
+ * The gateway runs as `npm start` runs it: `node --max-semi-space-size=32 bin/chat-gateway.js`
+ * (built JavaScript, dist/ rebuilt when stale) with NODE_ENV=production and a config file (header
  * auth, a fixed cursor secret) written to a temporary directory.
  */
 import type autocannon from 'autocannon';
@@ -42,10 +44,14 @@ execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], 
 const { child: simulator, ready: dify } = await forkWithReady<BenchSimulatorReady>(join(root, 'scripts/peer/dify-simulator.ts'));
 const countCalls = async () => (await ask<{ count: number }>(simulator, 'count')).count;
 
+// The node flags `npm start` and the Dockerfile run the gateway with (README, "Memory and garbage
+// collection"); GraphQL Mesh runs with node's defaults, as its own CLI does.
+const gatewayFlags = ['--max-semi-space-size=32'];
 // PEER_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (node --cpu-prof).
-const profileFlags = process.env.PEER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PEER_PROFILE}`] : [];
-// PEER_GATEWAY_FLAGS="--max-semi-space-size=8 …": extra node flags for the gateway process only.
-profileFlags.push(...(process.env.PEER_GATEWAY_FLAGS ?? '').split(/\s+/).filter((flag) => flag.length > 0));
+if (process.env.PEER_PROFILE) gatewayFlags.push('--cpu-prof', `--cpu-prof-dir=${process.env.PEER_PROFILE}`);
+// PEER_GATEWAY_FLAGS="--trace-gc …": extra node flags for the gateway process only (later flags win).
+gatewayFlags.push(...(process.env.PEER_GATEWAY_FLAGS ?? '').split(/\s+/).filter((flag) => flag.length > 0));
+const meshFlags = (process.env.PEER_MESH_FLAGS ?? '').split(/\s+/).filter((flag) => flag.length > 0);
 const configDir = await mkdtemp(join(tmpdir(), 'bench-peer-'));
 const configFile = join(configDir, 'gateway.json');
 await writeFile(
@@ -60,11 +66,11 @@ await writeFile(
 );
 
 const [mesh, gateway] = await Promise.all([
-  startServerProcess('mesh', process.execPath, [join(root, 'scripts/peer/mesh-gateway.mjs')], {
+  startServerProcess('mesh', process.execPath, [...meshFlags, join(root, 'scripts/peer/mesh-gateway.mjs')], {
     env: { ...process.env, DIFY_BASE_URL: `${dify.origin}/v1`, DIFY_API_KEY: dify.apiKey },
     ready: /listening (http:\/\/\S+\/graphql)/,
   }),
-  startServerProcess('gateway', process.execPath, [...profileFlags, join(root, 'bin/chat-gateway.js'), '--config', configFile, '--port', '0'], {
+  startServerProcess('gateway', process.execPath, [...gatewayFlags, join(root, 'bin/chat-gateway.js'), '--config', configFile, '--port', '0'], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
     ready: /listening on (http:\/\/\S+\/graphql)/,
   }),

@@ -10,6 +10,7 @@ import type { ViewerResolver } from './auth/viewer.js';
 import { buildContext, type GatewayContext } from './context.js';
 import type { Gateway } from './gateway.js';
 import { useWebhooks } from './live/use-webhooks.js';
+import { createGatewayMetrics } from './metrics/gateway-metrics.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from './plugins/use-deadline.js';
 import { useHardening } from './plugins/use-hardening.js';
@@ -146,6 +147,7 @@ function corsOf(origins: string[]) {
 /** Builds the yoga server for a gateway. */
 export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions): GatewayYoga {
   const { server } = gateway.config;
+  const metrics = server.metrics ? createGatewayMetrics(gateway) : undefined;
   return createYoga<Record<string, unknown>, GatewayContext>({
     // The subgraph schema is the API schema plus `_service` and `_entities`.
     schema: server.federation ? subgraphSchema : schema,
@@ -182,9 +184,10 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     maxRequestBodySize: false,
     fetchAPI: uploadFetchApi(server.limits),
     plugins: [
-      // Observers first: they must see the operations that later plugins end early.
-      ...(server.metrics ? [useMetrics(gateway, { token: server.metricsToken, upstreamCallsOf })] : []),
-      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf }),
+      // Observers first: they must see the operations that later plugins end early. The access
+      // log's observer also feeds the operation metrics.
+      ...(metrics ? [useMetrics(gateway, { token: server.metricsToken, metrics, closeMetrics: true, countOperations: false })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf, onReport: metrics?.recordOperation }),
       ...(options.plugins ?? []),
       useWebhooks(gateway),
       useHealth(gateway),

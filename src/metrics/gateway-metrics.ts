@@ -2,8 +2,7 @@
  * The gateway's own Prometheus series, on a registry of their own (one per gateway, so several
  * gateways in one process never share or clash): operations, upstream calls, circuit states,
  * open subscriptions, cross-request cache lookups and upstream call-budget refusals, plus the
- * Node process metrics. The GraphQL phase metrics of `@graphql-yoga/plugin-prometheus` are added
- * to the same registry by `useMetrics` (src/plugins/use-metrics.ts).
+ * Node process metrics. `useMetrics` (src/plugins/use-metrics.ts) serves the registry.
  *
  * Labels: `source` (config id), `kind`, `method`, `endpoint` (template, never a URL), `status`
  * (HTTP status or error code), `operation_name` (bounded, see labels.ts), `operation_type`,

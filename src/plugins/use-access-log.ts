@@ -6,19 +6,27 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
-import { useOperationReports, type UpstreamCallsOf } from '../observability/operation-reports.js';
+import { useOperationReports, type OperationReport, type UpstreamCallsOf } from '../observability/operation-reports.js';
 
 export interface AccessLogOptions {
   /** Reads the per-request upstream call counts (logged as `upstreamCalls`, `upstreamRefused`). */
   upstreamCallsOf?: UpstreamCallsOf;
+  /**
+   * Also given every report, whatever the log level: the operation metrics
+   * (`GatewayMetrics.recordOperation`) share this plugin's observer instead of adding a second
+   * one to every request. Must not throw.
+   */
+  onReport?: (report: OperationReport) => void;
 }
 
 /** The access-log plugin; put it first among the plugins, so that it sees every operation. */
 export function useAccessLog(logger: Logger, options: AccessLogOptions = {}): Plugin {
   const line = plainSibling(logger);
+  const also = options.onReport;
   return useOperationReports({
     upstreamCallsOf: options.upstreamCallsOf,
     onReport(report) {
+      also?.(report);
       // Checked per line, so that a level changed on the gateway's logger at run time applies.
       if (!logger.isLevelEnabled('info')) return;
       line.info(

@@ -1,17 +1,17 @@
 /**
  * `GET /metrics` in the Prometheus text format (config `server.metrics`, on by default), with an
  * optional bearer token (`server.metricsToken`: without it a scrape answers 401). Serves the
- * gateway's own series (src/metrics/gateway-metrics.ts) and the GraphQL phase metrics of
- * `@graphql-yoga/plugin-prometheus`, both on the gateway's own registry. Labels are bounded:
- * the plugin's metrics carry the operation type only (names are client-chosen; the gateway's
- * series bound them), never the URL or an error path.
+ * gateway's own series (src/metrics/gateway-metrics.ts) on the gateway's own registry: one
+ * series per fact. `@graphql-yoga/plugin-prometheus` is not used: its request count, request
+ * and execute durations and error counts restate `chat_gateway_operations_total` and
+ * `chat_gateway_operation_duration_seconds`, and keeping them cost about 5% of the CPU of a
+ * small query (five hooks and three histogram observations per request).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Gateway } from '../gateway.js';
-import { createGatewayMetrics, DURATION_BUCKETS, type GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { useOperationReports, type UpstreamCallsOf } from '../observability/operation-reports.js';
 
 export interface MetricsOptions {
@@ -21,6 +21,15 @@ export interface MetricsOptions {
   upstreamCallsOf?: UpstreamCallsOf;
   /** The registry and series to use; default: new ones for `gateway`, closed with yoga. */
   metrics?: GatewayMetrics;
+  /** Close the given `metrics` when yoga is disposed, as the default ones are. @default false */
+  closeMetrics?: boolean;
+  /**
+   * Count operations (`chat_gateway_operations_total`, …) with an observer of this plugin's own.
+   * `false` when another observer already hands its reports to `metrics.recordOperation`: the
+   * gateway's yoga shares the access log's, one observer per request instead of two.
+   * @default true
+   */
+  countOperations?: boolean;
   /** @default '/metrics' */
   endpoint?: string;
 }
@@ -34,33 +43,9 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
 
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(useOperationReports({ onReport: (report) => metrics.recordOperation(report), upstreamCallsOf: options.upstreamCallsOf }));
-      addPlugin(
-        usePrometheus({
-          registry: metrics.registry,
-          endpoint: false,
-          skipIntrospection: true,
-          metrics: {
-            graphql_envelop_request: true,
-            graphql_envelop_request_duration: DURATION_BUCKETS as [number, ...number[]],
-            graphql_envelop_request_time_summary: false,
-            // Off: parse/validate/context timings (sub-millisecond once the document caches are
-            // warm) and deprecated-field counts (a visit of every document on every request) cost
-            // more per operation than they tell; the operation and execute histograms stay.
-            graphql_envelop_phase_parse: false,
-            graphql_envelop_phase_validate: false,
-            graphql_envelop_phase_context: false,
-            graphql_envelop_phase_execute: DURATION_BUCKETS as [number, ...number[]],
-            graphql_envelop_phase_subscribe: true,
-            graphql_envelop_error_result: true,
-            graphql_envelop_deprecated_field: false,
-            graphql_envelop_schema_change: false,
-            graphql_envelop_execute_resolver: false,
-            graphql_yoga_http_duration: DURATION_BUCKETS as [number, ...number[]],
-          },
-          labels: { operationName: false, operationType: true, path: false, phase: true, fieldName: false, typeName: false, url: false, method: true, statusCode: true },
-        }) as Plugin,
-      );
+      if (options.countOperations !== false) {
+        addPlugin(useOperationReports({ onReport: (report) => metrics.recordOperation(report), upstreamCallsOf: options.upstreamCallsOf }));
+      }
     },
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint || (request.method !== 'GET' && request.method !== 'HEAD')) return;
@@ -95,7 +80,7 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
       };
     },
     onDispose() {
-      if (!options.metrics) metrics.close();
+      if (!options.metrics || options.closeMetrics) metrics.close();
     },
   };
 }

@@ -30,18 +30,18 @@ export function writeTempFile(name: string, text: string): string {
 
 /**
  * Spawns the gateway and waits for its listening line.
- * @param command `bin` runs `node bin/chat-gateway.js`; `npm-start` runs `npm start --`
+ * @param command `bin` runs `node [nodeFlags…] bin/chat-gateway.js`; `npm-start` runs `npm start --`
  * @throws when no listening line appears within 20 s (the output is in the message)
  */
 export async function spawnGateway(
   args: string[],
-  options: { env?: Record<string, string>; command?: 'bin' | 'npm-start' } = {},
+  options: { env?: Record<string, string>; command?: 'bin' | 'npm-start'; nodeFlags?: string[] } = {},
 ): Promise<GatewayProcess> {
   const env = { ...process.env, PORT: '', CHAT_GATEWAY_CONFIG: '', LOG_LEVEL: 'info', ...options.env };
   const child =
     options.command === 'npm-start'
       ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: root, env })
-      : spawn(process.execPath, [bin, ...args], { cwd: root, env });
+      : spawn(process.execPath, [...(options.nodeFlags ?? []), bin, ...args], { cwd: root, env });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -105,15 +105,19 @@ describe('Dockerfile', () => {
     const env = runtimeEnv();
     expect(env).toMatchObject({ NODE_ENV: 'production', PORT: '4000', CHAT_GATEWAY_CONFIG: '/etc/chat-gateway/gateway.yaml' });
     const cmd = jsonArgs('CMD');
-    expect(cmd).toEqual(['node', 'bin/chat-gateway.js']);
+    expect(cmd[0]).toBe('node');
+    expect(cmd.at(-1)).toBe('bin/chat-gateway.js');
+    const nodeFlags = cmd.slice(1, -1);
+    expect(nodeFlags.every((flag) => flag.startsWith('--'))).toBe(true);
     const dify = await startDifySimulator();
     // The mounted file, somewhere writable here; port 0 instead of 4000 (tests use free ports).
     const config = writeTempFile(
       'gateway.yaml',
       `server:\n  host: 127.0.0.1\n  shutdownDelayMs: 0\n  cursorSecret: \${CURSOR_SECRET}\nauth:\n  mode: jwt\n  jwt:\n    secret: \${JWT_SECRET}\nsources:\n  - id: assistant\n    kind: dify\n    baseUrl: ${dify.origin}/v1\n    apiKey: \${DIFY_API_KEY}\n`,
     );
-    // spawnGateway runs `node bin/chat-gateway.js`, the CMD checked above.
+    // spawnGateway runs `node <nodeFlags> bin/chat-gateway.js`: the CMD checked above.
     const gateway = await spawnGateway([], {
+      nodeFlags,
       env: { ...env, CHAT_GATEWAY_CONFIG: config, PORT: '0', JWT_SECRET: 'a-long-enough-test-secret-0123', DIFY_API_KEY: 'k', CURSOR_SECRET: 'a-cursor-secret-for-the-test' },
     });
     const port = new URL(gateway.url).port;

@@ -176,8 +176,8 @@ export interface RequestScope {
    * (`send`, `stream`) keep their own time-out instead.
    */
   readonly signal: AbortSignal;
-  /** When `signal` fires (epoch ms), when known: retries never wait past it. */
-  readonly expiresAt: number | undefined;
+  /** When `signal` fires (epoch ms): retries never wait past it. */
+  readonly expiresAt: number;
   /** The request's call budget; every call (read or write) counts against it. Absent: no counting. */
   readonly budget: UpstreamCallBudget | undefined;
 }
@@ -189,23 +189,19 @@ export interface RequestScope {
 const expiries = new WeakMap<AbortSignal, number>();
 
 /**
- * A request scope whose deadline is `signal` (the GraphQL request's overall time budget).
- * Calls started after the signal fires fail at once; calls in flight are aborted. `expiresAt`
- * (epoch ms), when given, also stops retries from waiting past the deadline. With `budget`,
- * each upstream call counts against it, and calls past its limit fail with `BAD_USER_INPUT`
- * without being sent.
+ * The scope of one GraphQL request whose deadline is `timeoutMs` milliseconds from now (its
+ * overall time budget). Reads started after the deadline fail at once; reads in flight are
+ * aborted; retries never wait past it. With `budget`, each upstream call counts against it, and
+ * calls past its limit fail with `BAD_USER_INPUT` without being sent.
  */
-export function requestScope(signal: AbortSignal, expiresAt?: number, budget?: UpstreamCallBudget): RequestScope {
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
+export function createRequestScope(timeoutMs: number, budget?: UpstreamCallBudget): RequestScope {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const expiresAt = Date.now() + timeoutMs;
+  expiries.set(signal, expiresAt);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
   setMaxListeners(0, signal);
   return { signal, expiresAt, budget };
-}
-
-/** `requestScope` with a deadline `timeoutMs` milliseconds from now (and, optionally, a call budget). */
-export function createRequestScope(timeoutMs: number, budget?: UpstreamCallBudget): RequestScope {
-  return requestScope(AbortSignal.timeout(timeoutMs), Date.now() + timeoutMs, budget);
 }
 
 /**

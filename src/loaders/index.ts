@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { Gateway, SourceEntry } from '../gateway.js';
 import { notFound } from '../providers/errors.js';
+import type { RequestScope } from '../providers/http.js';
 import { createRequestMemo, type RequestMemo } from '../providers/request-memo.js';
 import type {
   ConversationPage,
@@ -30,7 +31,8 @@ export interface SourceLoaders {
   source: SourceEntry;
   /**
    * The request's memo of this source, handed to every adapter read so they can share upstream
-   * walks. Clear it (with the loaders) after a write changes what was read.
+   * walks; `memo.scope` is the request's deadline and call budget (`Loaders.scope`). Clear it
+   * (with the loaders) after a write changes what was read.
    */
   memo: RequestMemo;
   /** Conversation by external id → record, or null when absent or not the viewer's. */
@@ -53,32 +55,41 @@ export interface Loaders {
   forget(sourceId: string): void;
   /** The gateway's logger, for failures that are the gateway's own (an adapter's bug). */
   logger: Logger;
+  /**
+   * The operation's deadline and upstream call budget, set by `useDeadline`
+   * (src/plugins/use-deadline.ts) when the operation starts executing; undefined before that
+   * and for subscriptions. Adapter reads find it as `memo.scope`; resolvers hand it to adapter
+   * writes as their last argument.
+   */
+  scope?: RequestScope;
 }
 
 /** @param viewer called on first use; throws UNAUTHENTICATED when the request has no viewer */
 export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
   const bySource = new Map<string, SourceLoaders>();
-  return {
+  const loaders: Loaders = {
     logger: gateway.logger,
+    scope: undefined,
     forSource(sourceId) {
-      let loaders = bySource.get(sourceId);
-      if (!loaders) {
+      let forSource = bySource.get(sourceId);
+      if (!forSource) {
         const source = gateway.sources.get(sourceId);
         if (!source) throw notFound('source', sourceId);
-        loaders = createSourceLoaders(source, viewer);
-        bySource.set(sourceId, loaders);
+        forSource = createSourceLoaders(source, viewer, () => loaders.scope);
+        bySource.set(sourceId, forSource);
       }
-      return loaders;
+      return forSource;
     },
     forget(sourceId) {
       bySource.delete(sourceId);
     },
   };
+  return loaders;
 }
 
-function createSourceLoaders(source: SourceEntry, viewer: () => Viewer): SourceLoaders {
+function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: () => RequestScope | undefined): SourceLoaders {
   const { adapter } = source;
-  const memo = createRequestMemo();
+  const memo = createRequestMemo(scope);
   const messageKey = (ref: MessageRef) => JSON.stringify([ref.conversationExternalId, ref.key]);
 
   const conversation = new DataLoader<string, ConversationRecord | null>(

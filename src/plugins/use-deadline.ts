@@ -1,12 +1,15 @@
 /**
- * Gives every operation an overall time budget and an upstream call budget. Upstream calls
+ * Gives every operation an overall time budget and an upstream call budget, as one
+ * `RequestScope` stored on the request's loaders (`context.loaders.scope`), from where it is
+ * handed explicitly to every upstream call the operation causes. Upstream calls
  * still running when the time runs out are aborted (they fail as UPSTREAM_UNAVAILABLE at their
  * own paths), so one slow source cannot hold a response forever; calls past the call budget
  * are not sent and fail as BAD_USER_INPUT at their paths, so one query cannot spend the
  * upstreams' shared keys and rate limits. What was read before either limit still arrives.
  */
 import type { Plugin } from 'graphql-yoga';
-import { createCallBudget, withTimeBudget, type UpstreamCallCounts } from '../providers/http.js';
+import type { GatewayContext } from '../context.js';
+import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../providers/http.js';
 
 export interface DeadlineOptions {
   /**
@@ -22,20 +25,27 @@ const countsByContext = new WeakMap<object, UpstreamCallCounts>();
 /**
  * The upstream calls the operation running with `context` has sent and had refused so far
  * (live counters, not a snapshot); undefined before it executes. Access logs and metrics read
- * it in `onExecuteDone` / `onResponse`, where the request's async context has already ended.
+ * it in `onExecuteDone` / `onResponse`.
  */
 export function upstreamCallsOf(context: object): UpstreamCallCounts | undefined {
   return countsByContext.get(context);
 }
 
-/** @param timeoutMs the time budget in milliseconds (config `server.requestTimeoutMs`) */
+/**
+ * @param timeoutMs the time budget in milliseconds (config `server.requestTimeoutMs`), counted
+ *   from the moment the operation starts executing
+ */
 export function useDeadline(timeoutMs: number, options: DeadlineOptions = {}): Plugin {
   const limit = options.maxUpstreamCalls ?? Number.POSITIVE_INFINITY;
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const budget = createCallBudget(limit);
       if (args.contextValue && typeof args.contextValue === 'object') countsByContext.set(args.contextValue, budget);
-      setExecuteFn((executeArgs) => withTimeBudget(timeoutMs, () => executeFn(executeArgs), budget));
+      setExecuteFn((executeArgs) => {
+        const loaders = (executeArgs.contextValue as Partial<GatewayContext> | null | undefined)?.loaders;
+        if (loaders) loaders.scope = createRequestScope(timeoutMs, budget);
+        return executeFn(executeArgs);
+      });
     },
   };
 }

@@ -6,7 +6,6 @@
  * `GatewayError` naming the source. Adapters get their client from `AdapterServices.http`
  * (source-services.ts), which fills these options from the source's config.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
@@ -82,27 +81,32 @@ export interface UpstreamRequest {
 export interface UpstreamClient {
   /**
    * GETs `baseUrl + path` and validates the JSON body with `schema`.
-   * @throws GatewayError UPSTREAM_UNAVAILABLE (network, time-out, 5xx), RATE_LIMITED, NOT_FOUND,
-   *   UPSTREAM_ERROR (bad JSON, schema mismatch, oversize body, rejected credentials), or
+   * @param scope the GraphQL request this read serves, if any: its deadline aborts the read
+   *   (and bounds retries), its call budget counts it
+   * @throws GatewayError UPSTREAM_UNAVAILABLE (network, time-out, 5xx, the request deadline),
+   *   RATE_LIMITED, NOT_FOUND, UPSTREAM_ERROR (bad JSON, schema mismatch, oversize body,
+   *   rejected credentials), BAD_USER_INPUT (the request's call budget is spent; not sent), or
    *   whatever the adapter's `mapError` chose.
    */
-  getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T>;
+  getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>, scope?: RequestScope): Promise<T>;
   /**
    * Sends a write (POST, PUT, PATCH or DELETE with a JSON or multipart body). Never retried: a
    * write that timed out may have happened. Counts toward the circuit breaker like a read. Runs
    * under its own time-out (`request.timeoutMs`, default the source's `sendTimeoutMs`) instead of
    * the request deadline, so a blocking send is not cut short by it.
+   * @param scope the GraphQL request this write serves, if any: only its call budget applies
    * @returns the body validated by `schema`, or undefined for an empty body (204) or a null schema
    * @throws GatewayError like `getJson`; 429 → RATE_LIMITED with `retryAfter`
    */
-  send<T>(request: UpstreamWriteRequest, schema: z.ZodType<T> | null): Promise<T | undefined>;
+  send<T>(request: UpstreamWriteRequest, schema: z.ZodType<T> | null, scope?: RequestScope): Promise<T | undefined>;
   /**
    * Sends a request whose answer is streamed back, e.g. Dify `/text-to-audio` (audio bytes) or a
    * server-sent-event stream. Never retried; an error status is read (capped) and mapped like
    * `getJson`; a 2xx body is handed over unread. The caller must consume or cancel `body`.
    * `request.bodyTimeoutMs` bounds the longest gap between chunks (default: the source's).
+   * `scope`, like `send`'s, only counts the call against the request's budget.
    */
-  stream(request: UpstreamWriteRequest & { bodyTimeoutMs?: number }): Promise<UpstreamStream>;
+  stream(request: UpstreamWriteRequest & { bodyTimeoutMs?: number }, scope?: RequestScope): Promise<UpstreamStream>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -129,8 +133,8 @@ export interface UpstreamStream {
 
 /**
  * What one GraphQL request has asked of the upstreams so far, across every source. Read it with
- * `currentUpstreamCalls()` inside the request, or keep the object given to `withDeadline` /
- * `withTimeBudget` (useDeadline keeps it per context: `upstreamCallsOf(context)`).
+ * `upstreamCallCounts(scope)`, or keep the budget given to `createRequestScope` (useDeadline
+ * keeps it per context: `upstreamCallsOf(context)`).
  */
 export interface UpstreamCallCounts {
   /** Upstream calls sent (one per `getJson`, whatever its retries). */
@@ -158,57 +162,65 @@ export function createCallBudget(limit: number): UpstreamCallBudget {
   return { limit, calls: 0, refused: 0 };
 }
 
-/** Everything one GraphQL request carries down to its upstream calls. */
-interface RequestScope {
-  /** The request's deadline; in-flight calls are aborted when it fires. */
-  signal: AbortSignal;
-  budget: UpstreamCallBudget | undefined;
+/**
+ * Everything one GraphQL request carries down to its upstream calls: made once per operation
+ * (useDeadline, when it starts executing) and handed explicitly to every client method the
+ * operation causes (reads find it as `RequestMemo.scope`, writes take it as their last
+ * argument). Work outside a request (live pollers, webhooks, subscriptions) passes none and
+ * has neither a deadline nor a call budget.
+ */
+export interface RequestScope {
+  /**
+   * The request's deadline: reads started after it fired fail at once with
+   * UPSTREAM_UNAVAILABLE "request deadline exceeded"; reads in flight are aborted. Writes
+   * (`send`, `stream`) keep their own time-out instead.
+   */
+  readonly signal: AbortSignal;
+  /** When `signal` fires (epoch ms): retries never wait past it. */
+  readonly expiresAt: number;
+  /** The request's call budget; every call (read or write) counts against it. Absent: no counting. */
+  readonly budget: UpstreamCallBudget | undefined;
 }
 
-const requestStore = new AsyncLocalStorage<RequestScope>();
 /**
  * When each deadline signal fires (epoch ms), so retries know how long they may still wait.
- * Keyed by signal because undici's retry decisions run outside the request's async context.
+ * Keyed by signal because undici's retry decisions see the dispatch options, not the scope.
  */
 const expiries = new WeakMap<AbortSignal, number>();
 
 /**
- * Runs `fn` with `signal` as the deadline of every upstream call it makes (the GraphQL
- * request's overall time budget). Calls started after the signal fires fail at once; calls in
- * flight are aborted. `expiresAt` (epoch ms), when given, also stops retries from waiting past
- * the deadline. With `budget`, each upstream call counts against it, and calls past its limit
- * fail with `BAD_USER_INPUT` without being sent.
+ * The scope of one GraphQL request whose deadline is `timeoutMs` milliseconds from now (its
+ * overall time budget). Reads started after the deadline fail at once; reads in flight are
+ * aborted; retries never wait past it. With `budget`, each upstream call counts against it, and
+ * calls past its limit fail with `BAD_USER_INPUT` without being sent.
  */
-export function withDeadline<T>(signal: AbortSignal, fn: () => T, expiresAt?: number, budget?: UpstreamCallBudget): T {
-  if (expiresAt !== undefined) expiries.set(signal, expiresAt);
+export function createRequestScope(timeoutMs: number, budget?: UpstreamCallBudget): RequestScope {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const expiresAt = Date.now() + timeoutMs;
+  expiries.set(signal, expiresAt);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
   setMaxListeners(0, signal);
-  return requestStore.run({ signal, budget }, fn);
-}
-
-/** `withDeadline` for a budget of `timeoutMs` from now (and, optionally, a call budget). */
-export function withTimeBudget<T>(timeoutMs: number, fn: () => T, budget?: UpstreamCallBudget): T {
-  return withDeadline(AbortSignal.timeout(timeoutMs), fn, Date.now() + timeoutMs, budget);
+  return { signal, expiresAt, budget };
 }
 
 /**
- * The current request's upstream call counts (a snapshot), or undefined outside a request
- * with a call budget. For logs and metrics; never shown to clients.
+ * The upstream call counts of the request owning `scope` (a snapshot), or undefined without a
+ * scope or without a call budget. For logs and metrics; never shown to clients.
  */
-export function currentUpstreamCalls(): UpstreamCallCounts | undefined {
-  const budget = requestStore.getStore()?.budget;
+export function upstreamCallCounts(scope: RequestScope | undefined): UpstreamCallCounts | undefined {
+  const budget = scope?.budget;
   return budget ? { calls: budget.calls, refused: budget.refused, limit: budget.limit } : undefined;
 }
 
 /**
- * Counts one upstream call against the current request's budget, before it is sent. Every
- * client method (reads and writes alike) calls it first.
+ * Counts one upstream call against the budget of `scope`'s request, before it is sent. Every
+ * client method (reads and writes alike) calls it first; without a scope or budget it does nothing.
  * @throws GatewayError BAD_USER_INPUT "upstream call budget of N exceeded" once the request has
  *   sent `limit` calls; the call must then not be sent
  */
-export function admitUpstreamCall(sourceId: string, logger?: Logger): void {
-  const budget = requestStore.getStore()?.budget;
+export function admitUpstreamCall(sourceId: string, scope: RequestScope | undefined, logger?: Logger): void {
+  const budget = scope?.budget;
   if (!budget) return;
   if (budget.calls < budget.limit) {
     budget.calls += 1;
@@ -290,10 +302,10 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return { agent, dispatcher };
   };
 
-  function getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>): Promise<T> {
-    const signal = requestStore.getStore()?.signal;
+  function getJson<T>(request: UpstreamRequest, schema: z.ZodType<T>, scope?: RequestScope): Promise<T> {
+    const signal = scope?.signal;
     try {
-      admitUpstreamCall(options.sourceId, options.logger);
+      admitUpstreamCall(options.sourceId, scope, options.logger);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -359,9 +371,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
    * A write through the same accounting as a read: the request's call budget, the observer
    * (metrics, traces) and the circuit breaker. Never retried.
    */
-  function observedWrite<T>(request: UpstreamWriteRequest, fn: (outcome: { sent: boolean; status?: number }) => Promise<T>): Promise<T> {
+  function observedWrite<T>(
+    request: UpstreamWriteRequest,
+    scope: RequestScope | undefined,
+    fn: (outcome: { sent: boolean; status?: number }) => Promise<T>,
+  ): Promise<T> {
     try {
-      admitUpstreamCall(options.sourceId, options.logger);
+      admitUpstreamCall(options.sourceId, scope, options.logger);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -473,8 +489,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   return {
     getJson,
-    send: (request, schema) => observedWrite(request, (outcome) => sendOnce(request, schema, outcome)),
-    stream: (request) => observedWrite(request, (outcome) => streamOnce(request, outcome)),
+    send: (request, schema, scope) => observedWrite(request, scope, (outcome) => sendOnce(request, schema, outcome)),
+    stream: (request, scope) => observedWrite(request, scope, (outcome) => streamOnce(request, outcome)),
     // Graceful: calls already dispatched finish first. Closing twice waits for the same close.
     close: async () => {
       if (!pool && !poolLoading) {

@@ -4,7 +4,10 @@
  * the reads of a request (a Dify conversation list, a conversation's message pages, a REST
  * ownership decision) without anything outliving the request. Reads made outside a request
  * (live pollers, scripts) get no memo and always go upstream, so they never see stale pages.
+ * The memo also carries the request's `RequestScope` (deadline, call budget), which adapters
+ * hand to every upstream call the read makes.
  */
+import type { RequestScope } from './http.js';
 
 /** Per-request state of one source, keyed by strings the adapter chooses. */
 export interface RequestMemo {
@@ -14,12 +17,23 @@ export interface RequestMemo {
   delete(key: string): void;
   /** Forgets everything, e.g. after a write changed what was read. */
   clear(): void;
+  /**
+   * The request's deadline and call budget, to pass to every upstream call made for it;
+   * undefined when the request has none (subscriptions, or before the operation executes).
+   */
+  readonly scope: RequestScope | undefined;
 }
 
-/** A fresh, empty memo. */
-export function createRequestMemo(): RequestMemo {
+/**
+ * A fresh, empty memo.
+ * @param scope read on every `memo.scope`: the request's scope once its operation executes
+ */
+export function createRequestMemo(scope: () => RequestScope | undefined = () => undefined): RequestMemo {
   const entries = new Map<string, unknown>();
   return {
+    get scope() {
+      return scope();
+    },
     get<T>(key: string, create: () => T): T {
       if (entries.has(key)) return entries.get(key) as T;
       const value = create();

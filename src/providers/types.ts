@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SharedCache } from '../cache.js';
 import type { z } from 'zod';
 import type { CircuitBreakerConfig } from './circuit-breaker.js';
-import type { UpstreamClient, UpstreamClientOptions } from './http.js';
+import type { RequestScope, UpstreamClient, UpstreamClientOptions } from './http.js';
 import type { RequestMemo } from './request-memo.js';
 
 /** Who an operation runs as. Built per request from headers or a JWT; never outlives it. */
@@ -216,7 +216,11 @@ export interface MessageRef {
  * exist. Methods throw `UpstreamError` (src/providers/errors.ts), never a raw HTTP error.
  *
  * Reads take an optional `memo` (request-memo.ts): the request's per-source memo, present when
- * the read serves a GraphQL request, so that reads of one request can share upstream walks.
+ * the read serves a GraphQL request, so that reads of one request can share upstream walks;
+ * `memo.scope` is that request's deadline and call budget. Writes and management reads take the
+ * request's `RequestScope` (http.ts) as their last argument instead. Adapters hand the scope to
+ * every upstream call they make for the method; without one (live pollers, webhooks,
+ * subscriptions) calls have no request deadline and count against no budget.
  */
 export interface ProviderAdapter {
   readonly capabilities: AdapterCapabilities;
@@ -247,32 +251,40 @@ export interface ProviderAdapter {
    * `rateMessage`: sets (`rating` null clears) the viewer's rating of an assistant message.
    * @throws GatewayError NOT_FOUND (absent or foreign), BAD_USER_INPUT, RATE_LIMITED, UPSTREAM_*
    */
-  rateMessage?(viewer: Viewer, ref: MessageRef, rating: 'LIKE' | 'DISLIKE' | null, content: string | null): Promise<void>;
+  rateMessage?(
+    viewer: Viewer,
+    ref: MessageRef,
+    rating: 'LIKE' | 'DISLIKE' | null,
+    content: string | null,
+    scope?: RequestScope,
+  ): Promise<void>;
   /** Renames a conversation (or has the backend generate a name); answers the renamed record when the upstream gives it. */
   renameConversation?(
     viewer: Viewer,
     conversationExternalId: string,
     rename: { name: string | null; autoGenerate: boolean },
+    scope?: RequestScope,
   ): Promise<ConversationRecord | null>;
   /** Deletes a conversation for the viewer. */
-  deleteConversation?(viewer: Viewer, conversationExternalId: string): Promise<void>;
+  deleteConversation?(viewer: Viewer, conversationExternalId: string, scope?: RequestScope): Promise<void>;
   /** Sends a message as the viewer. Never retried. @throws FORBIDDEN when this viewer may not send here */
-  sendMessage?(viewer: Viewer, request: SendMessageRequest): Promise<SendMessageResult>;
+  sendMessage?(viewer: Viewer, request: SendMessageRequest, scope?: RequestScope): Promise<SendMessageResult>;
   /** Sets a conversation's status (`snoozedUntil` only with SNOOZED). @throws FORBIDDEN for viewers without the right */
   setConversationStatus?(
     viewer: Viewer,
     conversationExternalId: string,
     status: ConversationStatus,
     snoozedUntil: Date | null,
+    scope?: RequestScope,
   ): Promise<void>;
   /** Speech to text of an uploaded audio file. */
-  transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }): Promise<string>;
+  transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }, scope?: RequestScope): Promise<string>;
   /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */
-  listFeedbacks?(viewer: Viewer, page: NumberedPage): Promise<{ items: FeedbackRecord[]; hasMore: boolean }>;
+  listFeedbacks?(viewer: Viewer, page: NumberedPage, scope?: RequestScope): Promise<{ items: FeedbackRecord[]; hasMore: boolean }>;
   /** Suggested follow-up questions after an assistant message. @throws NOT_SUPPORTED when the feature is off */
-  suggestedQuestions?(viewer: Viewer, ref: MessageRef): Promise<string[]>;
+  suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
   /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
-  textToAudio?(viewer: Viewer, ref: MessageRef): Promise<UpstreamStreamResult>;
+  textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**

@@ -49,7 +49,8 @@ builder.relayMutationField(
       const renamed = await runWrite(
         context,
         { operation: 'renameConversation', sourceId: source.id, targetExternalId: ref.conversationId },
-        (viewer) => adapter.renameConversation!(viewer, ref.conversationId, { name: autoGenerate ? null : name, autoGenerate }),
+        (viewer) =>
+          adapter.renameConversation!(viewer, ref.conversationId, { name: autoGenerate ? null : name, autoGenerate }, context.loaders.scope),
       );
       // The upstream's answer is the state after the write: no second read needed.
       if (renamed) context.loaders.forSource(source.id).conversation.prime(ref.conversationId, renamed);
@@ -80,7 +81,7 @@ builder.relayMutationField(
       const { source, ref } = sourceOf(context, String(input.conversationId), 'Conversation');
       const adapter = requireCapability(source, 'deleteConversation', 'delete conversations');
       await runWrite(context, { operation: 'deleteConversation', sourceId: source.id, targetExternalId: ref.conversationId }, (viewer) =>
-        adapter.deleteConversation!(viewer, ref.conversationId),
+        adapter.deleteConversation!(viewer, ref.conversationId, context.loaders.scope),
       );
       return { deletedConversationId: globalIdOf(ref) };
     },
@@ -113,7 +114,7 @@ builder.relayMutationField(
       await runWrite(
         context,
         { operation: 'setConversationStatus', sourceId: source.id, targetExternalId: ref.conversationId },
-        (viewer) => adapter.setConversationStatus!(viewer, ref.conversationId, input.status, snoozedUntil),
+        (viewer) => adapter.setConversationStatus!(viewer, ref.conversationId, input.status, snoozedUntil, context.loaders.scope),
       );
       return { sourceId: source.id, conversationId: ref.conversationId };
     },

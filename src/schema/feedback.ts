@@ -112,7 +112,7 @@ builder.objectField(SourceRef, 'feedbacks', (t) =>
       const rows: FeedbackRecord[] = [];
       let upstreamMore = true;
       for (let page = Math.floor(offset / size) + 1; rows.length < want + (offset % size) && upstreamMore; page += 1) {
-        const answer = await source.adapter.listFeedbacks(viewer, { page, limit: size });
+        const answer = await source.adapter.listFeedbacks(viewer, { page, limit: size }, context.loaders.scope);
         rows.push(...answer.items);
         upstreamMore = answer.hasMore;
       }

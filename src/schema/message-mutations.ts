@@ -56,7 +56,7 @@ builder.relayMutationField(
       }
       const messageRef = { conversationExternalId: ref.conversationId, key: ref.key };
       await runWrite(context, { operation: 'rateMessage', sourceId: source.id, targetExternalId: ref.conversationId }, (viewer) =>
-        adapter.rateMessage!(viewer, messageRef, input.rating ?? null, input.content ?? null),
+        adapter.rateMessage!(viewer, messageRef, input.rating ?? null, input.content ?? null, context.loaders.scope),
       );
       const payload: RatePayload = {
         sourceId: source.id,
@@ -95,7 +95,7 @@ builder.relayMutationField(
       const source = sourceByIdOrName(context, String(input.sourceId));
       const adapter = requireCapability(source, 'transcribeAudio', 'transcribe audio');
       const text = await runWrite(context, { operation: 'transcribeAudio', sourceId: source.id, targetExternalId: null }, (viewer) =>
-        adapter.transcribeAudio!(viewer, input.file),
+        adapter.transcribeAudio!(viewer, input.file, context.loaders.scope),
       );
       return { text };
     },

@@ -121,10 +121,11 @@ builder.node(MessageRef, {
       resolve: async ({ sourceId, record }, _args, context) => {
         const source = context.gateway.sources.get(sourceId);
         if (!source?.adapter.capabilities.suggestedQuestions || record.role !== 'ASSISTANT') return [];
-        return source.adapter.suggestedQuestions!(requireViewer(context), {
-          conversationExternalId: record.conversationExternalId,
-          key: record.key,
-        });
+        return source.adapter.suggestedQuestions!(
+          requireViewer(context),
+          { conversationExternalId: record.conversationExternalId, key: record.key },
+          context.loaders.scope,
+        );
       },
     }),
     agentThoughts: t.field({

@@ -136,7 +136,7 @@ async function replayOrSend(
 ): Promise<{ result: SendMessageResult; replayed: boolean }> {
   const replay = await recallSend(context, resolved);
   if (replay) return { result: replay, replayed: true };
-  const result = await resolved.source.adapter.sendMessage!(viewer, resolved.request);
+  const result = await resolved.source.adapter.sendMessage!(viewer, resolved.request, context.loaders.scope);
   await rememberSend(context, resolved, result);
   return { result, replayed: false };
 }

@@ -10,9 +10,9 @@ import { countsTowardBreaker, createSourceBreaker } from '../../src/providers/ci
 import { GatewayError } from '../../src/providers/errors.js';
 import {
   createCallBudget,
+  createRequestScope,
   createUpstreamClient,
-  currentUpstreamCalls,
-  withTimeBudget,
+  upstreamCallCounts,
   type UpstreamClientOptions,
 } from '../../src/providers/http.js';
 import { backoffDelay, createRetryPolicy, retryAfterMs, retryAfterSeconds } from '../../src/providers/retry-policy.js';
@@ -139,14 +139,13 @@ describe('upstream client', () => {
 
   it('the time budget aborts a call in flight and refuses new ones once spent', async () => {
     const http = client({ retries: 0 });
-    const error = await failure(withTimeBudget(50, () => http.getJson({ path: '/hang' }, anything)));
+    const error = await failure(http.getJson({ path: '/hang' }, anything, createRequestScope(50)));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', sourceId: 'src' });
     expect(error.message).toMatch(/request deadline exceeded/);
     server.requests.length = 0;
-    const late = await failure(withTimeBudget(1, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return http.getJson({ path: '/x' }, anything);
-    }));
+    const spent = createRequestScope(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const late = await failure(http.getJson({ path: '/x' }, anything, spent));
     expect(late.message).toMatch(/request deadline exceeded/);
     expect(server.requests).toHaveLength(0);
   });
@@ -155,28 +154,26 @@ describe('upstream client', () => {
     const http = client();
     const budget = createCallBudget(2);
     const seen: unknown[] = [];
-    const results = await withTimeBudget(5_000, async () => {
-      const settled = await Promise.allSettled([1, 2, 3, 4].map((n) => http.getJson({ path: `/x${n}` }, anything)));
-      seen.push(currentUpstreamCalls());
-      return settled;
-    }, budget);
+    const scope = createRequestScope(5_000, budget);
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => http.getJson({ path: `/x${n}` }, anything, scope)));
+    seen.push(upstreamCallCounts(scope));
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     const refusal = (results[2] as PromiseRejectedResult).reason as GatewayError;
     expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT', sourceId: 'src', message: 'upstream call budget of 2 exceeded' });
     expect(server.requests.map((request) => request.path)).toEqual(['/v1/x1', '/v1/x2']);
     expect(seen).toEqual([{ calls: 2, refused: 2, limit: 2 }]);
     expect(budget).toMatchObject({ calls: 2, refused: 2 });
-    expect(currentUpstreamCalls()).toBeUndefined();
+    expect(upstreamCallCounts(undefined)).toBeUndefined();
+    expect(upstreamCallCounts(createRequestScope(5_000))).toBeUndefined();
   });
 
   it('a refused call never reaches the breaker', async () => {
     const breaker = createSourceBreaker('src', { errorThresholdPercent: 1, minimumRequests: 1, windowMs: 10_000, coolDownMs: 60_000 }, logger);
     const http = client({ breaker });
     const budget = createCallBudget(1);
-    await withTimeBudget(5_000, async () => {
-      await http.getJson({ path: '/x' }, anything);
-      for (let i = 0; i < 5; i += 1) expect(await failure(http.getJson({ path: '/x' }, anything))).toMatchObject({ code: 'BAD_USER_INPUT' });
-    }, budget);
+    const scope = createRequestScope(5_000, budget);
+    await http.getJson({ path: '/x' }, anything, scope);
+    for (let i = 0; i < 5; i += 1) expect(await failure(http.getJson({ path: '/x' }, anything, scope))).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(breaker.state()).toBe('closed');
     expect(server.requests).toHaveLength(1);
     breaker.shutdown();

@@ -45,6 +45,27 @@ describe('upstream call budget', () => {
     for (const edge of edges.slice(3)) expect(edge.node.messages).toBeNull();
   });
 
+  it("counts a mutation's writes too: the write past the budget fails at its path, unsent", async () => {
+    const listed = await gateway.query(`{ conversations(first: 1, sourceIds: ["${assistantId}"]) { edges { node { id } } } }`);
+    const conversationId = listed.data.conversations.edges[0].node.id as string;
+    dify().length = 0;
+    const renames = Array.from(
+      { length: BUDGET + 1 },
+      (_, index) => `r${index}: renameConversation(input: { conversationId: "${conversationId}", name: "budget ${index}" }) { conversation { title } }`,
+    );
+    const response = await gateway.query(`mutation { ${renames.join('\n')} }`);
+    const sent = dify().map((request) => `${request.method} ${request.path.replace(/[0-9a-f-]{36}/, ':id')}`);
+    expect(sent).toEqual(Array.from({ length: BUDGET }, () => 'POST /v1/conversations/:id/name'));
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors![0]).toMatchObject({
+      message: `upstream call budget of ${BUDGET} exceeded`,
+      path: [`r${BUDGET}`],
+      extensions: { code: 'BAD_USER_INPUT', sourceId: 'assistant' },
+    });
+    for (let index = 0; index < BUDGET; index += 1) expect(response.data[`r${index}`].conversation.title).toBe(`budget ${index}`);
+    expect(response.data[`r${BUDGET}`]).toBeNull();
+  });
+
   it('is per request: the next operation has its own budget', async () => {
     dify().length = 0;
     const response = await gateway.query(`{ conversations(first: 3, sourceIds: ["${assistantId}"]) {

@@ -3,10 +3,12 @@
  * slot per input in input order holding the record, null (absent or not the viewer's: the
  * same answer either way) or an Error for that slot alone. Upstream calls are shared where
  * Chatwoot allows: one contact-conversations list serves every id of a contact viewer, and one
- * `after`+`before` range read serves nearby messages of one conversation.
+ * `after`+`before` range read serves nearby messages of one conversation. Every call runs under
+ * the `requestScope` given (the GraphQL request's deadline and call budget).
  */
 import { asError, eachLimited, groupRefs, toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../types.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
@@ -32,10 +34,11 @@ export async function loadConversations(
   context: BatchContext,
   viewer: Viewer,
   externalIds: readonly string[],
+  requestScope?: RequestScope,
 ): Promise<Array<Slot<ConversationRecord>>> {
   let scope: ResolvedScope;
   try {
-    scope = await context.resolve(viewer);
+    scope = await context.resolve(viewer, requestScope);
   } catch (error) {
     return externalIds.map(() => asError(error));
   }
@@ -46,7 +49,7 @@ export async function loadConversations(
     if (contactId === null) return externalIds.map(() => null);
     let listed: ChatwootConversation[];
     try {
-      listed = (await context.client.contactConversations(contactId)).payload;
+      listed = (await context.client.contactConversations(contactId, requestScope)).payload;
     } catch (error) {
       const gone = isGatewayError(error) && error.code === 'NOT_FOUND';
       return externalIds.map(() => (gone ? null : asError(error)));
@@ -55,12 +58,12 @@ export async function loadConversations(
     // A full list may have left older conversations out: those are checked one by one.
     const unseen = listed.length >= CHATWOOT_PAGE.contactConversations ? ids.filter((id) => !found.has(id)) : [];
     await eachLimited(unseen, CONCURRENCY, async (id) => {
-      const conversation = await fetchConversation(context.client, id);
+      const conversation = await fetchConversation(context.client, id, requestScope);
       found.set(id, conversation instanceof Error || conversation?.meta?.sender?.id === contactId ? conversation : null);
     });
   } else {
     await eachLimited(ids, CONCURRENCY, async (id) => {
-      found.set(id, await fetchConversation(context.client, id));
+      found.set(id, await fetchConversation(context.client, id, requestScope));
     });
   }
   return externalIds.map((externalId) => {
@@ -79,10 +82,11 @@ export async function loadMessages(
   context: BatchContext,
   viewer: Viewer,
   refs: readonly MessageRef[],
+  requestScope?: RequestScope,
 ): Promise<Array<Slot<MessageRecord>>> {
   let scope: ResolvedScope;
   try {
-    scope = await context.resolve(viewer);
+    scope = await context.resolve(viewer, requestScope);
   } catch (error) {
     return refs.map(() => asError(error));
   }
@@ -95,7 +99,7 @@ export async function loadMessages(
   });
   const privateVisible = seesPrivateNotes(scope);
   await eachLimited(groups, CONCURRENCY, async ([displayId, wanted]) => {
-    const messages = await fetchMessagesById(context, scope, displayId, [...new Set(wanted.map(({ key }) => key))]);
+    const messages = await fetchMessagesById(context, scope, displayId, [...new Set(wanted.map(({ key }) => key))], requestScope);
     for (const { slot, key } of wanted) {
       if (messages === null || messages instanceof Error) {
         results[slot] = messages;
@@ -115,14 +119,15 @@ async function fetchMessagesById(
   scope: ResolvedScope,
   displayId: number,
   ids: number[],
+  requestScope: RequestScope | undefined,
 ): Promise<Map<number, ChatwootMessage> | null | Error> {
   const found = new Map<number, ChatwootMessage>();
   const sorted = [...ids].sort((a, b) => a - b);
   let verified = false;
   try {
     for (const range of ranges(sorted, CHATWOOT_PAGE.messagesBetween)) {
-      const page = await context.client.listMessages(displayId, { after: range.from, before: range.to });
-      if (!verified) await assertConversationVisible(context.client, context.sourceId, scope, displayId, page.meta);
+      const page = await context.client.listMessages(displayId, { after: range.from, before: range.to }, requestScope);
+      if (!verified) await assertConversationVisible(context.client, context.sourceId, scope, displayId, page.meta, requestScope);
       verified = true;
       for (const message of page.payload) found.set(message.id, message);
     }
@@ -143,9 +148,13 @@ function ranges(sorted: number[], width: number): Array<{ from: number; to: numb
   return result;
 }
 
-async function fetchConversation(client: ChatwootClient, displayId: number): Promise<ChatwootConversation | null | Error> {
+async function fetchConversation(
+  client: ChatwootClient,
+  displayId: number,
+  requestScope: RequestScope | undefined,
+): Promise<ChatwootConversation | null | Error> {
   try {
-    return await client.getConversation(displayId);
+    return await client.getConversation(displayId, requestScope);
   } catch (error) {
     return toSlot(error);
   }

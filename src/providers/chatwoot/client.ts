@@ -4,7 +4,7 @@
  * and the mapping of Chatwoot's error bodies to gateway error codes.
  */
 import { GatewayError } from '../errors.js';
-import { defaultError, type UpstreamErrorResponse } from '../http.js';
+import { defaultError, type RequestScope, type UpstreamErrorResponse } from '../http.js';
 import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
   chatwootContactConversationsSchema,
@@ -45,7 +45,11 @@ export interface ChatwootSourceConfig extends SourceCommonConfig {
   apiAccessToken: string;
 }
 
-/** The calls the adapter makes. Every method throws `GatewayError` (see `mapChatwootError`). */
+/**
+ * The calls the adapter makes. Every method throws `GatewayError` (see `mapChatwootError`). The
+ * last argument, `scope`, is the GraphQL request the call serves (its deadline for reads, its
+ * call budget for every call); background work passes none.
+ */
 export interface ChatwootClient {
   /**
    * `GET /api/v1/accounts/{a}/conversations?status=all&page=N`: 25 conversations a page (page
@@ -53,42 +57,42 @@ export interface ChatwootClient {
    * `last_activity_at` first, limited to the token owner's inboxes. `data.meta.all_count` is
    * the total.
    */
-  listConversations(page: number): Promise<ChatwootConversationList>;
+  listConversations(page: number, scope?: RequestScope): Promise<ChatwootConversationList>;
   /**
    * `GET /api/v1/accounts/{a}/conversations/{displayId}`: one conversation.
    * @throws GatewayError NOT_FOUND when it does not exist or the token may not see it.
    */
-  getConversation(displayId: number): Promise<ChatwootConversation>;
+  getConversation(displayId: number, scope?: RequestScope): Promise<ChatwootConversation>;
   /**
    * `GET /api/v1/accounts/{a}/conversations/{displayId}/messages`, ascending by creation:
    * no params → the newest 20; `before` → the 20 with smaller ids; `after` → up to 100 with
    * larger ids; both → ids in [after, before), up to 1000. Private notes included.
    * @throws GatewayError NOT_FOUND when the conversation does not exist or is not visible.
    */
-  listMessages(displayId: number, params: { before?: number; after?: number }): Promise<ChatwootMessageList>;
+  listMessages(displayId: number, params: { before?: number; after?: number }, scope?: RequestScope): Promise<ChatwootMessageList>;
   /**
    * `GET /api/v1/accounts/{a}/contacts/search?q&page=N`: 15 contacts a page whose name,
    * email, phone number or identifier CONTAINS `q` (the caller checks for an exact match).
    */
-  searchContacts(q: string, page: number): Promise<ChatwootContactSearch>;
+  searchContacts(q: string, page: number, scope?: RequestScope): Promise<ChatwootContactSearch>;
   /**
    * `GET /api/v1/accounts/{a}/contacts/{contactId}/conversations`: the contact's conversations,
    * no paging: at most the 20 most recently created ones are visible this way (newest id first).
    * @throws GatewayError NOT_FOUND when the contact does not exist.
    */
-  contactConversations(contactId: number): Promise<ChatwootContactConversations>;
+  contactConversations(contactId: number, scope?: RequestScope): Promise<ChatwootContactConversations>;
   /**
    * `POST /api/v1/accounts/{a}/conversations/{displayId}/messages` `{ content, message_type:
    * outgoing, private }`: the created message. Never retried.
    * @throws GatewayError NOT_FOUND (absent, or a policy denial 401), UPSTREAM_ERROR (422)
    */
-  createMessage(displayId: number, message: { content: string; private: boolean }): Promise<ChatwootMessage>;
+  createMessage(displayId: number, message: { content: string; private: boolean }, scope?: RequestScope): Promise<ChatwootMessage>;
   /**
    * `POST /api/v1/accounts/{a}/conversations/{displayId}/toggle_status` `{ status, snoozed_until }`
    * (`snoozed_until` epoch seconds) → `{ meta, payload: { success, conversation_id, current_status } }`.
    * Never retried.
    */
-  toggleStatus(displayId: number, status: string, snoozedUntil: number | null): Promise<ChatwootToggleStatus>;
+  toggleStatus(displayId: number, status: string, snoozedUntil: number | null, scope?: RequestScope): Promise<ChatwootToggleStatus>;
   close(): Promise<void>;
 }
 
@@ -106,16 +110,18 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
   });
   const account = `/api/v1/accounts/${config.accountId}`;
   return {
-    listConversations: (page) =>
+    listConversations: (page, scope) =>
       http.getJson(
         { path: `${account}/conversations`, query: { status: 'all', page }, endpoint: `${ACCOUNT}/conversations` },
         chatwootConversationListSchema,
+        scope,
       ),
-    getConversation: (displayId) => http.getJson(
+    getConversation: (displayId, scope) => http.getJson(
         { path: `${account}/conversations/${displayId}`, endpoint: `${ACCOUNT}/conversations/:id` },
         chatwootConversationSchema,
+        scope,
       ),
-    listMessages: (displayId, params) =>
+    listMessages: (displayId, params, scope) =>
       http.getJson(
         {
           path: `${account}/conversations/${displayId}/messages`,
@@ -123,17 +129,20 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
           endpoint: `${ACCOUNT}/conversations/:id/messages`,
         },
         chatwootMessageListSchema,
+        scope,
       ),
-    searchContacts: (q, page) => http.getJson(
+    searchContacts: (q, page, scope) => http.getJson(
         { path: `${account}/contacts/search`, query: { q, page }, endpoint: `${ACCOUNT}/contacts/search` },
         chatwootContactSearchSchema,
+        scope,
       ),
-    contactConversations: (contactId) =>
+    contactConversations: (contactId, scope) =>
       http.getJson(
         { path: `${account}/contacts/${contactId}/conversations`, endpoint: `${ACCOUNT}/contacts/:id/conversations` },
         chatwootContactConversationsSchema,
+        scope,
       ),
-    createMessage: async (displayId, message) =>
+    createMessage: async (displayId, message, scope) =>
       (await http.send(
         {
           method: 'POST',
@@ -142,8 +151,9 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
           json: { content: message.content, message_type: 'outgoing', private: message.private },
         },
         chatwootMessageSchema,
+        scope,
       )) as ChatwootMessage,
-    toggleStatus: async (displayId, status, snoozedUntil) =>
+    toggleStatus: async (displayId, status, snoozedUntil, scope) =>
       (await http.send(
         {
           method: 'POST',
@@ -152,6 +162,7 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
           json: snoozedUntil === null ? { status } : { status, snoozed_until: snoozedUntil },
         },
         chatwootToggleStatusSchema,
+        scope,
       )) as ChatwootToggleStatus,
     close: () => http.close(),
   };

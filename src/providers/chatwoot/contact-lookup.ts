@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { SharedCache } from '../../cache.js';
 import { GatewayError } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 
 /** How long a found contact id is reused across requests, ms. */
@@ -42,10 +43,13 @@ export interface ContactLookupOptions {
 
 /**
  * Creates the contact lookup of one source.
- * @returns `find(value)`: the contact id, or null when no contact matches exactly
+ * @returns `find(value, requestScope?)`: the contact id, or null when no contact matches exactly;
+ *   the searches run under `requestScope` (a lookup joining one in flight shares its scope)
  * @throws (from `find`) GatewayError RATE_LIMITED past the search limit, or the search's own error
  */
-export function createContactLookup(options: ContactLookupOptions): (value: string) => Promise<number | null> {
+export function createContactLookup(
+  options: ContactLookupOptions,
+): (value: string, requestScope?: RequestScope) => Promise<number | null> {
   const { client, sourceId, logger, cache, matches } = options;
   const perMinute = options.searchesPerMinute ?? DEFAULT_CONTACT_SEARCHES_PER_MINUTE;
   // rate-limiter-flexible is loaded on the first search: most gateways have no Chatwoot source,
@@ -59,11 +63,11 @@ export function createContactLookup(options: ContactLookupOptions): (value: stri
   const inFlight = new Map<string, Promise<number | null>>();
   const keyOf = (value: string) => `contact:${options.contactMatch}:${value}`;
 
-  async function search(value: string): Promise<number | null> {
+  async function search(value: string, requestScope: RequestScope | undefined): Promise<number | null> {
     // Search matches substrings of name, email, phone and identifier: page until the exact one.
     for (let page = 1; page <= MAX_CONTACT_SEARCH_PAGES; page += 1) {
       await allowSearch();
-      const result = await client.searchContacts(value, page);
+      const result = await client.searchContacts(value, page, requestScope);
       const exact = result.payload.find((contact) => matches(contact, value));
       if (exact) return exact.id;
       if (result.payload.length < CHATWOOT_PAGE.contacts || result.meta?.has_more === false) return null;
@@ -87,18 +91,18 @@ export function createContactLookup(options: ContactLookupOptions): (value: stri
     }
   }
 
-  async function lookUp(value: string): Promise<number | null> {
+  async function lookUp(value: string, requestScope: RequestScope | undefined): Promise<number | null> {
     const cached = await cache.get<{ contactId: number | null }>(keyOf(value));
     if (cached) return cached.contactId;
-    const contactId = await search(value);
+    const contactId = await search(value, requestScope);
     await cache.set(keyOf(value), { contactId }, contactId === null ? NO_CONTACT_TTL_MS : CONTACT_TTL_MS);
     return contactId;
   }
 
-  return function find(value: string): Promise<number | null> {
+  return function find(value: string, requestScope?: RequestScope): Promise<number | null> {
     let pending = inFlight.get(value);
     if (!pending) {
-      pending = lookUp(value).finally(() => inFlight.delete(value));
+      pending = lookUp(value, requestScope).finally(() => inFlight.delete(value));
       inFlight.set(value, pending);
     }
     return pending;

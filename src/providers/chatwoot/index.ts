@@ -60,43 +60,45 @@ const chatwoot = {
     return {
       capabilities: { listConversations: true, sendMessage: true, setConversationStatus: true },
 
-      async listConversations(viewer, page) {
-        const scope = await resolve(viewer);
+      async listConversations(viewer, page, memo) {
+        const requestScope = memo?.scope;
+        const scope = await resolve(viewer, requestScope);
         if (scope.kind === 'account') {
           const cursor = page.after === null ? null : parseAccountCursor(page.after);
           if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
-          return pageAccountConversations(client, cursor, page.limit);
+          return pageAccountConversations(client, cursor, page.limit, requestScope);
         }
         const cursor = page.after === null ? null : parseContactCursor(page.after);
         if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
         if (scope.contactId === null) return { items: [], hasMore: false };
         // A contact deleted since the search has no conversations left to show.
-        const listed = await client.contactConversations(scope.contactId).catch((error: unknown) => {
+        const listed = await client.contactConversations(scope.contactId, requestScope).catch((error: unknown) => {
           if (isGatewayError(error) && error.code === 'NOT_FOUND') return { payload: [] };
           throw error;
         });
         return sliceContactConversations(listed.payload, cursor, page.limit);
       },
 
-      getConversations: (viewer, externalIds) => loadConversations(context, viewer, externalIds),
+      getConversations: (viewer, externalIds, memo) => loadConversations(context, viewer, externalIds, memo?.scope),
 
-      async listMessages(viewer, conversationExternalId, page): Promise<MessageSlice> {
+      async listMessages(viewer, conversationExternalId, page, memo): Promise<MessageSlice> {
+        const requestScope = memo?.scope;
         const cursorId = page.cursor === null ? null : parseMessageKey(page.cursor);
         if (page.cursor !== null && cursorId === null) throw badInput('invalid message cursor');
         const displayId = parseDisplayId(conversationExternalId);
         if (displayId === null) throw conversationNotFound(sourceId);
-        const scope = await resolve(viewer);
+        const scope = await resolve(viewer, requestScope);
         if (scope.kind === 'contact' && scope.contactId === null) throw conversationNotFound(sourceId);
         const privateVisible = seesPrivateNotes(scope);
         let verified = false;
         const window = await pageMessages(
           async (params) => {
             // Chatwoot's 404 and 401 for this conversation read the same as a foreign one.
-            const result = await client.listMessages(displayId, params).catch((error: unknown) => {
+            const result = await client.listMessages(displayId, params, requestScope).catch((error: unknown) => {
               throw isGatewayError(error) && error.code === 'NOT_FOUND' ? conversationNotFound(sourceId) : error;
             });
             // Checked before any message is kept; ownership does not change between pages.
-            if (!verified) await assertConversationVisible(client, sourceId, scope, displayId, result.meta);
+            if (!verified) await assertConversationVisible(client, sourceId, scope, displayId, result.meta, requestScope);
             verified = true;
             return result.payload;
           },
@@ -109,11 +111,11 @@ const chatwoot = {
         };
       },
 
-      getMessages: (viewer, refs) => loadMessages(context, viewer, refs),
+      getMessages: (viewer, refs, memo) => loadMessages(context, viewer, refs, memo?.scope),
 
-      sendMessage: (viewer, request) => writes.sendMessage(context, viewer, request),
+      sendMessage: (viewer, request, scope) => writes.sendMessage(context, viewer, request, scope),
 
-      setConversationStatus: (viewer, id, status, until) => writes.setConversationStatus(context, viewer, id, status, until),
+      setConversationStatus: (viewer, id, status, until, scope) => writes.setConversationStatus(context, viewer, id, status, until, scope),
       // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
       canonicalConversationId: (externalId) => {
         const displayId = parseDisplayId(externalId);

@@ -5,6 +5,7 @@
  * without returning short pages. Conversations: numbered pages of 25 for the account, or the
  * one short list of a contact.
  */
+import type { RequestScope } from '../http.js';
 import type { ConversationRecord } from '../types.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { mapConversation, toDate } from './mapping.js';
@@ -88,19 +89,21 @@ export function parseAccountCursor(key: string): AccountCursor | null {
  * Pages are offsets into a list that moves as conversations get activity, so on resuming the
  * cursor's conversation is looked up again in its page and reading continues right after it;
  * within one call a conversation is never returned twice. `hasMore` comes from the list's
- * `all_count`, or from reading the next page when the count is missing.
+ * `all_count`, or from reading the next page when the count is missing. Every page read runs
+ * under `requestScope`.
  */
 export async function pageAccountConversations(
   client: ChatwootClient,
   cursor: AccountCursor | null,
   limit: number,
+  requestScope?: RequestScope,
 ): Promise<{ items: ConversationRecord[]; hasMore: boolean }> {
   const items: ConversationRecord[] = [];
   const seen = new Set<number>();
   let page = cursor?.page ?? 1;
   let start = cursor ? cursor.index + 1 : 0;
   for (let call = 0; call < MAX_CALLS_PER_PAGE; call += 1) {
-    const { data } = await client.listConversations(page);
+    const { data } = await client.listConversations(page, requestScope);
     if (cursor && page === cursor.page) {
       const moved = data.payload.findIndex((conversation) => conversation.id === cursor.id);
       if (moved >= 0) start = moved + 1;

@@ -12,6 +12,7 @@
 import type { Logger } from 'pino';
 import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import { viewerAttribute } from '../identity.js';
 import type { Viewer } from '../types.js';
 import { createMemoryCache, type SharedCache } from '../../cache.js';
@@ -87,18 +88,21 @@ export function createScopeResolver(
     searchesPerMinute: lookup.searchesPerMinute,
   });
 
-  /** The viewer's resolved scope. @throws GatewayError when the contact search fails. */
-  return function resolve(viewer: Viewer): Promise<ResolvedScope> {
+  /**
+   * The viewer's resolved scope; a contact search runs under `requestScope`.
+   * @throws GatewayError when the contact search fails.
+   */
+  return function resolve(viewer: Viewer, requestScope?: RequestScope): Promise<ResolvedScope> {
     return memo(viewer, 'scope', () => {
       const scope = viewerScope(viewer, options);
       if (scope.kind === 'account') return Promise.resolve(scope);
       if (scope.value === null) return Promise.resolve({ kind: 'contact' as const, contactId: null });
-      return findContactId(scope.value).then((contactId) => ({ kind: 'contact' as const, contactId }));
+      return findContactId(scope.value, requestScope).then((contactId) => ({ kind: 'contact' as const, contactId }));
     });
   };
 }
 
-/** `resolve(viewer)`: the viewer's scope, looked up once per viewer object. */
+/** `resolve(viewer, requestScope?)`: the viewer's scope, looked up once per viewer object. */
 export type ScopeResolver = ReturnType<typeof createScopeResolver>;
 
 /** The `meta` of a messages page: who the conversation belongs to. */
@@ -110,7 +114,8 @@ export interface MessagesMeta {
 /**
  * Checks that a conversation is visible in `scope`: any conversation for the account, only the
  * viewer's own for a contact. The owner comes from the messages page's `meta` when it names the
- * contact; otherwise (older Chatwoot) from the conversation itself, one extra call.
+ * contact; otherwise (older Chatwoot) from the conversation itself, one extra call (under
+ * `requestScope`).
  * @throws GatewayError NOT_FOUND when it is not the viewer's, exactly as for a missing one
  */
 export async function assertConversationVisible(
@@ -119,10 +124,11 @@ export async function assertConversationVisible(
   scope: ResolvedScope,
   displayId: number,
   meta: MessagesMeta | null | undefined,
+  requestScope?: RequestScope,
 ): Promise<void> {
   if (scope.kind === 'account') return;
   if (scope.contactId === null) throw conversationNotFound(sourceId);
-  const owner = meta?.contact?.id ?? meta?.contact_id ?? (await client.getConversation(displayId)).meta?.sender?.id;
+  const owner = meta?.contact?.id ?? meta?.contact_id ?? (await client.getConversation(displayId, requestScope)).meta?.sender?.id;
   if (owner !== scope.contactId) throw conversationNotFound(sourceId);
 }
 

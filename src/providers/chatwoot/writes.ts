@@ -5,6 +5,7 @@
  * exist) it is NOT_FOUND, the same answer as a read. Writes are never retried.
  */
 import { GatewayError } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import type { ConversationStatus, SendMessageRequest, SendMessageResult, Viewer } from '../types.js';
 import { loadConversations, type BatchContext } from './batch.js';
 import { parseDisplayId } from './ids.js';
@@ -23,12 +24,18 @@ const UPSTREAM_STATUS: Record<ConversationStatus, string> = {
  * The display id of a conversation an agent may write to.
  * @throws GatewayError NOT_FOUND when the viewer cannot see it, FORBIDDEN for a contact who can
  */
-async function writableConversation(context: BatchContext, viewer: Viewer, externalId: string, action: string): Promise<number> {
+async function writableConversation(
+  context: BatchContext,
+  viewer: Viewer,
+  externalId: string,
+  action: string,
+  requestScope: RequestScope | undefined,
+): Promise<number> {
   const displayId = parseDisplayId(externalId);
   if (displayId === null) throw conversationNotFound(context.sourceId);
-  const scope = await context.resolve(viewer);
+  const scope = await context.resolve(viewer, requestScope);
   if (scope.kind === 'account') return displayId;
-  const [visible] = await loadConversations(context, viewer, [externalId]);
+  const [visible] = await loadConversations(context, viewer, [externalId], requestScope);
   if (visible instanceof Error) throw visible;
   if (!visible) throw conversationNotFound(context.sourceId);
   throw new GatewayError('FORBIDDEN', `only agents may ${action} in source "${context.sourceId}"`, { sourceId: context.sourceId });
@@ -39,12 +46,17 @@ async function writableConversation(context: BatchContext, viewer: Viewer, exter
  * private note). Chatwoot conversations are opened by contacts through an inbox, so a send
  * without a conversation is NOT_SUPPORTED.
  */
-export async function sendMessage(context: BatchContext, viewer: Viewer, request: SendMessageRequest): Promise<SendMessageResult> {
+export async function sendMessage(
+  context: BatchContext,
+  viewer: Viewer,
+  request: SendMessageRequest,
+  requestScope?: RequestScope,
+): Promise<SendMessageResult> {
   if (request.conversationExternalId === null) {
     throw new GatewayError('NOT_SUPPORTED', `source "${context.sourceId}" cannot start conversations`, { sourceId: context.sourceId });
   }
-  const displayId = await writableConversation(context, viewer, request.conversationExternalId, 'send messages');
-  const created = await context.client.createMessage(displayId, { content: request.text, private: request.private });
+  const displayId = await writableConversation(context, viewer, request.conversationExternalId, 'send messages', requestScope);
+  const created = await context.client.createMessage(displayId, { content: request.text, private: request.private }, requestScope);
   return { conversationExternalId: String(displayId), messages: [mapMessage(created, String(displayId))] };
 }
 
@@ -59,10 +71,11 @@ export async function setConversationStatus(
   externalId: string,
   status: ConversationStatus,
   snoozedUntil: Date | null,
+  requestScope?: RequestScope,
 ): Promise<void> {
-  const displayId = await writableConversation(context, viewer, externalId, 'change the status');
+  const displayId = await writableConversation(context, viewer, externalId, 'change the status', requestScope);
   const until = status === 'SNOOZED' && snoozedUntil ? Math.floor(snoozedUntil.getTime() / 1000) : null;
-  const answer = await context.client.toggleStatus(displayId, UPSTREAM_STATUS[status], until);
+  const answer = await context.client.toggleStatus(displayId, UPSTREAM_STATUS[status], until, requestScope);
   if (answer.payload.success === false) {
     throw new GatewayError('UPSTREAM_ERROR', `source "${context.sourceId}" did not change the status`, { sourceId: context.sourceId });
   }

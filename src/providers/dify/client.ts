@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
-import type { UpstreamErrorResponse, UpstreamStream } from '../http.js';
+import type { RequestScope, UpstreamErrorResponse, UpstreamStream } from '../http.js';
 import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
   difyAppFeedbacksSchema,
@@ -29,14 +29,18 @@ const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
 
-/** The calls the adapter makes. Every method throws `GatewayError` (see `mapDifyError`). */
+/**
+ * The calls the adapter makes. Every method throws `GatewayError` (see `mapDifyError`). The last
+ * argument, `scope`, is the GraphQL request the call serves (its deadline for reads, its call
+ * budget for every call); background work passes none.
+ */
 export interface DifyClient {
   /**
    * `GET /conversations?user&last_id&limit&sort_by=-updated_at`: the user's conversations,
    * most recently updated first. `lastId` is the last id of the previous page; `limit` 1–100.
    * @throws GatewayError BAD_USER_INPUT when `lastId` is no longer in the user's list.
    */
-  listConversations(user: string, page: { lastId: string | null; limit: number }): Promise<DifyConversationPage>;
+  listConversations(user: string, page: { lastId: string | null; limit: number }, scope?: RequestScope): Promise<DifyConversationPage>;
   /**
    * `GET /messages?conversation_id&user&first_id&limit`: the newest `limit` (1–100) exchanges
    * strictly older than `firstId` (or the newest overall), oldest first inside the page.
@@ -46,21 +50,31 @@ export interface DifyClient {
   listMessages(
     user: string,
     page: { conversationId: string; firstId: string | null; limit: number },
+    scope?: RequestScope,
   ): Promise<DifyMessagePage>;
   /**
    * `POST /messages/{id}/feedbacks` `{ rating: like|dislike|null, user, content }`; null removes
    * the user's feedback (a 400 `invalid_param` when there is none). Never retried.
    */
-  rate(user: string, messageId: string, rating: 'like' | 'dislike' | null, content: string | null): Promise<void>;
+  rate(user: string, messageId: string, rating: 'like' | 'dislike' | null, content: string | null, scope?: RequestScope): Promise<void>;
   /** `POST /conversations/{id}/name` `{ name, auto_generate, user }` → the renamed conversation. Never retried. */
-  rename(user: string, conversationId: string, rename: { name: string | null; autoGenerate: boolean }): Promise<DifyConversation>;
+  rename(
+    user: string,
+    conversationId: string,
+    rename: { name: string | null; autoGenerate: boolean },
+    scope?: RequestScope,
+  ): Promise<DifyConversation>;
   /** `DELETE /conversations/{id}` with JSON body `{ user }` → 204. Never retried. */
-  deleteConversation(user: string, conversationId: string): Promise<void>;
+  deleteConversation(user: string, conversationId: string, scope?: RequestScope): Promise<void>;
   /**
    * `POST /chat-messages` `{ inputs, query, user, conversation_id, response_mode: blocking }`: waits
    * for the whole answer (time-out `sendTimeoutMs`). A blank `conversation_id` starts one. Never retried.
    */
-  chat(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<DifyChatCompletion>;
+  chat(
+    user: string,
+    request: { query: string; conversationId: string | null; inputs: Record<string, unknown> },
+    scope?: RequestScope,
+  ): Promise<DifyChatCompletion>;
   /**
    * `POST /chat-messages` with `response_mode: streaming`: the answer as server-sent events
    * (src/providers/dify/stream.ts parses them). Never retried; the whole stream may take
@@ -73,16 +87,16 @@ export interface DifyClient {
    * `GET /messages/{id}/suggested?user`: follow-up questions.
    * @throws GatewayError NOT_SUPPORTED when the app has the feature off (403 `app_suggested_questions_after_answer_disabled`)
    */
-  suggested(user: string, messageId: string): Promise<string[]>;
+  suggested(user: string, messageId: string, scope?: RequestScope): Promise<string[]>;
   /** `GET /app/feedbacks?page&limit`: every end user's feedback, newest first; no has-more flag. */
-  appFeedbacks(page: number, limit: number): Promise<z.infer<typeof difyAppFeedbacksSchema>>;
+  appFeedbacks(page: number, limit: number, scope?: RequestScope): Promise<z.infer<typeof difyAppFeedbacksSchema>>;
   /** `POST /audio-to-text` multipart `file`, `user` → the text. Never retried. */
-  audioToText(user: string, file: Blob, filename: string): Promise<string>;
+  audioToText(user: string, file: Blob, filename: string, scope?: RequestScope): Promise<string>;
   /**
    * `POST /text-to-audio` `{ message_id, user }`: the audio, streamed. Dify looks `message_id` up
    * WITHOUT scoping it to `user`: callers check that the message is the viewer's first.
    */
-  textToAudio(user: string, messageId: string): Promise<UpstreamStream>;
+  textToAudio(user: string, messageId: string, scope?: RequestScope): Promise<UpstreamStream>;
   close(): Promise<void>;
 }
 
@@ -99,7 +113,7 @@ export function createDifyClient(
     mapError: (answer) => mapDifyError(config.id, answer),
   });
   return {
-    listConversations: (user, page) =>
+    listConversations: (user, page, scope) =>
       upstream.getJson(
         {
           path: '/conversations',
@@ -107,8 +121,9 @@ export function createDifyClient(
           query: { user, last_id: page.lastId, limit: clampLimit(page.limit), sort_by: '-updated_at' },
         },
         difyConversationPageSchema,
+        scope,
       ),
-    listMessages: (user, page) =>
+    listMessages: (user, page, scope) =>
       upstream.getJson(
         {
           path: '/messages',
@@ -116,14 +131,16 @@ export function createDifyClient(
           query: { conversation_id: page.conversationId, user, first_id: page.firstId, limit: clampLimit(page.limit) },
         },
         difyMessagePageSchema,
+        scope,
       ),
-    rate: async (user, messageId, rating, content) => {
+    rate: async (user, messageId, rating, content, scope) => {
       await upstream.send(
         { method: 'POST', path: `/messages/${encodeURIComponent(messageId)}/feedbacks`, endpoint: '/messages/:id/feedbacks', json: { rating, user, content } },
         difyResultSchema,
+        scope,
       );
     },
-    rename: async (user, conversationId, rename) =>
+    rename: async (user, conversationId, rename, scope) =>
       (await upstream.send(
         {
           method: 'POST',
@@ -132,11 +149,16 @@ export function createDifyClient(
           json: { name: rename.name ?? '', auto_generate: rename.autoGenerate, user },
         },
         difyConversationSchema,
+        scope,
       )) as DifyConversation,
-    deleteConversation: async (user, conversationId) => {
-      await upstream.send({ method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, endpoint: '/conversations/:id', json: { user } }, null);
+    deleteConversation: async (user, conversationId, scope) => {
+      await upstream.send(
+        { method: 'DELETE', path: `/conversations/${encodeURIComponent(conversationId)}`, endpoint: '/conversations/:id', json: { user } },
+        null,
+        scope,
+      );
     },
-    chat: async (user, request) =>
+    chat: async (user, request, scope) =>
       (await upstream.send(
         {
           method: 'POST',
@@ -151,6 +173,7 @@ export function createDifyClient(
           },
         },
         difyChatCompletionSchema,
+        scope,
       )) as DifyChatCompletion,
     chatStream: (user, request) =>
       upstream.stream({
@@ -171,23 +194,35 @@ export function createDifyClient(
         null,
       );
     },
-    suggested: async (user, messageId) =>
-      (await upstream.getJson({ path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' }, difySuggestedSchema))
-        .data,
-    appFeedbacks: (page, limit) =>
-      upstream.getJson({ path: '/app/feedbacks', query: { page, limit: clampLimit(limit) }, endpoint: '/app/feedbacks' }, difyAppFeedbacksSchema),
-    audioToText: async (user, file, filename) => {
+    suggested: async (user, messageId, scope) =>
+      (
+        await upstream.getJson(
+          { path: `/messages/${encodeURIComponent(messageId)}/suggested`, query: { user }, endpoint: '/messages/:id/suggested' },
+          difySuggestedSchema,
+          scope,
+        )
+      ).data,
+    appFeedbacks: (page, limit, scope) =>
+      upstream.getJson(
+        { path: '/app/feedbacks', query: { page, limit: clampLimit(limit) }, endpoint: '/app/feedbacks' },
+        difyAppFeedbacksSchema,
+        scope,
+      ),
+    audioToText: async (user, file, filename, scope) => {
       const form = new FormData();
       // The server's multipart parser may hand over its own File class; the platform FormData
       // takes only platform Blobs. The upload is already capped and in memory by now.
       const blob = file instanceof Blob ? file : new Blob([await (file as Blob).arrayBuffer()], { type: (file as Blob).type });
       form.set('file', blob, filename);
       form.set('user', user);
-      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', endpoint: '/audio-to-text', form }, difyAudioTextSchema);
+      const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', endpoint: '/audio-to-text', form }, difyAudioTextSchema, scope);
       return answer?.text ?? '';
     },
-    textToAudio: (user, messageId) =>
-      upstream.stream({ method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } }),
+    textToAudio: (user, messageId, scope) =>
+      upstream.stream(
+        { method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } },
+        scope,
+      ),
     close: () => upstream.close(),
   };
 }

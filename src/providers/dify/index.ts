@@ -14,11 +14,13 @@
  * - `getMessages`: refs are grouped by conversation; each group reads from the newest exchange
  *   (pages of 100) until every wanted exchange is found or the start is reached.
  * Within one request (`RequestMemo`) the pages read from a conversation's newest end are shared
- * (`sharePages`), so forward reads, cursor look-ups and messages by id walk it once.
+ * (`sharePages`), so forward reads, cursor look-ups and messages by id walk it once, and every
+ * call runs under the request's deadline and call budget (`memo.scope`).
  */
 import { z } from 'zod';
 import { groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import { viewerAttribute, viewerAttributeSchema, type ViewerAttribute } from '../identity.js';
 import type { RequestMemo } from '../request-memo.js';
 import type {
@@ -76,15 +78,32 @@ export interface DifyReadDeps {
 
 const conversationNotFound = (sourceId: string) => new GatewayError('NOT_FOUND', 'conversation not found', { sourceId });
 
-/** `GET /messages` of one conversation, sharing pages within the request when a memo is given. */
-function fetcher(client: DifyClient, user: string, conversationId: string, memo?: RequestMemo): FetchExchanges {
-  const fetch: FetchExchanges = (firstId, limit) => client.listMessages(user, { conversationId, firstId, limit });
+/**
+ * `GET /messages` of one conversation, sharing pages within the request when a memo is given;
+ * every call under `requestScope`.
+ */
+function fetcher(
+  client: DifyClient,
+  user: string,
+  conversationId: string,
+  memo: RequestMemo | undefined,
+  requestScope: RequestScope | undefined,
+): FetchExchanges {
+  const fetch: FetchExchanges = (firstId, limit) => client.listMessages(user, { conversationId, firstId, limit }, requestScope);
   if (!memo) return fetch;
   return sharePages(fetch, memo.get(`dify-pages:${conversationId}:${user}`, (): SharedPages => new Map()));
 }
 
-/** `ProviderAdapter.listConversations`: pages of `GET /conversations` with `last_id`. */
-export async function listConversations(deps: DifyReadDeps, viewer: Viewer, page: ConversationPage): Promise<ConversationSlice> {
+/**
+ * `ProviderAdapter.listConversations`: pages of `GET /conversations` with `last_id`.
+ * @param requestScope the GraphQL request the read serves (deadline, call budget), if any
+ */
+export async function listConversations(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  page: ConversationPage,
+  requestScope?: RequestScope,
+): Promise<ConversationSlice> {
   const { client, sourceId } = deps;
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) return { items: [], hasMore: false };
@@ -97,7 +116,7 @@ export async function listConversations(deps: DifyReadDeps, viewer: Viewer, page
   const seen = new Set<string>();
   let hasMore = false;
   while (items.length < wanted) {
-    const answer = await client.listConversations(user, { lastId, limit: wanted - items.length });
+    const answer = await client.listConversations(user, { lastId, limit: wanted - items.length }, requestScope);
     const fresh = answer.data.filter((conversation) => !seen.has(conversation.id));
     for (const conversation of fresh) {
       seen.add(conversation.id);
@@ -124,7 +143,7 @@ export async function getConversations(
   return deps.lookup(user, externalIds, memo);
 }
 
-/** `ProviderAdapter.listMessages`: see paging.ts. */
+/** `ProviderAdapter.listMessages`: see paging.ts. Upstream calls run under `memo.scope`. */
 export async function listMessages(
   deps: DifyReadDeps,
   viewer: Viewer,
@@ -143,7 +162,7 @@ export async function listMessages(
   if (user === null) throw conversationNotFound(sourceId);
   const limit = Math.max(1, Math.floor(page.limit));
   const slice = await readMessageWindow(
-    fetcher(client, user, conversationId, memo),
+    fetcher(client, user, conversationId, memo, memo?.scope),
     { conversationId, upstreamUser: user },
     { direction: page.direction, cursor, limit },
     sourceId,
@@ -152,12 +171,17 @@ export async function listMessages(
   return page.limit < 1 ? { messages: [], hasMore: slice.messages.length > 0 } : slice;
 }
 
-/** `ProviderAdapter.getMessages`: one newest-first scan per conversation finds all of its refs. */
+/**
+ * `ProviderAdapter.getMessages`: one newest-first scan per conversation finds all of its refs.
+ * @param requestScope the GraphQL request the read serves (deadline, call budget); a write's
+ *   check passes its own, without a memo
+ */
 export async function getMessages(
   deps: DifyReadDeps,
   viewer: Viewer,
   refs: readonly MessageRef[],
   memo?: RequestMemo,
+  requestScope: RequestScope | undefined = memo?.scope,
 ): Promise<Array<MessageRecord | null | Error>> {
   const { client, sourceId } = deps;
   const user = upstreamUser(viewer, deps.userFrom);
@@ -172,7 +196,7 @@ export async function getMessages(
     [...groups].map(async ([conversationId, wanted]) => {
       try {
         const ids = new Set(wanted.map(({ key }) => key.id));
-        const run = await scanForIds(fetcher(client, user, conversationId, memo), ids, sourceId);
+        const run = await scanForIds(fetcher(client, user, conversationId, memo, requestScope), ids, sourceId);
         const byId = new Map(run.exchanges.map((exchange) => [exchange.id, exchange]));
         for (const { slot, key } of wanted) {
           const exchange = byId.get(key.id);
@@ -217,19 +241,19 @@ const dify = {
         suggestedQuestions: true,
         textToAudio: true,
       },
-      listConversations: (viewer, page) => listConversations(deps, viewer, page),
+      listConversations: (viewer, page, memo) => listConversations(deps, viewer, page, memo?.scope),
       getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
       listMessages: (viewer, id, page, memo) => listMessages(deps, viewer, id, page, memo),
       getMessages: (viewer, refs, memo) => getMessages(deps, viewer, refs, memo),
       canonicalConversationId: normalizeDifyId,
-      rateMessage: (viewer, ref, rating, content) => writes.rateMessage(deps, viewer, ref, rating, content),
-      renameConversation: (viewer, id, rename) => writes.renameConversation(deps, viewer, id, rename),
-      deleteConversation: (viewer, id) => writes.deleteConversation(deps, viewer, id),
-      sendMessage: (viewer, request) => writes.sendMessage(deps, viewer, request),
-      transcribeAudio: (viewer, file) => writes.transcribeAudio(deps, viewer, file),
-      listFeedbacks: (viewer, page) => writes.listFeedbacks(deps, viewer, page),
-      suggestedQuestions: (viewer, ref) => writes.suggestedQuestions(deps, viewer, ref),
-      textToAudio: (viewer, ref) => writes.textToAudio(deps, viewer, ref),
+      rateMessage: (viewer, ref, rating, content, scope) => writes.rateMessage(deps, viewer, ref, rating, content, scope),
+      renameConversation: (viewer, id, rename, scope) => writes.renameConversation(deps, viewer, id, rename, scope),
+      deleteConversation: (viewer, id, scope) => writes.deleteConversation(deps, viewer, id, scope),
+      sendMessage: (viewer, request, scope) => writes.sendMessage(deps, viewer, request, scope),
+      transcribeAudio: (viewer, file, scope) => writes.transcribeAudio(deps, viewer, file, scope),
+      listFeedbacks: (viewer, page, scope) => writes.listFeedbacks(deps, viewer, page, scope),
+      suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),
+      textToAudio: (viewer, ref, scope) => writes.textToAudio(deps, viewer, ref, scope),
       streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),
       close: () => client.close(),
     };

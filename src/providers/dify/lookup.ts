@@ -21,6 +21,7 @@
 import type { SharedCache } from '../../cache.js';
 import { toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import type { RequestMemo } from '../request-memo.js';
 import type { ConversationRecord } from '../types.js';
 import { DIFY_MAX_LIMIT, type DifyClient } from './client.js';
@@ -54,6 +55,8 @@ class ListWalk {
   constructor(
     private readonly client: DifyClient,
     private readonly user: string,
+    /** The request the walk serves: every page read runs under its deadline and call budget. */
+    private readonly requestScope: RequestScope | undefined,
   ) {}
 
   /** Reads the next page (or joins the read in flight). */
@@ -65,7 +68,7 @@ class ListWalk {
   }
 
   private async read(): Promise<void> {
-    const answer = await this.client.listConversations(this.user, { lastId: this.lastId, limit: DIFY_MAX_LIMIT });
+    const answer = await this.client.listConversations(this.user, { lastId: this.lastId, limit: DIFY_MAX_LIMIT }, this.requestScope);
     this.pages += 1;
     let fresh = 0;
     for (const conversation of answer.data) {
@@ -95,7 +98,7 @@ class ListWalk {
     if (this.stalled) return Promise.resolve(false);
     if (this.pages === 1) return Promise.resolve(true);
     this.verdict ??= (async () => {
-      const answer = await this.client.listConversations(this.user, { lastId: null, limit: DIFY_MAX_LIMIT });
+      const answer = await this.client.listConversations(this.user, { lastId: null, limit: DIFY_MAX_LIMIT }, this.requestScope);
       let anchored = false;
       for (const conversation of answer.data) {
         const id = normalizeDifyId(conversation.id) ?? conversation.id;
@@ -122,8 +125,9 @@ export interface ConversationLookupDeps {
 
 /**
  * Creates the by-id lookup of one source.
- * @returns `lookup(user, externalIds, memo)`: one slot per id in order — the record, null
- *   (absent, foreign, or not a Dify id) or an Error (the upstream failed, or too many probes)
+ * @returns `lookup(user, externalIds, memo, requestScope = memo.scope)`: one slot per id in
+ *   order — the record, null (absent, foreign, or not a Dify id) or an Error (the upstream
+ *   failed, or too many probes); every upstream call runs under `requestScope`
  */
 export function createConversationLookup(deps: ConversationLookupDeps) {
   const { client, cache, sourceId } = deps;
@@ -135,8 +139,11 @@ export function createConversationLookup(deps: ConversationLookupDeps) {
     user: string,
     externalIds: readonly string[],
     memo?: RequestMemo,
+    requestScope: RequestScope | undefined = memo?.scope,
   ): Promise<Array<Slot<ConversationRecord>>> {
-    const walk = memo ? memo.get(`dify-list:${user}`, () => new ListWalk(client, user)) : new ListWalk(client, user);
+    const walk = memo
+      ? memo.get(`dify-list:${user}`, () => new ListWalk(client, user, requestScope))
+      : new ListWalk(client, user, requestScope);
     const ids = externalIds.map(normalizeDifyId);
     const answers = new Map<string, Slot<ConversationRecord>>();
     const wanted = [...new Set(ids.filter((id): id is string => id !== null && !walk.records.has(id)))];
@@ -173,7 +180,7 @@ export function createConversationLookup(deps: ConversationLookupDeps) {
         }
         walk.probes += 1;
         try {
-          const answer = await client.listMessages(user, { conversationId: id, firstId: null, limit: 1 });
+          const answer = await client.listMessages(user, { conversationId: id, firstId: null, limit: 1 }, requestScope);
           answers.set(id, mapProbedConversation(id, answer.data, !answer.has_more));
           if (beyondScan) remember(id, user, 'beyond-scan');
         } catch (error) {
@@ -187,7 +194,7 @@ export function createConversationLookup(deps: ConversationLookupDeps) {
   };
 }
 
-/** The lookup of one source: `lookup(user, externalIds, memo?)`. */
+/** The lookup of one source: `lookup(user, externalIds, memo?, requestScope?)`. */
 export type ConversationLookup = ReturnType<typeof createConversationLookup>;
 
 function tooManyProbes(sourceId: string, scanPages: number): GatewayError {

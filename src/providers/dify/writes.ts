@@ -2,9 +2,11 @@
  * Dify writes and management reads (DESIGN §7), each a module-level function on explicit
  * dependencies. Every call runs as the viewer's Dify `user`, so Dify's own isolation applies:
  * a foreign conversation or message answers 404, read here as NOT_FOUND like an absent one.
- * Writes are never retried (the HTTP client's `send`).
+ * Writes are never retried (the HTTP client's `send`). Each takes the GraphQL request's
+ * `RequestScope` last and hands it to every upstream call it makes (reads and writes alike).
  */
 import { GatewayError, isGatewayError, notFound } from '../errors.js';
+import type { RequestScope } from '../http.js';
 import type {
   ConversationRecord,
   FeedbackRecord,
@@ -61,17 +63,18 @@ export async function rateMessage(
   ref: MessageRef,
   rating: 'LIKE' | 'DISLIKE' | null,
   content: string | null,
+  requestScope?: RequestScope,
 ): Promise<void> {
   const messageId = assistantMessageId(deps, ref, 'rated');
   const user = userOf(deps, viewer, 'message');
   // Dify's feedback endpoint does not check that the message belongs to the conversation in
   // the global ID: the read confirms both before anything is written.
-  const [found] = await getMessages(deps, viewer, [ref]);
+  const [found] = await getMessages(deps, viewer, [ref], undefined, requestScope);
   if (found instanceof Error) throw found;
   if (!found) throw notFound('message', deps.sourceId);
   const upstreamRating = rating === null ? null : rating === 'LIKE' ? 'like' : 'dislike';
   try {
-    await deps.client.rate(user, messageId, upstreamRating, content);
+    await deps.client.rate(user, messageId, upstreamRating, content, requestScope);
   } catch (error) {
     if (rating === null && isGatewayError(error) && error.status === 400 && !found.feedback) return;
     asMessageNotFound(deps)(error);
@@ -84,25 +87,36 @@ export async function renameConversation(
   viewer: Viewer,
   conversationExternalId: string,
   rename: { name: string | null; autoGenerate: boolean },
+  requestScope?: RequestScope,
 ): Promise<ConversationRecord> {
   const conversationId = normalizeDifyId(conversationExternalId);
   if (!conversationId) throw notFound('conversation', deps.sourceId);
   const user = userOf(deps, viewer, 'conversation');
-  return mapConversation(await deps.client.rename(user, conversationId, rename));
+  return mapConversation(await deps.client.rename(user, conversationId, rename, requestScope));
 }
 
 /** `deleteConversation` → `DELETE /conversations/{id}` (JSON body `{ user }`, 204). */
-export async function deleteConversation(deps: DifyReadDeps, viewer: Viewer, conversationExternalId: string): Promise<void> {
+export async function deleteConversation(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  conversationExternalId: string,
+  requestScope?: RequestScope,
+): Promise<void> {
   const conversationId = normalizeDifyId(conversationExternalId);
   if (!conversationId) throw notFound('conversation', deps.sourceId);
-  await deps.client.deleteConversation(userOf(deps, viewer, 'conversation'), conversationId);
+  await deps.client.deleteConversation(userOf(deps, viewer, 'conversation'), conversationId, requestScope);
 }
 
 /**
  * `sendMessage` → `POST /chat-messages`, blocking: the created exchange as its USER and
  * ASSISTANT halves. A null conversation starts a new one. `private` has no meaning in Dify.
  */
-export async function sendMessage(deps: DifyReadDeps, viewer: Viewer, request: SendMessageRequest): Promise<SendMessageResult> {
+export async function sendMessage(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  request: SendMessageRequest,
+  requestScope?: RequestScope,
+): Promise<SendMessageResult> {
   let conversationId: string | null = null;
   if (request.conversationExternalId !== null) {
     conversationId = normalizeDifyId(request.conversationExternalId);
@@ -112,17 +126,22 @@ export async function sendMessage(deps: DifyReadDeps, viewer: Viewer, request: S
     throw new GatewayError('NOT_SUPPORTED', `source "${deps.sourceId}" has no private notes`, { sourceId: deps.sourceId });
   }
   const user = userOf(deps, viewer, 'conversation');
-  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs });
+  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs }, requestScope);
   const messages = mapCompletion(completion, request.text, user);
   return { conversationExternalId: completion.conversation_id, messages };
 }
 
 /** `transcribeAudio` → `POST /audio-to-text` (multipart `file`, `user`). */
-export async function transcribeAudio(deps: DifyReadDeps, viewer: Viewer, file: Blob & { name?: string }): Promise<string> {
+export async function transcribeAudio(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  file: Blob & { name?: string },
+  requestScope?: RequestScope,
+): Promise<string> {
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) throw new GatewayError('FORBIDDEN', 'the viewer has no identity for this source', { sourceId: deps.sourceId });
   const name = file.name || 'audio';
-  return deps.client.audioToText(user, await withDifyAudioType(file, name), name);
+  return deps.client.audioToText(user, await withDifyAudioType(file, name), name, requestScope);
 }
 
 /** Dify's `ALLOWED_EXTENSIONS` for `/audio-to-text`, which it checks as the part's MIME type `audio/<ext>`. */
@@ -152,13 +171,14 @@ export async function listFeedbacks(
   deps: DifyWriteDeps,
   viewer: Viewer,
   page: NumberedPage,
+  requestScope?: RequestScope,
 ): Promise<{ items: FeedbackRecord[]; hasMore: boolean }> {
   if (!viewer.roles.includes(deps.adminRole)) {
     throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may read every user's feedback`, {
       sourceId: deps.sourceId,
     });
   }
-  const answer = await deps.client.appFeedbacks(page.page, page.limit);
+  const answer = await deps.client.appFeedbacks(page.page, page.limit, requestScope);
   const rows = answer.data.slice(0, page.limit);
   // A full page may have more; a short one is the end.
   return {
@@ -171,24 +191,34 @@ export async function listFeedbacks(
  * `Message.suggestedQuestions` → `GET /messages/{id}/suggested`: `[]` for a USER half.
  * @throws GatewayError NOT_SUPPORTED when the app has the feature off, NOT_FOUND when foreign
  */
-export async function suggestedQuestions(deps: DifyReadDeps, viewer: Viewer, ref: MessageRef): Promise<string[]> {
+export async function suggestedQuestions(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  ref: MessageRef,
+  requestScope?: RequestScope,
+): Promise<string[]> {
   const key = parseMessageKey(ref.key);
   if (!key || key.half === 'u') return [];
   const user = userOf(deps, viewer, 'message');
-  return deps.client.suggested(user, key.id).catch(asMessageNotFound(deps));
+  return deps.client.suggested(user, key.id, requestScope).catch(asMessageNotFound(deps));
 }
 
 /**
  * The audio route → `POST /text-to-audio`. Dify does not scope `message_id` to the user, so the
  * message is first read as the viewer: a foreign or absent one is NOT_FOUND before any audio call.
  */
-export async function textToAudio(deps: DifyReadDeps, viewer: Viewer, ref: MessageRef): Promise<UpstreamStreamResult> {
+export async function textToAudio(
+  deps: DifyReadDeps,
+  viewer: Viewer,
+  ref: MessageRef,
+  requestScope?: RequestScope,
+): Promise<UpstreamStreamResult> {
   const messageId = assistantMessageId(deps, ref, 'read aloud');
   const user = userOf(deps, viewer, 'message');
-  const [found] = await getMessages(deps, viewer, [ref]);
+  const [found] = await getMessages(deps, viewer, [ref], undefined, requestScope);
   if (found instanceof Error) throw found;
   if (!found) throw notFound('message', deps.sourceId);
-  const answer = await deps.client.textToAudio(user, messageId);
+  const answer = await deps.client.textToAudio(user, messageId, requestScope);
   const type = answer.headers['content-type'];
   const length = Number(answer.headers['content-length']);
   return {

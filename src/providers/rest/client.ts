@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
-import type { UpstreamErrorResponse } from '../http.js';
+import type { RequestScope, UpstreamErrorResponse } from '../http.js';
 import type { AdapterServices, SourceCommonConfig } from '../types.js';
 import {
   conversationDataSchema,
@@ -39,6 +39,8 @@ export interface HistoryParams {
   after?: string;
   /** Per-call headers carrying the viewer's upstream identity, if the source has one. */
   headers?: Record<string, string>;
+  /** The GraphQL request the call serves (deadline, call budget); none for background reads. */
+  scope?: RequestScope;
 }
 
 /** Parameters of the listing endpoint. */
@@ -50,6 +52,8 @@ export interface ConversationsParams {
   /** ISO 8601 `updated_at`, exclusive: only conversations updated strictly before it. */
   before?: string;
   headers?: Record<string, string>;
+  /** The GraphQL request the call serves (deadline, call budget); none for background reads. */
+  scope?: RequestScope;
 }
 
 /** One source's client. */
@@ -70,7 +74,7 @@ export interface RestClient {
    * `GET <conversationsPath>/{id}`: one conversation as the listing shows it.
    * @throws like `history`; 404 → NOT_FOUND (unknown conversation)
    */
-  conversation(params: { path: string; id: string; headers?: Record<string, string> }): Promise<RestConversation>;
+  conversation(params: { path: string; id: string; headers?: Record<string, string>; scope?: RequestScope }): Promise<RestConversation>;
   close(): Promise<void>;
 }
 
@@ -90,8 +94,9 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
     headers: Record<string, string> | undefined,
     schema: z.ZodType<D>,
     endpoint: string = path,
+    scope?: RequestScope,
   ): Promise<RestPage<D>> {
-    const envelope = await upstream.getJson({ path, query, headers, endpoint }, envelopeSchema);
+    const envelope = await upstream.getJson({ path, query, headers, endpoint }, envelopeSchema, scope);
     if (envelope.status === 'error') {
       logger.warn({ sourceId: config.id, path, upstreamMessage: envelope.message }, 'upstream answered 200 with an error envelope');
       throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" answered with an error status`, { sourceId: config.id });
@@ -120,10 +125,12 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
         },
         params.headers,
         historyDataSchema,
+        '/chat/history',
+        params.scope,
       ),
     conversations: async (params) => {
       try {
-        return await get(params.path, { limit: params.limit, before: params.before }, params.headers, conversationsDataSchema);
+        return await get(params.path, { limit: params.limit, before: params.before }, params.headers, conversationsDataSchema, params.path, params.scope);
       } catch (error) {
         if (error instanceof GatewayError && error.code === 'NOT_FOUND') {
           throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" has no conversation listing at its conversationsPath`, {
@@ -137,7 +144,7 @@ export function createRestClient(config: RestClientConfig, http: AdapterServices
     },
     conversation: async (params) => {
       const path = `${params.path}/${encodeURIComponent(params.id)}`;
-      const page = await get(path, {}, params.headers, conversationDataSchema, `${params.path}/:id`);
+      const page = await get(path, {}, params.headers, conversationDataSchema, `${params.path}/:id`, params.scope);
       return page.data.conversation;
     },
     close: () => upstream.close(),

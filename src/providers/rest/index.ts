@@ -157,7 +157,7 @@ export async function listConversations(
     position: conversationPosition,
     keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
     fetch: async (bound, limit) => {
-      const answer = await access.client.conversations({ path: listingPath, limit, before: bound, headers });
+      const answer = await access.client.conversations({ path: listingPath, limit, before: bound, headers, scope: memo?.scope });
       // The first page's unfiltered items bound what the filtered page can hold.
       if (memo && after === null && bound == null) {
         listingCandidates<ConversationRecord>(memo).resolve({
@@ -205,7 +205,7 @@ export async function getConversations(
     try {
       if (!(await access.mayOpen(viewer, id, memo))) return null;
       const headers = access.headers(viewer);
-      if (listingPath) return toConversationRecord(await access.client.conversation({ path: listingPath, id, headers }));
+      if (listingPath) return toConversationRecord(await access.client.conversation({ path: listingPath, id, headers, scope: memo?.scope }));
       const answer = await history({ conversationId: id, limit: 1, headers });
       return toProbedConversationRecord(id, answer.data.messages);
     } catch (error) {

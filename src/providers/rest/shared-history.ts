@@ -13,7 +13,8 @@ type History = RestClient['history'];
 type Pages = Map<string, { limit: number; page: Promise<RestPage<RestHistoryData>> }>;
 
 /**
- * `fetch` (one history call) behind the request's shared pages; without a memo, `fetch` itself.
+ * `fetch` (one history call) behind the request's shared pages, each call made under the
+ * request's scope (`memo.scope`: deadline, call budget); without a memo, `fetch` itself.
  * A failed call is forgotten, so the next read tries again.
  */
 export function sharedHistory(memo: RequestMemo | undefined, fetch: History): History {
@@ -23,7 +24,7 @@ export function sharedHistory(memo: RequestMemo | undefined, fetch: History): Hi
     const key = JSON.stringify([params.conversationId, params.before ?? null, params.after ?? null]);
     const known = pages.get(key);
     if (known && known.limit >= params.limit) return nearest(await known.page, params);
-    const entry = { limit: params.limit, page: fetch(params) };
+    const entry = { limit: params.limit, page: fetch({ ...params, scope: params.scope ?? memo.scope }) };
     pages.set(key, entry);
     entry.page.catch(() => {
       if (pages.get(key) === entry) pages.delete(key);

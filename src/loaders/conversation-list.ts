@@ -176,22 +176,44 @@ export async function readBackward(
   };
 }
 
+/** A conversation of the first page to read ahead for, with the source it comes from. */
+export interface ReadAheadItem {
+  sourceId: string;
+  record: ConversationRecord;
+}
+
+/** The first page's conversations worth reading ahead for (see `firstPageReadAhead`). */
+export interface FirstPageReadAhead {
+  /** On the page whatever the filtering sources' checks decide; best first. */
+  certain: ReadAheadItem[];
+  /**
+   * On the page unless enough of the unchecked candidates ranked above them pass their checks;
+   * best first (the first is the most likely to stay), at most `maxPossible` of them.
+   */
+  possible: ReadAheadItem[];
+}
+
 /**
- * The conversations certain to be on the first forward page of `limit` over `sourceIds`, known
- * as soon as every source's candidates are: a source's exact page, or, for a source that still
- * filters its listing item by item (REST `owner`), the unfiltered upstream page it announced
- * (`listingCandidates`). Filtering can only drop items, so an exact item is certain when fewer
- * than `limit` candidates (exact or not) rank above it and no source that has more can hold
- * unseen items above it. Callers start follow-up reads (each conversation's messages) for these
- * without waiting for the filter; the page itself still comes from `readForward`. Never
+ * The conversations of the first forward page of `limit` over `sourceIds` whose follow-up reads
+ * (each conversation's messages) may start as soon as every source's candidates are known: a
+ * source's exact page, or, for a source that still filters its listing item by item (REST
+ * `owner`), the unfiltered upstream page it announced (`listingCandidates`). Filtering can
+ * only drop items, so an exact item is
+ * - certain when fewer than `limit` candidates (exact or not) rank above it;
+ * - possible when fewer than `limit` exact items rank above it (it makes the page if enough of
+ *   the unchecked candidates above it are dropped), at most `maxPossible` of these, best first;
+ * and neither once a source that has more could hold unseen items above it. The page itself
+ * still comes from `readForward`; a read started for a possible item that does not make the
+ * page is spent for nothing, so at most `maxPossible` conversations' reads are wasted. Never
  * rejects: a failed source counts as empty (its items are missing from the page too).
- * @returns exact items only, best first
+ * @param maxPossible possible items to return at most (0: certain items only)
  */
-export async function certainFirstItems(
+export async function firstPageReadAhead(
   loaders: Loaders,
   sourceIds: readonly string[],
   limit: number,
-): Promise<Array<{ sourceId: string; record: ConversationRecord }>> {
+  maxPossible: number,
+): Promise<FirstPageReadAhead> {
   const pageSize = Math.min(100, limit + 1);
   const sources = await Promise.all(
     sourceIds.map(async (sourceId) => {
@@ -207,16 +229,35 @@ export async function certainFirstItems(
       }
     }),
   );
-  const certain: Array<{ sourceId: string; record: ConversationRecord }> = [];
+  const found: FirstPageReadAhead = { certain: [], possible: [] };
   // A source that has more but showed nothing could hold any rank.
-  if (sources.some((source) => source.hasMore && source.items.length === 0)) return certain;
+  if (sources.some((source) => source.hasMore && source.items.length === 0)) return found;
   const heads = sources.flatMap((source) => source.items.map((record) => ({ sourceId: source.sourceId, record, exact: source.exact })));
   heads.sort(compareConversations);
   // Past the last item of a source that has more, that source's unseen items may rank higher.
   const bounds = sources.filter((source) => source.hasMore).map((source) => ({ sourceId: source.sourceId, record: source.items.at(-1)! }));
+  let exactAbove = 0;
   for (const [above, head] of heads.entries()) {
-    if (above >= limit || bounds.some((bound) => compareConversations(head, bound) > 0)) break;
-    if (head.exact) certain.push({ sourceId: head.sourceId, record: head.record });
+    if (exactAbove >= limit || bounds.some((bound) => compareConversations(head, bound) > 0)) break;
+    if (!head.exact) continue;
+    if (above < limit) found.certain.push({ sourceId: head.sourceId, record: head.record });
+    else if (found.possible.length < maxPossible) found.possible.push({ sourceId: head.sourceId, record: head.record });
+    else break;
+    exactAbove += 1;
   }
-  return certain;
+  return found;
+}
+
+/**
+ * The conversations certain to be on the first forward page of `limit` over `sourceIds`
+ * (`firstPageReadAhead`'s `certain`): they stay on it whatever the filtering sources' checks
+ * decide. Never rejects.
+ * @returns exact items only, best first
+ */
+export async function certainFirstItems(
+  loaders: Loaders,
+  sourceIds: readonly string[],
+  limit: number,
+): Promise<ReadAheadItem[]> {
+  return (await firstPageReadAhead(loaders, sourceIds, limit, 0)).certain;
 }

@@ -1,12 +1,12 @@
 /**
  * Which listed conversations are certain to be on the first merged page before a filtering
  * source (REST `owner`) has finished its per-item checks: the ones that stay on it whatever the
- * checks decide, and no other.
+ * checks decide, and no other; and which ones may be on it (read ahead too, a bounded few).
  */
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { certainFirstItems } from '../../src/loaders/conversation-list.js';
+import { certainFirstItems, firstPageReadAhead } from '../../src/loaders/conversation-list.js';
 import type { Loaders, SourceLoaders } from '../../src/loaders/index.js';
 import { createRequestMemo, listingCandidates } from '../../src/providers/request-memo.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/providers/types.js';
@@ -85,5 +85,38 @@ describe('certainFirstItems', () => {
     });
     const certain = await certainFirstItems(loaders, ['one', 'broken'], 1);
     expect(certain.map((item) => item.record.externalId)).toEqual(['a']);
+  });
+});
+
+describe('firstPageReadAhead', () => {
+  // limit 4: exact a@50, b@40, c@20, d@10, e@5; unchecked r@45, s@30 above c, d and e.
+  const sources = () =>
+    loadersOf({
+      dify: { page: Promise.resolve({ items: [record('a', 50), record('b', 40), record('c', 20), record('d', 10), record('e', 5)], hasMore: false }) },
+      rest: { page: pending, candidates: { items: [record('r', 45), record('s', 30)], hasMore: false } },
+    });
+
+  it('adds, best first, the exact items that make the page if enough unchecked candidates above them are dropped', async () => {
+    // c needs one of r, s dropped, d both; e has four exact items above it and cannot make it.
+    const found = await firstPageReadAhead(sources(), ['dify', 'rest'], 4, 10);
+    expect(found.certain.map((item) => item.record.externalId)).toEqual(['a', 'b']);
+    expect(found.possible.map((item) => item.record.externalId)).toEqual(['c', 'd']);
+  });
+
+  it('returns at most `maxPossible` of them, the most likely first', async () => {
+    const found = await firstPageReadAhead(sources(), ['dify', 'rest'], 4, 1);
+    expect(found.possible.map((item) => item.record.externalId)).toEqual(['c']);
+    expect((await firstPageReadAhead(sources(), ['dify', 'rest'], 4, 0)).possible).toEqual([]);
+  });
+
+  it('offers none past the last seen item of a source that has more', async () => {
+    const loaders = loadersOf({
+      dify: { page: Promise.resolve({ items: [record('a', 50), record('b', 40), record('c', 20)], hasMore: false }) },
+      rest: { page: pending, candidates: { items: [record('r', 45), record('s', 30)], hasMore: true } },
+    });
+    const found = await firstPageReadAhead(loaders, ['dify', 'rest'], 2, 5);
+    // r and a, b rank above s; c lies past s, where unseen REST items may rank higher.
+    expect(found.certain.map((item) => item.record.externalId)).toEqual(['a']);
+    expect(found.possible.map((item) => item.record.externalId)).toEqual(['b']);
   });
 });

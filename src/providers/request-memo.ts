@@ -46,8 +46,9 @@ export interface ListingCandidates<Item> {
  * The first listing page's candidates in this request. An adapter whose listing filters
  * upstream items one by one (the REST `owner` policy reads each one's history) resolves it as
  * soon as the unfiltered items are known, so that the merged list can tell which other
- * sources' items are certain to be on the page and start their follow-up reads (messages)
- * without waiting for the filter. Adapters that do not filter never resolve it.
+ * sources' items are certain (or, for a bounded few, possible) to be on the page and start
+ * their follow-up reads (messages) without waiting for the filter (`firstPageReadAhead`).
+ * Adapters that do not filter never resolve it.
  * @param memo the request's memo of one source
  */
 export function listingCandidates<Item>(memo: RequestMemo): ListingCandidates<Item> {

@@ -38,8 +38,19 @@ export interface ListingCandidates<Item> {
    * page can hold that ranks above the last of them is among `items`; `hasMore` when the
    * upstream has more after them.
    */
-  promise: Promise<{ items: readonly Item[]; hasMore: boolean }>;
-  resolve(candidates: { items: readonly Item[]; hasMore: boolean }): void;
+  promise: Promise<AnnouncedCandidates<Item>>;
+  resolve(candidates: AnnouncedCandidates<Item>): void;
+}
+
+/** What a filtering listing announces (see `ListingCandidates.promise`). */
+export interface AnnouncedCandidates<Item> {
+  items: readonly Item[];
+  hasMore: boolean;
+  /**
+   * External ids of candidates an earlier request of the same viewer saw the filter drop: a
+   * prediction only (the filter still decides), used to pick which uncertain items to read ahead.
+   */
+  likelyDropped?: ReadonlySet<string>;
 }
 
 /**
@@ -53,8 +64,8 @@ export interface ListingCandidates<Item> {
  */
 export function listingCandidates<Item>(memo: RequestMemo): ListingCandidates<Item> {
   return memo.get('listing-candidates', () => {
-    let resolve!: (candidates: { items: readonly Item[]; hasMore: boolean }) => void;
-    const promise = new Promise<{ items: readonly Item[]; hasMore: boolean }>((done) => {
+    let resolve!: (candidates: AnnouncedCandidates<Item>) => void;
+    const promise = new Promise<AnnouncedCandidates<Item>>((done) => {
       resolve = done;
     });
     return { promise, resolve };

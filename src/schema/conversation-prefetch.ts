@@ -7,14 +7,14 @@
  * `messages` field uses, so the field finds them in flight.
  *
  * Read early (see `firstPageReadAhead`): every conversation certain to be on the page whatever
- * the checks decide, and the best-ranked one of those that make it if enough of the unchecked
- * candidates ranked above them are dropped (`POSSIBLE_READ_AHEAD`): the page's borderline
- * conversation, which needs the fewest of them dropped (an owner listing shows every user's
- * conversations, so candidates often are). So at most one conversation's message reads (one
- * per `messages` selection) are spent that the answer does not use, and only when a filtering
- * source's checks keep too many candidates; with no filtering source, every conversation read
- * early is on the page. Conversations ranked below it are read once the page is ranked (one
- * more round trip, only when the checks drop more candidates than the borderline one needed).
+ * the checks decide, and up to `POSSIBLE_READ_AHEAD` of those that make it if the checks drop
+ * the candidates an earlier request of the same viewer saw dropped and keep the rest (an owner
+ * listing shows every user's conversations; which ones are the viewer's rarely changes). A read
+ * is spent that the answer does not use only when such a prediction fails: at most
+ * `POSSIBLE_READ_AHEAD` conversations' message reads (one per `messages` selection), and none
+ * on a viewer's first listing, without a filtering source, or when the checks decide as
+ * before. Conversations whose place the predictions do not settle are read once the page is
+ * ranked (one more round trip).
  */
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
@@ -23,7 +23,7 @@ import { messagePageKeyFor } from './message-connection.js';
 import { argumentsOf } from './selection.js';
 
 /** Conversations that may not make the page whose messages are still read early (see above). */
-export const POSSIBLE_READ_AHEAD = 1;
+export const POSSIBLE_READ_AHEAD = 2;
 
 /**
  * For a first forward page of `limit` over `sourceIds`: when the selection reads

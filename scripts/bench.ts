@@ -2,7 +2,8 @@
  * A short benchmark (under a minute) of typical operations through the gateway (a real HTTP
  * server on loopback) on the demo simulators, without faults:
  * 0. the inbox (20 conversations merged across sources × their last 5 messages) with 50 ms
- *    added to every upstream call: its wall time in upstream round trips, and its calls;
+ *    added to every upstream call: its wall time in upstream round trips, and its calls (the
+ *    simulators and their proxies in a child process, off the gateway's event loop);
  * 1. the example operation: recent conversations merged across sources, each with its last
  *    five messages;
  * 2. a deep backward message scroll: `last: 20, before: <cursor>` pages spread over a
@@ -111,5 +112,5 @@ console.log(
 );
 const after = memory();
 console.log(`memory at end: ${after.text} (rss ${(after.rssMB - before.rssMB).toFixed(1)} MB, heap ${(after.heapMB - before.heapMB).toFixed(1)} MB vs start)`);
-console.log('(one process holds the simulators, the gateway and the load generator, on the same cores)');
+console.log('(1–5: one process holds the simulators, the gateway and the load generator, on the same cores)');
 await target.close();

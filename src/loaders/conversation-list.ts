@@ -176,47 +176,107 @@ export async function readBackward(
   };
 }
 
+/** A conversation of the first page to read ahead for, with the source it comes from. */
+export interface ReadAheadItem {
+  sourceId: string;
+  record: ConversationRecord;
+}
+
+/** The first page's conversations worth reading ahead for (see `firstPageReadAhead`). */
+export interface FirstPageReadAhead {
+  /** On the page whatever the filtering sources' checks decide; best first. */
+  certain: ReadAheadItem[];
+  /**
+   * On the page if the checks drop the candidates predicted to be dropped (`likelyDropped`)
+   * and keep the others; best first, at most `maxPossible` of them.
+   */
+  possible: ReadAheadItem[];
+}
+
 /**
- * The conversations certain to be on the first forward page of `limit` over `sourceIds`, known
- * as soon as every source's candidates are: a source's exact page, or, for a source that still
- * filters its listing item by item (REST `owner`), the unfiltered upstream page it announced
- * (`listingCandidates`). Filtering can only drop items, so an exact item is certain when fewer
- * than `limit` candidates (exact or not) rank above it and no source that has more can hold
- * unseen items above it. Callers start follow-up reads (each conversation's messages) for these
- * without waiting for the filter; the page itself still comes from `readForward`. Never
- * rejects: a failed source counts as empty (its items are missing from the page too).
+ * The conversations of the first forward page of `limit` over `sourceIds` whose follow-up reads
+ * (each conversation's messages) may start as soon as every source's candidates are known: a
+ * source's exact page, or, for a source that still filters its listing item by item (REST
+ * `owner`), the unfiltered upstream page it announced (`listingCandidates`), with the
+ * candidates an earlier request saw dropped (`likelyDropped`). Filtering can only drop items,
+ * so an exact item is
+ * - certain when fewer than `limit` candidates (exact or not) rank above it;
+ * - possible when fewer than `limit` items rank above it not counting the candidates predicted
+ *   to be dropped: it makes the page if the predictions hold; at most `maxPossible`, best first;
+ * and neither once a source that has more could hold unseen items above it. The page itself
+ * still comes from `readForward`. A read started for a possible item is spent for nothing only
+ * when a predicted drop is kept after all, so the wasted conversations are at most
+ * `min(maxPossible, candidates predicted dropped but kept)`; without predictions there are no
+ * possible items. Never rejects: a failed source counts as empty (its items are missing from
+ * the page too).
+ * @param maxPossible possible items to return at most (0: certain items only)
+ */
+export async function firstPageReadAhead(
+  loaders: Loaders,
+  sourceIds: readonly string[],
+  limit: number,
+  maxPossible: number,
+): Promise<FirstPageReadAhead> {
+  const pageSize = Math.min(100, limit + 1);
+  const none: ReadonlySet<string> = new Set();
+  const sources = await Promise.all(
+    sourceIds.map(async (sourceId) => {
+      const source = loaders.forSource(sourceId);
+      const exact = source.conversationPage
+        .load({ after: null, limit: pageSize })
+        .then((slice) => ({ exact: true, items: slice.items, hasMore: slice.hasMore, likelyDropped: none }));
+      const announced = listingCandidates<ConversationRecord>(source.memo).promise.then((candidates) => ({
+        exact: false,
+        items: candidates.items,
+        hasMore: candidates.hasMore,
+        likelyDropped: candidates.likelyDropped ?? none,
+      }));
+      try {
+        return { sourceId, ...(await Promise.race([exact, announced])) };
+      } catch {
+        return { sourceId, exact: true, items: [] as readonly ConversationRecord[], hasMore: false, likelyDropped: none };
+      }
+    }),
+  );
+  const found: FirstPageReadAhead = { certain: [], possible: [] };
+  // A source that has more but showed nothing could hold any rank.
+  if (sources.some((source) => source.hasMore && source.items.length === 0)) return found;
+  const heads = sources.flatMap((source) =>
+    source.items.map((record) => ({
+      sourceId: source.sourceId,
+      record,
+      exact: source.exact,
+      likelyDropped: !source.exact && source.likelyDropped.has(record.externalId),
+    })),
+  );
+  heads.sort(compareConversations);
+  // Past the last item of a source that has more, that source's unseen items may rank higher.
+  const bounds = sources.filter((source) => source.hasMore).map((source) => ({ sourceId: source.sourceId, record: source.items.at(-1)! }));
+  // Items above the current head that are on the page if the predictions hold.
+  let expectedAbove = 0;
+  for (const [above, head] of heads.entries()) {
+    if (expectedAbove >= limit || bounds.some((bound) => compareConversations(head, bound) > 0)) break;
+    if (head.likelyDropped) continue;
+    if (head.exact) {
+      if (above < limit) found.certain.push({ sourceId: head.sourceId, record: head.record });
+      else if (found.possible.length < maxPossible) found.possible.push({ sourceId: head.sourceId, record: head.record });
+      else break;
+    }
+    expectedAbove += 1;
+  }
+  return found;
+}
+
+/**
+ * The conversations certain to be on the first forward page of `limit` over `sourceIds`
+ * (`firstPageReadAhead`'s `certain`): they stay on it whatever the filtering sources' checks
+ * decide. Never rejects.
  * @returns exact items only, best first
  */
 export async function certainFirstItems(
   loaders: Loaders,
   sourceIds: readonly string[],
   limit: number,
-): Promise<Array<{ sourceId: string; record: ConversationRecord }>> {
-  const pageSize = Math.min(100, limit + 1);
-  const sources = await Promise.all(
-    sourceIds.map(async (sourceId) => {
-      const source = loaders.forSource(sourceId);
-      const exact = source.conversationPage
-        .load({ after: null, limit: pageSize })
-        .then((slice) => ({ exact: true, items: slice.items, hasMore: slice.hasMore }));
-      const announced = listingCandidates<ConversationRecord>(source.memo).promise.then((candidates) => ({ exact: false, ...candidates }));
-      try {
-        return { sourceId, ...(await Promise.race([exact, announced])) };
-      } catch {
-        return { sourceId, exact: true, items: [] as readonly ConversationRecord[], hasMore: false };
-      }
-    }),
-  );
-  const certain: Array<{ sourceId: string; record: ConversationRecord }> = [];
-  // A source that has more but showed nothing could hold any rank.
-  if (sources.some((source) => source.hasMore && source.items.length === 0)) return certain;
-  const heads = sources.flatMap((source) => source.items.map((record) => ({ sourceId: source.sourceId, record, exact: source.exact })));
-  heads.sort(compareConversations);
-  // Past the last item of a source that has more, that source's unseen items may rank higher.
-  const bounds = sources.filter((source) => source.hasMore).map((source) => ({ sourceId: source.sourceId, record: source.items.at(-1)! }));
-  for (const [above, head] of heads.entries()) {
-    if (above >= limit || bounds.some((bound) => compareConversations(head, bound) > 0)) break;
-    if (head.exact) certain.push({ sourceId: head.sourceId, record: head.record });
-  }
-  return certain;
+): Promise<ReadAheadItem[]> {
+  return (await firstPageReadAhead(loaders, sourceIds, limit, 0)).certain;
 }

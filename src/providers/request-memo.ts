@@ -52,22 +52,34 @@ export interface ListingCandidates<Item> {
    * page can hold that ranks above the last of them is among `items`; `hasMore` when the
    * upstream has more after them.
    */
-  promise: Promise<{ items: readonly Item[]; hasMore: boolean }>;
-  resolve(candidates: { items: readonly Item[]; hasMore: boolean }): void;
+  promise: Promise<AnnouncedCandidates<Item>>;
+  resolve(candidates: AnnouncedCandidates<Item>): void;
+}
+
+/** What a filtering listing announces (see `ListingCandidates.promise`). */
+export interface AnnouncedCandidates<Item> {
+  items: readonly Item[];
+  hasMore: boolean;
+  /**
+   * External ids of candidates an earlier request of the same viewer saw the filter drop: a
+   * prediction only (the filter still decides), used to pick which uncertain items to read ahead.
+   */
+  likelyDropped?: ReadonlySet<string>;
 }
 
 /**
  * The first listing page's candidates in this request. An adapter whose listing filters
  * upstream items one by one (the REST `owner` policy reads each one's history) resolves it as
  * soon as the unfiltered items are known, so that the merged list can tell which other
- * sources' items are certain to be on the page and start their follow-up reads (messages)
- * without waiting for the filter. Adapters that do not filter never resolve it.
+ * sources' items are certain (or, for a bounded few, possible) to be on the page and start
+ * their follow-up reads (messages) without waiting for the filter (`firstPageReadAhead`).
+ * Adapters that do not filter never resolve it.
  * @param memo the request's memo of one source
  */
 export function listingCandidates<Item>(memo: RequestMemo): ListingCandidates<Item> {
   return memo.get('listing-candidates', () => {
-    let resolve!: (candidates: { items: readonly Item[]; hasMore: boolean }) => void;
-    const promise = new Promise<{ items: readonly Item[]; hasMore: boolean }>((done) => {
+    let resolve!: (candidates: AnnouncedCandidates<Item>) => void;
+    const promise = new Promise<AnnouncedCandidates<Item>>((done) => {
       resolve = done;
     });
     return { promise, resolve };

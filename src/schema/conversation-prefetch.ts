@@ -1,23 +1,35 @@
 /**
- * Starts each listed conversation's `messages` read as soon as the conversation is certain to
- * be on the page, instead of after the whole merged page is ranked. An inbox (conversations ×
- * their last messages) over a source whose listing checks ownership item by item (REST `owner`)
- * would otherwise wait for those checks before any other source's message reads leave: one
- * more upstream round trip. The reads go through the request's loaders with the very key the
- * `messages` field uses, so the field finds them in flight. Only conversations certain to be on
- * the page are read early (see `certainFirstItems`), so no call is spent that the answer does
- * not use; the few whose place depends on the ownership checks are read once the page is ranked.
+ * Starts each listed conversation's `messages` read as soon as the conversation may be on the
+ * page, instead of after the whole merged page is ranked. An inbox (conversations × their last
+ * messages) over a source whose listing checks ownership item by item (REST `owner`) would
+ * otherwise wait for those checks before any other source's message reads leave: one more
+ * upstream round trip. The reads go through the request's loaders with the very key the
+ * `messages` field uses, so the field finds them in flight.
+ *
+ * Read early (see `firstPageReadAhead`): every conversation certain to be on the page whatever
+ * the checks decide, and up to `POSSIBLE_READ_AHEAD` of those that make it if the checks drop
+ * the candidates an earlier request of the same viewer saw dropped and keep the rest (an owner
+ * listing shows every user's conversations; which ones are the viewer's rarely changes). A read
+ * is spent that the answer does not use only when such a prediction fails: at most
+ * `POSSIBLE_READ_AHEAD` conversations' message reads (one per `messages` selection), and none
+ * on a viewer's first listing, without a filtering source, or when the checks decide as
+ * before. Conversations whose place the predictions do not settle are read once the page is
+ * ranked (one more round trip).
  */
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import { certainFirstItems } from '../loaders/conversation-list.js';
+import { firstPageReadAhead } from '../loaders/conversation-list.js';
 import { messagePageKeyFor } from './message-connection.js';
 import { argumentsOf } from './selection.js';
+
+/** Conversations that may not make the page whose messages are still read early (see above). */
+export const POSSIBLE_READ_AHEAD = 2;
 
 /**
  * For a first forward page of `limit` over `sourceIds`: when the selection reads
  * `edges { node { messages(…) } }`, loads those message pages of the conversations certain
- * to be on it. Returns at once; never throws (the fields report their own failures).
+ * to be on it and of at most `POSSIBLE_READ_AHEAD` that may be. Returns at once; never
+ * throws (the fields report their own failures).
  */
 export function prefetchListedMessages(
   context: GatewayContext,
@@ -29,9 +41,9 @@ export function prefetchListedMessages(
   const nodes = fieldsAt(info, info.fieldNodes, ['edges', 'node', 'messages']);
   const argsList = nodes.map((node) => argumentsOf(info, 'Conversation', node)).filter((args) => args !== null);
   if (argsList.length === 0) return;
-  void certainFirstItems(context.loaders, sourceIds, limit)
-    .then((items) => {
-      for (const { sourceId, record } of items) {
+  void firstPageReadAhead(context.loaders, sourceIds, limit, POSSIBLE_READ_AHEAD)
+    .then(({ certain, possible }) => {
+      for (const { sourceId, record } of [...certain, ...possible]) {
         const loaders = context.loaders.forSource(sourceId);
         for (const args of argsList) {
           try {

@@ -38,25 +38,48 @@ export async function startProxiedGateway(options: ProxiedGatewayOptions = {}): 
   const proxies: Partial<Record<SourceName, FaultProxy>> = {};
   for (const name of options.proxied ?? []) proxies[name] = await startFaultProxy(backends.simulators[name].origin);
   const raw = structuredClone(backends.config) as Record<string, any>;
-  raw.server = { ...raw.server, ...options.serverConfig };
   for (const source of raw.sources as Array<Record<string, unknown>>) {
     const proxy = proxies[source.id as SourceName];
     if (proxy) source.baseUrl = proxy.origin + new URL(String(source.baseUrl)).pathname.replace(/\/$/, '');
-    Object.assign(source, options.sourceConfig);
   }
-  const config = await validateConfig(raw);
-  const gateway = await createGateway(config, createLogger('silent'));
-  const yoga = createGatewayYoga(gateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
-  const server = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1' });
+  const listening = await startListeningGateway(raw, options);
   return {
-    url: server.url,
-    gateway,
+    ...listening,
     backends,
     proxies,
     async close() {
-      await server.stop();
+      await listening.close();
       await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
       await backends.close();
     },
   };
+}
+
+/** A gateway listening on a free loopback port, without the upstreams it reads. */
+export interface ListeningGateway {
+  /** e.g. `http://127.0.0.1:41234` */
+  url: string;
+  gateway: Gateway;
+  /** Stops the server (and the gateway); the upstreams are the caller's. */
+  close(): Promise<void>;
+}
+
+/**
+ * Validates `raw` (a config such as `DemoBackends['config']`, wherever its upstreams run),
+ * merges `options.serverConfig` into `server` and `options.sourceConfig` into every source,
+ * and starts the gateway on a free loopback port (requests without a viewer get 401).
+ * @throws when the config is invalid or the port cannot be bound
+ */
+export async function startListeningGateway(
+  raw: Record<string, any>,
+  options: Pick<ProxiedGatewayOptions, 'serverConfig' | 'sourceConfig'> = {},
+): Promise<ListeningGateway> {
+  const merged = structuredClone(raw);
+  merged.server = { ...merged.server, ...options.serverConfig };
+  for (const source of merged.sources as Array<Record<string, unknown>>) Object.assign(source, options.sourceConfig);
+  const config = await validateConfig(merged);
+  const gateway = await createGateway(config, createLogger('silent'));
+  const yoga = createGatewayYoga(gateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
+  const server = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1' });
+  return { url: server.url, gateway, close: () => server.stop() };
 }

@@ -1,12 +1,12 @@
 /**
  * Which listed conversations are certain to be on the first merged page before a filtering
  * source (REST `owner`) has finished its per-item checks: the ones that stay on it whatever the
- * checks decide, and no other.
+ * checks decide, and no other; and which ones are on it if the predicted drops happen (a bounded few).
  */
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { certainFirstItems } from '../../src/loaders/conversation-list.js';
+import { certainFirstItems, firstPageReadAhead } from '../../src/loaders/conversation-list.js';
 import type { Loaders, SourceLoaders } from '../../src/loaders/index.js';
 import { createRequestMemo, listingCandidates } from '../../src/providers/request-memo.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/providers/types.js';
@@ -27,7 +27,7 @@ interface FakeSource {
   /** The exact page; a promise that never settles stands for a filter still running. */
   page: Promise<ConversationSlice>;
   /** What the source announces before filtering, if it filters. */
-  candidates?: { items: ConversationRecord[]; hasMore: boolean };
+  candidates?: { items: ConversationRecord[]; hasMore: boolean; likelyDropped?: ReadonlySet<string> };
 }
 
 function loadersOf(sources: Record<string, FakeSource>): Loaders {
@@ -85,5 +85,41 @@ describe('certainFirstItems', () => {
     });
     const certain = await certainFirstItems(loaders, ['one', 'broken'], 1);
     expect(certain.map((item) => item.record.externalId)).toEqual(['a']);
+  });
+});
+
+describe('firstPageReadAhead', () => {
+  // limit 4: exact a@50, b@40, c@20, d@10, e@5; unchecked r@45, s@30 above c, d and e.
+  const sources = (likelyDropped: string[]) =>
+    loadersOf({
+      dify: { page: Promise.resolve({ items: [record('a', 50), record('b', 40), record('c', 20), record('d', 10), record('e', 5)], hasMore: false }) },
+      rest: { page: pending, candidates: { items: [record('r', 45), record('s', 30)], hasMore: false, likelyDropped: new Set(likelyDropped) } },
+    });
+  const ids = (items: Array<{ record: ConversationRecord }>) => items.map((item) => item.record.externalId);
+
+  it('adds the exact items on the page if the candidates predicted dropped are dropped and the rest kept', async () => {
+    // s predicted dropped: a, r, b, c make the page; d would need r dropped too.
+    const found = await firstPageReadAhead(sources(['s']), ['dify', 'rest'], 4, 10);
+    expect(ids(found.certain)).toEqual(['a', 'b']);
+    expect(ids(found.possible)).toEqual(['c']);
+    // both predicted dropped: c and d; e still has four exact items above it.
+    expect(ids((await firstPageReadAhead(sources(['r', 's']), ['dify', 'rest'], 4, 10)).possible)).toEqual(['c', 'd']);
+  });
+
+  it('adds none without predictions, and at most `maxPossible`, best first', async () => {
+    expect((await firstPageReadAhead(sources([]), ['dify', 'rest'], 4, 10)).possible).toEqual([]);
+    expect(ids((await firstPageReadAhead(sources(['r', 's']), ['dify', 'rest'], 4, 1)).possible)).toEqual(['c']);
+    expect((await firstPageReadAhead(sources(['r', 's']), ['dify', 'rest'], 4, 0)).possible).toEqual([]);
+  });
+
+  it('offers none past the last seen item of a source that has more', async () => {
+    const loaders = loadersOf({
+      dify: { page: Promise.resolve({ items: [record('a', 50), record('b', 40), record('c', 20)], hasMore: false }) },
+      rest: { page: pending, candidates: { items: [record('r', 45), record('s', 30)], hasMore: true, likelyDropped: new Set(['r', 's']) } },
+    });
+    const found = await firstPageReadAhead(loaders, ['dify', 'rest'], 2, 5);
+    // a, r rank above b; c lies past s, where unseen REST items may rank higher.
+    expect(ids(found.certain)).toEqual(['a']);
+    expect(ids(found.possible)).toEqual(['b']);
   });
 });

@@ -42,6 +42,7 @@ import type {
 } from '../types.js';
 import { accessShape, createRestAccess, LISTING_OWNER_DEPTH, type RestAccess } from './access.js';
 import { createRestClient } from './client.js';
+import { createListingHints, type ListingHints } from './listing-hints.js';
 import { toConversationRecord, toMessageRecord, toProbedConversationRecord } from './mapping.js';
 import { comparePositions, decodePosition, locate, positionOf, scan, type Position } from './paging.js';
 import type { RestConversation, RestMessage } from './schemas.js';
@@ -73,6 +74,8 @@ export interface RestReadDeps {
   access: RestAccess;
   /** Config `conversationsPath`, when the source can list. */
   listingPath: string | undefined;
+  /** What the listing filter showed each viewer before (predictions for read-ahead only). */
+  listingHints?: ListingHints;
 }
 
 function parseKey(sourceId: string, key: string, what: string): Position {
@@ -158,19 +161,22 @@ export async function listConversations(
     keep: (conversation) => beyond(conversationPosition(conversation)) && visible.has(conversation.id),
     fetch: async (bound, limit) => {
       const answer = await access.client.conversations({ path: listingPath, limit, before: bound, headers, scope: memo?.scope });
+      const ids = answer.data.conversations.map((conversation) => conversation.id);
       // The first page's unfiltered items bound what the filtered page can hold.
       if (memo && after === null && bound == null) {
         listingCandidates<ConversationRecord>(memo).resolve({
           items: answer.data.conversations.map(toConversationRecord),
           // As paging.ts reads it: a short page or `has_more: false` ends the listing.
           hasMore: !(answer.data.conversations.length < limit || answer.pagination?.has_more === false),
+          ...(deps.listingHints ? { likelyDropped: deps.listingHints.dropped(viewer.id, ids) } : {}),
         });
       }
       // Decided before `keep` runs on this batch; under `owner`, one history read per item
       // (its newest LISTING_OWNER_DEPTH messages), a few at a time.
-      const ids = answer.data.conversations.map((conversation) => conversation.id);
       await eachLimited(ids, OWNERSHIP_CONCURRENCY, async (id) => {
-        if (await access.mayOpen(viewer, id, memo, LISTING_OWNER_DEPTH)) visible.add(id);
+        const kept = await access.mayOpen(viewer, id, memo, LISTING_OWNER_DEPTH);
+        if (kept) visible.add(id);
+        deps.listingHints?.record(viewer.id, id, kept);
       });
       return { items: answer.data.conversations, hasMore: answer.pagination?.has_more };
     },
@@ -272,7 +278,7 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
     ownerScanLimit: config.ownerScanLimit ?? 1000,
   };
   const access = createRestAccess(policy, createRestClient({ ...config, token: config.token ?? '' }, services.http, services.logger));
-  const deps: RestReadDeps = { sourceId, access, listingPath: config.conversationsPath };
+  const deps: RestReadDeps = { sourceId, access, listingPath: config.conversationsPath, listingHints: createListingHints() };
   return {
     capabilities: { listConversations: Boolean(deps.listingPath) },
     listConversations: (viewer, page, memo) => listConversations(deps, viewer, page, memo),

@@ -7,7 +7,7 @@
 import type { RequestMemo } from '../request-memo.js';
 import type { HistoryParams, RestClient, RestPage } from './client.js';
 import { comparePositions, positionOf } from './paging.js';
-import type { RestHistoryData, RestMessage } from './schemas.js';
+import type { RestHistoryData } from './schemas.js';
 
 type History = RestClient['history'];
 type Pages = Map<string, { limit: number; page: Promise<RestPage<RestHistoryData>> }>;
@@ -37,10 +37,12 @@ export function sharedHistory(memo: RequestMemo | undefined, fetch: History): Hi
 function nearest(page: RestPage<RestHistoryData>, params: HistoryParams): RestPage<RestHistoryData> {
   const { messages } = page.data;
   if (messages.length <= params.limit) return page;
-  const position = (message: RestMessage) => positionOf(message.created_at, message.id);
-  const sorted = [...messages].sort((a, b) => comparePositions(position(a), position(b)));
+  // Each timestamp parsed once, not once per comparison (a listing's ownership page holds 100).
+  const sorted = messages
+    .map((message) => ({ message, position: positionOf(message.created_at, message.id) }))
+    .sort((a, b) => comparePositions(a.position, b.position));
   // `after` reads the oldest beyond its bound; `before` (or none) the newest.
-  const kept = params.after !== undefined ? sorted.slice(0, params.limit) : sorted.slice(-params.limit);
+  const kept = (params.after !== undefined ? sorted.slice(0, params.limit) : sorted.slice(-params.limit)).map((entry) => entry.message);
   return {
     data: { ...page.data, messages: kept },
     pagination: { ...(page.pagination ?? {}), limit: params.limit, has_more: true },

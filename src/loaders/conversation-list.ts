@@ -266,17 +266,3 @@ export async function firstPageReadAhead(
   }
   return found;
 }
-
-/**
- * The conversations certain to be on the first forward page of `limit` over `sourceIds`
- * (`firstPageReadAhead`'s `certain`): they stay on it whatever the filtering sources' checks
- * decide. Never rejects.
- * @returns exact items only, best first
- */
-export async function certainFirstItems(
-  loaders: Loaders,
-  sourceIds: readonly string[],
-  limit: number,
-): Promise<ReadAheadItem[]> {
-  return (await firstPageReadAhead(loaders, sourceIds, limit, 0)).certain;
-}

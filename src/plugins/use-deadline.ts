@@ -20,15 +20,13 @@ export interface DeadlineOptions {
 }
 
 /** Call counters of the operations in flight (and just finished), by GraphQL context. */
-const countsByContext = new WeakMap<object, UpstreamCallCounts>();
-
 /**
  * The upstream calls the operation running with `context` has sent and had refused so far
- * (live counters, not a snapshot); undefined before it executes. Access logs and metrics read
- * it in `onExecuteDone` / `onResponse`.
+ * (live counters, not a snapshot): the call budget of its scope (`context.loaders.scope`);
+ * undefined before it executes. Access logs and metrics read it in `onExecutionResult`.
  */
 export function upstreamCallsOf(context: object): UpstreamCallCounts | undefined {
-  return countsByContext.get(context);
+  return (context as Partial<GatewayContext>).loaders?.scope?.budget;
 }
 
 /**
@@ -38,12 +36,10 @@ export function upstreamCallsOf(context: object): UpstreamCallCounts | undefined
 export function useDeadline(timeoutMs: number, options: DeadlineOptions = {}): Plugin {
   const limit = options.maxUpstreamCalls ?? Number.POSITIVE_INFINITY;
   return {
-    onExecute({ args, executeFn, setExecuteFn }) {
-      const budget = createCallBudget(limit);
-      if (args.contextValue && typeof args.contextValue === 'object') countsByContext.set(args.contextValue, budget);
+    onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn((executeArgs) => {
         const loaders = (executeArgs.contextValue as Partial<GatewayContext> | null | undefined)?.loaders;
-        if (loaders) loaders.scope = createRequestScope(timeoutMs, budget);
+        if (loaders) loaders.scope = createRequestScope(timeoutMs, createCallBudget(limit));
         return executeFn(executeArgs);
       });
     },

@@ -132,9 +132,8 @@ export interface UpstreamStream {
 
 
 /**
- * What one GraphQL request has asked of the upstreams so far, across every source. Read it with
- * `upstreamCallCounts(scope)`, or keep the budget given to `createRequestScope` (useDeadline
- * keeps it per context: `upstreamCallsOf(context)`).
+ * What one GraphQL request has asked of the upstreams so far, across every source: the budget
+ * given to `createRequestScope`, live (`upstreamCallsOf(context)` in src/plugins/use-deadline.ts).
  */
 export interface UpstreamCallCounts {
   /** Upstream calls sent (one per `getJson`, whatever its retries). */
@@ -176,8 +175,6 @@ export interface RequestScope {
    * (`send`, `stream`) keep their own time-out instead.
    */
   readonly signal: AbortSignal;
-  /** When `signal` fires (epoch ms): retries never wait past it. */
-  readonly expiresAt: number;
   /** The request's call budget; every call (read or write) counts against it. Absent: no counting. */
   readonly budget: UpstreamCallBudget | undefined;
 }
@@ -196,21 +193,11 @@ const expiries = new WeakMap<AbortSignal, number>();
  */
 export function createRequestScope(timeoutMs: number, budget?: UpstreamCallBudget): RequestScope {
   const signal = AbortSignal.timeout(timeoutMs);
-  const expiresAt = Date.now() + timeoutMs;
-  expiries.set(signal, expiresAt);
+  expiries.set(signal, Date.now() + timeoutMs);
   // Every upstream call in flight listens for the abort (and stops listening when it settles);
   // one operation may run a hundred at once, which is not the leak Node's warning suspects.
   setMaxListeners(0, signal);
-  return { signal, expiresAt, budget };
-}
-
-/**
- * The upstream call counts of the request owning `scope` (a snapshot), or undefined without a
- * scope or without a call budget. For logs and metrics; never shown to clients.
- */
-export function upstreamCallCounts(scope: RequestScope | undefined): UpstreamCallCounts | undefined {
-  const budget = scope?.budget;
-  return budget ? { calls: budget.calls, refused: budget.refused, limit: budget.limit } : undefined;
+  return { signal, budget };
 }
 
 /**

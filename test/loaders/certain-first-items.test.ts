@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { certainFirstItems, firstPageReadAhead } from '../../src/loaders/conversation-list.js';
+import { firstPageReadAhead } from '../../src/loaders/conversation-list.js';
 import type { Loaders, SourceLoaders } from '../../src/loaders/index.js';
 import { createRequestMemo, listingCandidates } from '../../src/providers/request-memo.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/providers/types.js';
@@ -48,14 +48,14 @@ function loadersOf(sources: Record<string, FakeSource>): Loaders {
 
 const pending = new Promise<ConversationSlice>(() => undefined);
 
-describe('certainFirstItems', () => {
+describe('firstPageReadAhead: certain items', () => {
   it('returns the exact items that stay in the top `limit` however many unchecked candidates pass', async () => {
     // limit 4: exact a@50, b@40, c@20, d@10; unchecked r@45, s@30 above c and d.
     const loaders = loadersOf({
       dify: { page: Promise.resolve({ items: [record('a', 50), record('b', 40), record('c', 20), record('d', 10)], hasMore: false }) },
       rest: { page: pending, candidates: { items: [record('r', 45), record('s', 30)], hasMore: false } },
     });
-    const certain = await certainFirstItems(loaders, ['dify', 'rest'], 4);
+    const certain = (await firstPageReadAhead(loaders, ['dify', 'rest'], 4, 0)).certain;
     // c has a, r, b, s above it: 4, so if both pass it falls off; only a and b are certain.
     expect(certain.map((item) => item.record.externalId)).toEqual(['a', 'b']);
   });
@@ -65,7 +65,7 @@ describe('certainFirstItems', () => {
       one: { page: Promise.resolve({ items: [record('a', 5), record('b', 3)], hasMore: false }) },
       two: { page: Promise.resolve({ items: [record('c', 4)], hasMore: false }) },
     });
-    const certain = await certainFirstItems(loaders, ['one', 'two'], 20);
+    const certain = (await firstPageReadAhead(loaders, ['one', 'two'], 20, 0)).certain;
     expect(certain.map((item) => item.record.externalId)).toEqual(['a', 'c', 'b']);
   });
 
@@ -74,7 +74,7 @@ describe('certainFirstItems', () => {
       one: { page: Promise.resolve({ items: [record('a', 50), record('b', 10)], hasMore: false }) },
       rest: { page: pending, candidates: { items: [record('r', 30)], hasMore: true } },
     });
-    const certain = await certainFirstItems(loaders, ['one', 'rest'], 10);
+    const certain = (await firstPageReadAhead(loaders, ['one', 'rest'], 10, 0)).certain;
     expect(certain.map((item) => item.record.externalId)).toEqual(['a']);
   });
 
@@ -83,7 +83,7 @@ describe('certainFirstItems', () => {
       one: { page: Promise.resolve({ items: [record('a', 2), record('b', 1)], hasMore: false }) },
       broken: { page: Promise.reject(new Error('upstream down')) },
     });
-    const certain = await certainFirstItems(loaders, ['one', 'broken'], 1);
+    const certain = (await firstPageReadAhead(loaders, ['one', 'broken'], 1, 0)).certain;
     expect(certain.map((item) => item.record.externalId)).toEqual(['a']);
   });
 });

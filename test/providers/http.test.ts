@@ -12,7 +12,6 @@ import {
   createCallBudget,
   createRequestScope,
   createUpstreamClient,
-  upstreamCallCounts,
   type UpstreamClientOptions,
 } from '../../src/providers/http.js';
 import { backoffDelay, createRetryPolicy, retryAfterMs, retryAfterSeconds } from '../../src/providers/retry-policy.js';
@@ -153,18 +152,13 @@ describe('upstream client', () => {
   it('the call budget refuses calls past it without sending them, and counts both', async () => {
     const http = client();
     const budget = createCallBudget(2);
-    const seen: unknown[] = [];
     const scope = createRequestScope(5_000, budget);
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => http.getJson({ path: `/x${n}` }, anything, scope)));
-    seen.push(upstreamCallCounts(scope));
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
     const refusal = (results[2] as PromiseRejectedResult).reason as GatewayError;
     expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT', sourceId: 'src', message: 'upstream call budget of 2 exceeded' });
     expect(server.requests.map((request) => request.path)).toEqual(['/v1/x1', '/v1/x2']);
-    expect(seen).toEqual([{ calls: 2, refused: 2, limit: 2 }]);
-    expect(budget).toMatchObject({ calls: 2, refused: 2 });
-    expect(upstreamCallCounts(undefined)).toBeUndefined();
-    expect(upstreamCallCounts(createRequestScope(5_000))).toBeUndefined();
+    expect(budget).toEqual({ calls: 2, refused: 2, limit: 2 });
   });
 
   it('a refused call never reaches the breaker', async () => {

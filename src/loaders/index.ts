@@ -90,14 +90,27 @@ export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
 function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: () => RequestScope | undefined): SourceLoaders {
   const { adapter } = source;
   const memo = createRequestMemo(scope);
-  const messageKey = (ref: MessageRef) => JSON.stringify([ref.conversationExternalId, ref.key]);
+  // Unambiguous without JSON: the conversation id's length says where the message key starts.
+  const keyOf = (conversationId: string, key: string) => `${conversationId.length}:${conversationId}${key}`;
+  const messageKey = (ref: MessageRef) => keyOf(ref.conversationExternalId, ref.key);
+  // The messages page reads brought, by `messageKey`: `message` answers these without a call. A
+  // plain map, not `message.prime`, which would make a cache key and a promise for every message
+  // of every page, for the rare operation that also asks for one of them by id.
+  const paged = new Map<string, MessageRecord>();
 
   const conversation = new DataLoader<string, ConversationRecord | null>(
     (ids) => adapter.getConversations(viewer(), ids, memo),
     { maxBatchSize: 100 },
   );
   const message = new DataLoader<MessageRef, MessageRecord | null, string>(
-    (refs) => adapter.getMessages(viewer(), refs, memo),
+    async (refs) => {
+      // Looked up before the call: a page read finishing meanwhile must not shift the answers.
+      const known = refs.map((ref) => paged.get(messageKey(ref)));
+      const missing = refs.filter((_, index) => known[index] === undefined);
+      const fetched = missing.length === 0 ? [] : await adapter.getMessages(viewer(), missing, memo);
+      let next = 0;
+      return known.map((record) => record ?? fetched[next++]!);
+    },
     { cacheKeyFn: messageKey, maxBatchSize: 100 },
   );
   const conversationPage = new DataLoader<ConversationPage, ConversationSlice, string>(
@@ -113,7 +126,7 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: (
     (keys) =>
       eachSettled(keys, async ({ conversationId, page }) => {
         const slice = await adapter.listMessages(viewer(), conversationId, page, memo);
-        for (const item of slice.messages) message.prime({ conversationExternalId: conversationId, key: item.key }, item);
+        for (const item of slice.messages) paged.set(keyOf(conversationId, item.key), item);
         return slice;
       }),
     { cacheKeyFn: ({ conversationId, page }) => JSON.stringify([conversationId, page.direction, page.cursor, page.limit]) },

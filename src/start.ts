@@ -85,6 +85,8 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   if (demo) {
     demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
+    // Log lines are written in batches (src/logger.ts): the warning goes out before the banner.
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
         `GraphiQL: ${running.url}/graphql (runs as viewer "${demoViewer!.id}")\n` +

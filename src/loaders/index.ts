@@ -91,12 +91,19 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: (
   const { adapter } = source;
   const memo = createRequestMemo(scope);
   // Unambiguous without JSON: the conversation id's length says where the message key starts.
-  const keyOf = (conversationId: string, key: string) => `${conversationId.length}:${conversationId}${key}`;
-  const messageKey = (ref: MessageRef) => keyOf(ref.conversationExternalId, ref.key);
-  // The messages page reads brought, by `messageKey`: `message` answers these without a call. A
-  // plain map, not `message.prime`, which would make a cache key and a promise for every message
-  // of every page, for the rare operation that also asks for one of them by id.
-  const paged = new Map<string, MessageRecord>();
+  const messageKey = (ref: MessageRef) => `${ref.conversationExternalId.length}:${ref.conversationExternalId}${ref.key}`;
+  // The pages of messages read so far: `message` answers from them without a call. Kept whole
+  // and searched on use, not primed into `message` (a cache key and a promise for every message
+  // of every page), since few operations ask for a paged message again (Feedback.message, node).
+  const pages: Array<{ conversationId: string; messages: readonly MessageRecord[] }> = [];
+  const paged = (ref: MessageRef): MessageRecord | undefined => {
+    for (const page of pages) {
+      if (page.conversationId !== ref.conversationExternalId) continue;
+      const found = page.messages.find((record) => record.key === ref.key);
+      if (found) return found;
+    }
+    return undefined;
+  };
 
   const conversation = new DataLoader<string, ConversationRecord | null>(
     (ids) => adapter.getConversations(viewer(), ids, memo),
@@ -105,7 +112,7 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: (
   const message = new DataLoader<MessageRef, MessageRecord | null, string>(
     async (refs) => {
       // Looked up before the call: a page read finishing meanwhile must not shift the answers.
-      const known = refs.map((ref) => paged.get(messageKey(ref)));
+      const known = refs.map(paged);
       const missing = refs.filter((_, index) => known[index] === undefined);
       const fetched = missing.length === 0 ? [] : await adapter.getMessages(viewer(), missing, memo);
       let next = 0;
@@ -126,7 +133,7 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: (
     (keys) =>
       eachSettled(keys, async ({ conversationId, page }) => {
         const slice = await adapter.listMessages(viewer(), conversationId, page, memo);
-        for (const item of slice.messages) paged.set(keyOf(conversationId, item.key), item);
+        pages.push({ conversationId, messages: slice.messages });
         return slice;
       }),
     { cacheKeyFn: ({ conversationId, page }) => JSON.stringify([conversationId, page.direction, page.cursor, page.limit]) },

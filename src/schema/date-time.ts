@@ -1,13 +1,23 @@
 import { GraphQLError } from 'graphql';
 import { builder } from './builder.js';
 
+/**
+ * The last time serialized and its text: the two halves of a Dify exchange, and neighbours in a
+ * page, often share one, and `toISOString` is one of the costlier steps of serializing a message.
+ */
+const last = { time: Number.NaN, text: '' };
+
 /** ISO 8601 UTC strings on the wire (`2026-03-15T13:59:11.000Z`); `Date` inside. */
 builder.scalarType('DateTime', {
   description: 'A point in time as an ISO 8601 UTC string, e.g. `2026-03-15T13:59:11.000Z`.',
   serialize: (value) => {
     const date = value instanceof Date ? value : new Date(value as string);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date');
-    return date.toISOString();
+    const time = date.getTime();
+    if (time === last.time) return last.text;
+    if (Number.isNaN(time)) throw new GraphQLError('DateTime cannot represent an invalid date');
+    last.time = time;
+    last.text = date.toISOString();
+    return last.text;
   },
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : undefined;

@@ -38,7 +38,7 @@ const STDOUT_MAX_PENDING_BYTES = 8 * 1024 * 1024;
 /**
  * Stdout for log lines, written in batches: lines are gathered up to 4 KiB and written
  * asynchronously, each at most 100 ms after it was logged. pino's default, one synchronous
- * write per line, cost about a tenth of the gateway's CPU per query under load, where the access
+ * write per line, cost up to a tenth of the gateway's CPU per query under load, where the access
  * log writes a line per operation (`npm run bench:peer`). pino writes what is still gathered
  * synchronously when the process exits, after an uncaught exception too; a process killed with
  * SIGKILL can lose the last 100 ms of lines. When nothing reads stdout, lines wait in memory up

@@ -115,6 +115,10 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: (
       const known = refs.map(paged);
       const missing = refs.filter((_, index) => known[index] === undefined);
       const fetched = missing.length === 0 ? [] : await adapter.getMessages(viewer(), missing, memo);
+      // What DataLoader itself would say of a batch function answering the wrong number of keys.
+      if (fetched.length !== missing.length) {
+        throw new Error(`getMessages of source ${source.id} answered ${fetched.length} records for ${missing.length} refs`);
+      }
       let next = 0;
       return known.map((record) => record ?? fetched[next++]!);
     },

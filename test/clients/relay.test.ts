@@ -147,14 +147,14 @@ async function serverThread(conversationId: string, viewer: { id: string; roles?
   const rows: Array<{ id: string; sender: string }> = [];
   let after: string | null = null;
   for (let pages = 0; pages < 20; pages += 1) {
-    const { data, errors } = await gateway.query(
+    const { data, errors }: { data?: any; errors?: unknown } = await gateway.query(
       `query ($id: ID!, $after: String) { conversation(id: $id) { messages(first: 100, after: $after) {
         edges { node { id sender { kind name } } } pageInfo { hasNextPage endCursor } } } }`,
       { id: conversationId, after },
       viewer,
     );
     expect(errors).toBeUndefined();
-    const page = data.conversation.messages;
+    const page: { edges: any[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data.conversation.messages;
     for (const { node } of page.edges) rows.push({ id: node.id, sender: node.sender ? `${node.sender.kind} ${node.sender.name}` : 'none' });
     if (!page.pageInfo.hasNextPage) return rows;
     after = page.pageInfo.endCursor;

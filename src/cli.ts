@@ -9,7 +9,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from './server/server.js';
 
 export const USAGE = `usage: chat-gateway [--config FILE] [--port N]
 

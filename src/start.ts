@@ -5,14 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
-import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
-import type { DemoBackends } from './demo.js';
-import type { Viewer } from './providers/types.js';
-import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
-import { readinessOf } from './readiness.js';
-import { startServer, type RunningServer } from './server.js';
-import { createGatewayYoga } from './yoga.js';
+import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config/config.js';
+import type { DemoBackends } from './demo/demo.js';
+import type { Viewer } from './providers/contract.js';
+import { createGateway } from './gateway/gateway.js';
+import { createLogger } from './core/logger.js';
+import { readinessOf } from './gateway/readiness.js';
+import { startServer, type RunningServer } from './server/server.js';
+import { createGatewayYoga } from './yoga/yoga.js';
 import type { CliOptions } from './cli.js';
 
 export { ConfigError };
@@ -51,7 +51,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
       throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
     }
     // The simulators are loaded only in demo mode: a configured gateway never imports them.
-    const demoModule = await import('./demo.js');
+    const demoModule = await import('./demo/demo.js');
     demoViewer = demoModule.DEMO_VIEWER;
     demo = await demoModule.startDemoBackends();
     // The simulators' credentials are public (they are in this repository): a fresh key per run.
@@ -62,7 +62,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   const otlpEndpoint = config.telemetry.otlp?.endpoint;
   const telemetry =
     otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      ? (await import('./observability/telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
       : undefined;
   const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demoViewer });
@@ -85,7 +85,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   if (demo) {
     demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
-    // Log lines are written in batches (src/logger.ts): the warning goes out before the banner.
+    // Log lines are written in batches (src/core/logger.ts): the warning goes out before the banner.
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +

@@ -13,7 +13,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { GatewayError } from '../providers/errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /** Config `auth.header`. */
 export interface HeaderTrustConfig {

@@ -5,10 +5,10 @@
  */
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { Gateway, SourceEntry } from '../gateway.js';
-import { notFound } from '../providers/errors.js';
-import type { RequestScope } from '../providers/http.js';
-import { createRequestMemo, type RequestMemo } from '../providers/request-memo.js';
+import type { Gateway, SourceEntry } from '../gateway/gateway.js';
+import { notFound } from '../core/errors.js';
+import type { RequestScope } from '../upstream/http.js';
+import { createRequestMemo, type RequestMemo } from '../upstream/request-memo.js';
 import type {
   ConversationPage,
   ConversationRecord,
@@ -18,7 +18,7 @@ import type {
   MessageRef,
   MessageSlice,
   Viewer,
-} from '../providers/types.js';
+} from '../providers/contract.js';
 
 /** A request for one page of a conversation's messages. */
 export interface MessagePageKey {

@@ -8,8 +8,8 @@
  * upstreams' shared keys and rate limits. What was read before either limit still arrives.
  */
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
-import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../providers/http.js';
+import type { GatewayContext } from '../schema/context.js';
+import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../upstream/http.js';
 
 export interface DeadlineOptions {
   /**

@@ -3,11 +3,11 @@
  * operation limits (depth, aliases, tokens, cost, directives), introspection switched off when
  * `server.introspection` is false (field suggestions are masked then too), and the persisted
  * operation allow-list when `server.persistedOperations` is set. The body size limit is yoga's
- * own `maxRequestBodySize` (src/yoga.ts).
+ * own `maxRequestBodySize` (src/yoga/yoga.ts).
  */
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayConfig } from '../config.js';
+import type { GatewayConfig } from '../config/config.js';
 import { useArmor } from './use-armor.js';
 import { useCsrf } from './use-csrf.js';
 import { usePersistedOperationList } from './use-persisted-operation-list.js';

@@ -7,11 +7,11 @@
  * first send's `AssistantReplyCompleted` and calls no upstream. A subscriber that goes away stops
  * the upstream generation.
  */
-import { requireViewer, type GatewayContext } from '../context.js';
+import { requireViewer, type GatewayContext } from './context.js';
 import { LiveFailure } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
-import { GatewayError } from '../providers/errors.js';
-import type { ReplyStreamEvent, SendMessageResult } from '../providers/types.js';
+import { GatewayError } from '../core/errors.js';
+import type { ReplyStreamEvent, SendMessageResult } from '../providers/contract.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import {

@@ -2,9 +2,9 @@
  * Mutations on conversations: `renameConversation` and `deleteConversation` (Dify),
  * `setConversationStatus` (Chatwoot agents). Each payload reads the conversation after the write.
  */
-import type { GatewayContext } from '../context.js';
-import { globalIdOf } from '../global-id.js';
-import { badInput, notFound } from '../providers/errors.js';
+import type { GatewayContext } from './context.js';
+import { globalIdOf } from '../core/global-id.js';
+import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { ConversationStatus } from './conversation.js';
 import { ConversationRef } from './refs.js';

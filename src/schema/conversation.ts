@@ -1,17 +1,17 @@
 /**
  * `Conversation`, `Query.conversation(id)` and the merged `Query.conversations`.
  */
-import { requireViewer } from '../context.js';
-import { innerId, parseGlobalId } from '../global-id.js';
-import { badInput, notFound } from '../providers/errors.js';
+import { requireViewer } from './context.js';
+import { innerId, parseGlobalId } from '../core/global-id.js';
+import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
 import { MessageConnection, resolveMessageConnection } from './message-connection.js';
 import { ConversationRef, SourceRef } from './refs.js';
 import { openConversation, recordOf } from './conversation-open.js';
 import { sourceShape, type ConversationShape } from './shapes.js';
-import type { GatewayContext } from '../context.js';
-import type { ConversationRecord } from '../providers/types.js';
+import type { GatewayContext } from './context.js';
+import type { ConversationRecord } from '../providers/contract.js';
 
 /** The graph's conversation statuses, also `setConversationStatus`'s input. */
 export const ConversationStatus = builder.enumType('ConversationStatus', {

@@ -26,10 +26,10 @@ import {
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
 } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
-import { parseGlobalId, type NodeRef } from '../global-id.js';
-import { badInput } from '../providers/errors.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
+import { parseGlobalId, type NodeRef } from '../core/global-id.js';
+import { badInput } from '../core/errors.js';
 import { builder } from './builder.js';
 import { schema as apiSchema } from './index.js';
 import { settleItem } from './errors.js';

@@ -4,10 +4,10 @@
  * Dify pages that list by `page`/`limit` without a has-more flag; the connection turns that into
  * offset cursors (signed, bound to the source and viewer) and asks one row more than wanted.
  */
-import { requireViewer } from '../context.js';
-import { innerId } from '../global-id.js';
-import { badInput, GatewayError, notFound } from '../providers/errors.js';
-import type { FeedbackRecord } from '../providers/types.js';
+import { requireViewer } from './context.js';
+import { innerId } from '../core/global-id.js';
+import { badInput, GatewayError, notFound } from '../core/errors.js';
+import type { FeedbackRecord } from '../providers/contract.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
 import { FeedbackRef, MessageRef, SourceRef } from './refs.js';

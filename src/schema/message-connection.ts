@@ -2,10 +2,10 @@
  * `MessageConnection`: one conversation's messages, oldest first, in pages read through the
  * source's adapter. Cursors are bound to the conversation and the viewer.
  */
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
 import type { MessagePageKey } from '../loaders/index.js';
-import { badInput } from '../providers/errors.js';
+import { badInput } from '../core/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './connection-args.js';
 import { lazyPage } from './lazy-edges.js';

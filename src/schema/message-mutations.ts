@@ -2,8 +2,8 @@
  * Mutations on messages: `rateMessage` (Dify feedback on an ASSISTANT half) and
  * `transcribeAudio` (speech to text of an uploaded file). `sendMessage` lives in send-message.ts.
  */
-import type { GatewayContext } from '../context.js';
-import { badInput, notFound } from '../providers/errors.js';
+import type { GatewayContext } from './context.js';
+import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
 import { MessageRef } from './refs.js';

@@ -2,10 +2,10 @@
  * `Message` and its parts. Dify exchanges arrive here already split into a USER and an
  * ASSISTANT message; every message carries its conversation's source id.
  */
-import { requireViewer } from '../context.js';
-import { globalIdOf, innerId } from '../global-id.js';
-import { notFound } from '../providers/errors.js';
-import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../providers/types.js';
+import { requireViewer } from './context.js';
+import { globalIdOf, innerId } from '../core/global-id.js';
+import { notFound } from '../core/errors.js';
+import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../providers/contract.js';
 import { builder } from './builder.js';
 import { ConversationRef, FeedbackRef, MessageRef } from './refs.js';
 import { selectionNeedsRecord } from './conversation-open.js';

@@ -8,15 +8,15 @@
  * source id, viewer id and key, so no viewer data is readable in the store.
  */
 import { createHash } from 'node:crypto';
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
-import type { SourceEntry } from '../gateway.js';
-import { badInput } from '../providers/errors.js';
-import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/types.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
+import type { SourceEntry } from '../gateway/gateway.js';
+import { badInput } from '../core/errors.js';
+import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/contract.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
-import { notFound } from '../providers/errors.js';
+import { notFound } from '../core/errors.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
 
 /** How long an idempotency key is remembered, ms (24 h). */

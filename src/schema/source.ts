@@ -1,9 +1,9 @@
 /**
  * `Source`: one configured backend, `Query.sources` and `Query.source(name)`.
  */
-import { requireViewer } from '../context.js';
-import { innerId } from '../global-id.js';
-import { badInput, GatewayError } from '../providers/errors.js';
+import { requireViewer } from './context.js';
+import { innerId } from '../core/global-id.js';
+import { badInput, GatewayError } from '../core/errors.js';
 import { builder } from './builder.js';
 import { providerKinds } from './provider-kinds.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';

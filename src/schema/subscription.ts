@@ -3,12 +3,12 @@
  * with the same loaders reads use before any stream opens (a foreign conversation is NOT_FOUND
  * and no stream), then src/live/ feeds the stream and scopes every event to the viewer.
  */
-import { requireViewer, type GatewayContext } from '../context.js';
-import { parseGlobalId } from '../global-id.js';
+import { requireViewer, type GatewayContext } from './context.js';
+import { parseGlobalId } from '../core/global-id.js';
 import { LiveFailure, type LiveConversation } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
-import { badInput, notFound } from '../providers/errors.js';
-import type { MessageRecord } from '../providers/types.js';
+import { badInput, notFound } from '../core/errors.js';
+import type { MessageRecord } from '../providers/contract.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape } from './shapes.js';

@@ -1,4 +1,4 @@
-import { requireViewer } from '../context.js';
+import { requireViewer } from './context.js';
 import { builder } from './builder.js';
 
 /** The viewer an operation runs as. */

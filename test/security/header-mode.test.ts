@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyCheck, isLoopbackHost } from '../../src/auth/header-trust.js';
 import { startGateway } from '../../src/cli.js';
-import { ConfigError, validateConfig } from '../../src/config.js';
-import type { RunningServer } from '../../src/server.js';
+import { ConfigError, validateConfig } from '../../src/config/config.js';
+import type { RunningServer } from '../../src/server/server.js';
 
 const PROXY_SECRET = 'proxy-shared-secret-0123456789';
 const source = { id: 'legacy', kind: 'rest', baseUrl: 'http://127.0.0.1:9/v1', token: 't' };

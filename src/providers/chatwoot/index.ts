@@ -7,8 +7,8 @@
  * conversation external ids are display ids.
  */
 import { z } from 'zod';
-import { GatewayError, isGatewayError } from '../errors.js';
-import type { MessageSlice, ProviderAdapter, ProviderKind, WebhookRequest } from '../types.js';
+import { GatewayError, isGatewayError } from '../../core/errors.js';
+import type { MessageSlice, ProviderAdapter, ProviderKind, WebhookRequest } from '../contract.js';
 import { loadConversations, loadMessages } from './batch.js';
 import { createChatwootClient } from './client.js';
 import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';

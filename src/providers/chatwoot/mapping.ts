@@ -10,7 +10,7 @@ import type {
   MessageRole,
   SenderKind,
   SenderRecord,
-} from '../types.js';
+} from '../contract.js';
 import type { ChatwootAttachment, ChatwootConversation, ChatwootMessage } from './schemas.js';
 
 /** Chatwoot's `message_type` enum; the API sends the integer, webhooks and some views the name. */

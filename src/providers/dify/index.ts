@@ -19,10 +19,10 @@
  */
 import { z } from 'zod';
 import { groupRefs, toSlot } from '../adapter-kit.js';
-import { GatewayError } from '../errors.js';
-import type { RequestScope } from '../http.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/http.js';
 import { viewerAttribute, viewerAttributeSchema, type ViewerAttribute } from '../identity.js';
-import type { RequestMemo } from '../request-memo.js';
+import type { RequestMemo } from '../../upstream/request-memo.js';
 import type {
   ConversationPage,
   ConversationRecord,
@@ -34,7 +34,7 @@ import type {
   ProviderAdapter,
   ProviderKind,
   Viewer,
-} from '../types.js';
+} from '../contract.js';
 import { createDifyClient, type DifyClient } from './client.js';
 import {
   mapConversation,

@@ -11,7 +11,7 @@ import type {
   ConversationStatus,
   FeedbackRecord,
   MessageRecord,
-} from '../types.js';
+} from '../contract.js';
 import type {
   DifyAgentThought,
   DifyAppFeedback,

@@ -5,8 +5,8 @@
  * Writes are never retried (the HTTP client's `send`). Each takes the GraphQL request's
  * `RequestScope` last and hands it to every upstream call it makes (reads and writes alike).
  */
-import { GatewayError, isGatewayError, notFound } from '../errors.js';
-import type { RequestScope } from '../http.js';
+import { GatewayError, isGatewayError, notFound } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/http.js';
 import type {
   ConversationRecord,
   FeedbackRecord,
@@ -16,7 +16,7 @@ import type {
   SendMessageResult,
   UpstreamStreamResult,
   Viewer,
-} from '../types.js';
+} from '../contract.js';
 import { getMessages, upstreamUser, type DifyReadDeps } from './index.js';
 import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';
 

@@ -24,8 +24,8 @@
  */
 import { z } from 'zod';
 import { eachLimited, groupRefs, toSlot } from '../adapter-kit.js';
-import { GatewayError, notFound } from '../errors.js';
-import { listingCandidates, type RequestMemo } from '../request-memo.js';
+import { GatewayError, notFound } from '../../core/errors.js';
+import { listingCandidates, type RequestMemo } from '../../upstream/request-memo.js';
 import type {
   AdapterServices,
   ConversationPage,
@@ -39,7 +39,7 @@ import type {
   ProviderKind,
   SourceCommonConfig,
   Viewer,
-} from '../types.js';
+} from '../contract.js';
 import { accessShape, createRestAccess, LISTING_OWNER_DEPTH, type RestAccess } from './access.js';
 import { createRestClient } from './client.js';
 import { createListingHints, type ListingHints } from './listing-hints.js';

@@ -10,7 +10,7 @@ import type {
   MessageRecord,
   MessageRole,
   SenderKind,
-} from '../types.js';
+} from '../contract.js';
 import { encodePosition } from './paging.js';
 import {
   restAttachmentSchema,

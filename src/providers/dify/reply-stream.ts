@@ -9,7 +9,7 @@
  */
 import { GatewayError, notFound } from '../../core/errors.js';
 import type { ReplyStreamEvent, SendMessageRequest, Viewer } from '../contract.js';
-import { getMessages, upstreamUser, type DifyReadDeps } from './index.js';
+import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { formatMessageKey, normalizeDifyId } from './mapping.js';
 import { parseDifyStream } from './stream.js';
 

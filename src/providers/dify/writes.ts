@@ -17,7 +17,7 @@ import type {
   UpstreamStreamResult,
   Viewer,
 } from '../contract.js';
-import { getMessages, upstreamUser, type DifyReadDeps } from './index.js';
+import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';
 
 /** The read dependencies plus the role that may read every end user's feedback. */

@@ -8,7 +8,7 @@
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config/config.js';
 import { GatewayError } from '../core/errors.js';
-import type { Viewer } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 
 /** The `auth.jwt` config block. */
 export type JwtConfig = Extract<AuthConfig, { mode: 'jwt' }>['jwt'];

@@ -6,7 +6,7 @@
  */
 import type { AuthConfig } from '../config/config.js';
 import { GatewayError } from '../core/errors.js';
-import type { Viewer } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 import { createProxyCheck, type RequestPeer } from './header-trust.js';
 import { createJwtVerifier, InvalidTokenError, type JwtVerifierOptions } from './jwt.js';
 

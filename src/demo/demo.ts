@@ -11,7 +11,7 @@ import { startChatwootSimulator, type ChatwootSimulator } from './simulators/cha
 import { startDifySimulator, type DifySimulator } from './simulators/dify/server.js';
 import type { StartedSimulator } from './simulators/http-server.js';
 import { startRestSimulator } from './simulators/rest/server.js';
-import type { Viewer } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 
 /** The seeded user every simulator knows; requests without `x-chat-user` run as this viewer. */
 export const DEMO_VIEWER: Viewer = { id: 'demo-user', roles: [], email: 'demo@example.com' };

@@ -12,19 +12,8 @@ import { createLive } from '../live/index.js';
 import type { LiveHub } from '../live/hub.js';
 import { loadProviderKinds } from '../providers/registry.js';
 import { createSourceServices, type SourceServices } from './source-services.js';
-import type { ProviderAdapter } from '../providers/contract.js';
+import type { ProviderAdapter, SourceEntry } from '../providers/contract.js';
 import { createUpstreamObserverHub, type UpstreamObserverHub } from '../upstream/observer.js';
-
-/** One configured source, ready to serve. */
-export interface SourceEntry {
-  /** The config `id`: `Source.name`, `extensions.sourceId`, part of every global ID. */
-  id: string;
-  /** The config `kind`, e.g. `dify`. */
-  kind: string;
-  /** The `SourceKind` enum value, e.g. `DIFY`. */
-  graphKind: string;
-  adapter: ProviderAdapter;
-}
 
 export interface Gateway {
   config: GatewayConfig;

@@ -9,7 +9,7 @@
  */
 import { GatewayError } from '../core/errors.js';
 import { listingCandidates } from '../upstream/request-memo.js';
-import type { ConversationRecord } from '../providers/contract.js';
+import type { ConversationRecord } from '../core/records.js';
 import type { Loaders } from './index.js';
 
 /** Per source: the `cursorKey` of the last item consumed, or null for "nothing yet". */

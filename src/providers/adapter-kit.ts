@@ -5,7 +5,7 @@
  */
 import pLimit from 'p-limit';
 import { isGatewayError } from '../core/errors.js';
-import type { MessageRef, Viewer } from './contract.js';
+import type { MessageRef, Viewer } from '../core/records.js';
 
 /** One slot of a batch answer: the item, null (absent or not the viewer's) or that slot's error. */
 export type Slot<T> = T | null | Error;

@@ -11,7 +11,7 @@ import { requireViewer, type GatewayContext } from './context.js';
 import { LiveFailure } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
 import { GatewayError } from '../core/errors.js';
-import type { ReplyStreamEvent, SendMessageResult } from '../providers/contract.js';
+import type { ReplyStreamEvent, SendMessageResult } from '../core/records.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import {

@@ -5,7 +5,7 @@ import type { GraphQLError } from 'graphql';
 import type { Gateway } from '../gateway/gateway.js';
 import { createLoaders, type Loaders } from '../loaders/index.js';
 import { GatewayError } from '../core/errors.js';
-import type { Viewer } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 
 export interface GatewayContext {
   gateway: Gateway;

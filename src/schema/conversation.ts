@@ -11,7 +11,7 @@ import { ConversationRef, SourceRef } from './refs.js';
 import { openConversation, recordOf } from './conversation-open.js';
 import { sourceShape, type ConversationShape } from './shapes.js';
 import type { GatewayContext } from './context.js';
-import type { ConversationRecord } from '../providers/contract.js';
+import type { ConversationRecord } from '../core/records.js';
 
 /** The graph's conversation statuses, also `setConversationStatus`'s input. */
 export const ConversationStatus = builder.enumType('ConversationStatus', {

@@ -7,7 +7,7 @@
 import { requireViewer } from './context.js';
 import { innerId } from '../core/global-id.js';
 import { badInput, GatewayError, notFound } from '../core/errors.js';
-import type { FeedbackRecord } from '../providers/contract.js';
+import type { FeedbackRecord } from '../core/records.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
 import { FeedbackRef, MessageRef, SourceRef } from './refs.js';

@@ -5,7 +5,7 @@
 import { requireViewer } from './context.js';
 import { globalIdOf, innerId } from '../core/global-id.js';
 import { notFound } from '../core/errors.js';
-import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../providers/contract.js';
+import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../core/records.js';
 import { builder } from './builder.js';
 import { ConversationRef, FeedbackRef, MessageRef } from './refs.js';
 import { selectionNeedsRecord } from './conversation-open.js';

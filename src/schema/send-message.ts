@@ -10,9 +10,9 @@
 import { createHash } from 'node:crypto';
 import type { GatewayContext } from './context.js';
 import { requireViewer } from './context.js';
-import type { SourceEntry } from '../gateway/gateway.js';
+import type { SourceEntry } from '../providers/contract.js';
 import { badInput } from '../core/errors.js';
-import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/contract.js';
+import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../core/records.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';

@@ -2,8 +2,8 @@
  * What resolvers pass around as parents. Each carries its source id, because the source id is
  * part of every global ID and decides which adapter and DataLoaders serve its fields.
  */
-import type { SourceEntry } from '../gateway/gateway.js';
-import type { ConversationRecord, MessageRecord, MessageRef } from '../providers/contract.js';
+import type { SourceEntry } from '../providers/contract.js';
+import type { ConversationRecord, MessageRecord, MessageRef } from '../core/records.js';
 
 export interface SourceShape {
   kind: 'Source';

@@ -8,7 +8,7 @@ import { parseGlobalId } from '../core/global-id.js';
 import { LiveFailure, type LiveConversation } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
 import { badInput, notFound } from '../core/errors.js';
-import type { MessageRecord } from '../providers/contract.js';
+import type { MessageRecord } from '../core/records.js';
 import { builder } from './builder.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape } from './shapes.js';

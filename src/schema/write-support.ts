@@ -5,10 +5,11 @@
  */
 import type { GatewayContext } from './context.js';
 import { requireViewer } from './context.js';
-import type { SourceEntry } from '../gateway/gateway.js';
+import type { SourceEntry } from '../providers/contract.js';
 import { parseGlobalId, type NodeRef } from '../core/global-id.js';
 import { GatewayError, isGatewayError, notFound } from '../core/errors.js';
-import type { AdapterCapability, ProviderAdapter, Viewer } from '../providers/contract.js';
+import type { AdapterCapability, ProviderAdapter } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 
 /** Names of the write operations, as they appear in the audit log. */
 export type WriteOperation =

@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ViewerResolver } from '../auth/viewer.js';
 import type { Gateway } from '../gateway/gateway.js';
-import type { Viewer } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 import type { GatewayYoga } from '../yoga/yoga.js';
 import { tokenExpiresAt } from '../live/token-expiry.js';
 

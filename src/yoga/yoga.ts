@@ -24,7 +24,7 @@ import { usePartialErrors } from '../plugins/use-partial-errors.js';
 import { useViewerRequired } from '../plugins/use-viewer-required.js';
 import { createYogaLogger } from '../observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from '../core/errors.js';
-import type { Viewer } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 import { subgraphSchema } from '../schema/federation.js';
 import { schema } from '../schema/index.js';
 

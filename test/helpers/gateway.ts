@@ -7,7 +7,7 @@ import { validateConfig } from '../../src/config/config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';
-import type { Viewer } from '../../src/providers/contract.js';
+import type { Viewer } from '../../src/core/records.js';
 import { createGatewayYoga, type GatewayYoga } from '../../src/yoga/yoga.js';
 
 export interface GraphQLResponse<T = any> {

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { firstPageReadAhead } from '../../src/loaders/conversation-list.js';
 import type { Loaders, SourceLoaders } from '../../src/loaders/index.js';
 import { createRequestMemo, listingCandidates } from '../../src/upstream/request-memo.js';
-import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/providers/contract.js';
+import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/core/records.js';
 
 function record(externalId: string, minute: number): ConversationRecord {
   return {

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { GatewayError, isGatewayError } from '../../core/errors.js';
-import type { MessageSlice, ProviderAdapter, ProviderKind, WebhookRequest } from '../contract.js';
+import type { MessageSlice, WebhookRequest } from '../../core/records.js';
+import type { ProviderAdapter, ProviderKind } from '../contract.js';
 import { loadConversations, loadMessages } from './batch.js';
 import { createChatwootClient } from './client.js';
 import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';

@@ -6,7 +6,7 @@
  * one short list of a contact.
  */
 import type { RequestScope } from '../../upstream/http.js';
-import type { ConversationRecord } from '../contract.js';
+import type { ConversationRecord } from '../../core/records.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { mapConversation, toDate } from './mapping.js';
 import type { ChatwootConversation, ChatwootMessage } from './schemas.js';

@@ -14,7 +14,7 @@ import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/http.js';
 import { viewerAttribute } from '../identity.js';
-import type { Viewer } from '../contract.js';
+import type { Viewer } from '../../core/records.js';
 import { createMemoryCache, type SharedCache } from '../../core/cache.js';
 import type { ChatwootClient } from './client.js';
 import { createContactLookup } from './contact-lookup.js';

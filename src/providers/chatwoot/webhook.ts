@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SharedCache } from '../../core/cache.js';
 import { GatewayError } from '../../core/errors.js';
-import type { WebhookDelivery, WebhookRequest } from '../contract.js';
+import type { WebhookDelivery, WebhookRequest } from '../../core/records.js';
 import { mapConversation, mapMessage } from './mapping.js';
 import { chatwootConversationSchema, chatwootMessageSchema } from './schemas.js';
 

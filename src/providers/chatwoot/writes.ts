@@ -6,7 +6,7 @@
  */
 import { GatewayError } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/http.js';
-import type { ConversationStatus, SendMessageRequest, SendMessageResult, Viewer } from '../contract.js';
+import type { ConversationStatus, SendMessageRequest, SendMessageResult, Viewer } from '../../core/records.js';
 import { loadConversations, type BatchContext } from './batch.js';
 import { parseDisplayId } from './ids.js';
 import { mapMessage } from './mapping.js';

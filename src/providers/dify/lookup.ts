@@ -23,7 +23,7 @@ import { toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/http.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
-import type { ConversationRecord } from '../contract.js';
+import type { ConversationRecord } from '../../core/records.js';
 import { DIFY_MAX_LIMIT, type DifyClient } from './client.js';
 import { mapConversation, mapProbedConversation, normalizeDifyId } from './mapping.js';
 

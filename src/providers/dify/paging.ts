@@ -13,7 +13,7 @@
  *   is reached: everything newer is then known.
  */
 import { GatewayError } from '../../core/errors.js';
-import type { MessageRecord, MessageSlice } from '../contract.js';
+import type { MessageRecord, MessageSlice } from '../../core/records.js';
 import { DIFY_MAX_LIMIT } from './client.js';
 import { mapExchanges, type DifyMessageKey, type ExchangeContext } from './mapping.js';
 import type { DifyMessage, DifyMessagePage } from './schemas.js';

@@ -8,16 +8,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/http.js';
 import { viewerAttribute, type ViewerAttribute } from '../identity.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
-import type {
-  ConversationPage,
-  ConversationRecord,
-  ConversationSlice,
-  MessagePage,
-  MessageRecord,
-  MessageRef,
-  MessageSlice,
-  Viewer,
-} from '../contract.js';
+import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../../core/records.js';
 import type { DifyClient } from './client.js';
 import { mapConversation, mapExchange, normalizeDifyId, parseMessageKey, type DifyMessageKey } from './mapping.js';
 import type { ConversationLookup } from './lookup.js';

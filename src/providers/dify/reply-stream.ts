@@ -8,7 +8,7 @@
  * would otherwise go on generating (and billing) an answer nobody reads.
  */
 import { GatewayError, notFound } from '../../core/errors.js';
-import type { ReplyStreamEvent, SendMessageRequest, Viewer } from '../contract.js';
+import type { ReplyStreamEvent, SendMessageRequest, Viewer } from '../../core/records.js';
 import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { formatMessageKey, normalizeDifyId } from './mapping.js';
 import { parseDifyStream } from './stream.js';

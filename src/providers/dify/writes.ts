@@ -7,16 +7,7 @@
  */
 import { GatewayError, isGatewayError, notFound } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/http.js';
-import type {
-  ConversationRecord,
-  FeedbackRecord,
-  MessageRef,
-  NumberedPage,
-  SendMessageRequest,
-  SendMessageResult,
-  UpstreamStreamResult,
-  Viewer,
-} from '../contract.js';
+import type { ConversationRecord, FeedbackRecord, MessageRef, NumberedPage, SendMessageRequest, SendMessageResult, UpstreamStreamResult, Viewer } from '../../core/records.js';
 import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';
 

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../../core/errors.js';
 import { viewerAttribute, viewerAttributeSchema } from '../identity.js';
-import type { Viewer } from '../contract.js';
+import type { Viewer } from '../../core/records.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { RestClient } from './client.js';
 import { positionOf, scan } from './paging.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/core/errors.js';
-import type { MessageRef, ProviderAdapter } from '../../../src/providers/contract.js';
+import type { MessageRef } from '../../../src/core/records.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import {
   CHATWOOT_BUSY_CONVERSATION_ID,
   CHATWOOT_LONG_CONVERSATION_ID,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/core/errors.js';
-import type { ConversationRecord, Viewer } from '../../../src/providers/contract.js';
+import type { ConversationRecord, Viewer } from '../../../src/core/records.js';
 import {
   createDifyFixtures,
   DIFY_ALICE_CONVERSATION_ID,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDifyClient } from '../../../src/providers/dify/client.js';
 import { createConversationLookup, MAX_PROBES_PER_REQUEST } from '../../../src/providers/dify/lookup.js';
 import { createRequestMemo } from '../../../src/upstream/request-memo.js';
-import type { Viewer } from '../../../src/providers/contract.js';
+import type { Viewer } from '../../../src/core/records.js';
 import {
   createDifyFixtures,
   DIFY_BULK_CONVERSATIONS,

@@ -4,7 +4,8 @@
  */
 import dify from '../../../src/providers/dify/index.js';
 import { testServices } from '../../helpers/services.js';
-import type { MessageSlice, ProviderAdapter, Viewer } from '../../../src/providers/contract.js';
+import type { MessageSlice, Viewer } from '../../../src/core/records.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import { createDifyFixtures } from '../../../src/demo/simulators/dify/fixtures.js';
 import { startDifySimulator, type DifySimulator } from '../../../src/demo/simulators/dify/server.js';
 

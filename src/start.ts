@@ -7,15 +7,22 @@ import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
 import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config/config.js';
 import type { DemoBackends } from './demo/demo.js';
-import type { Viewer } from './providers/contract.js';
+import type { Viewer } from './core/records.js';
 import { createGateway } from './gateway/gateway.js';
 import { createLogger } from './core/logger.js';
 import { readinessOf } from './gateway/readiness.js';
 import { startServer, type RunningServer } from './server/server.js';
 import { createGatewayYoga } from './yoga/yoga.js';
-import type { CliOptions } from './cli.js';
 
 export { ConfigError };
+
+/** What starting needs from the command line (src/cli.ts parses it). */
+export interface StartOptions {
+  /** The config file; undefined runs demo mode on the built-in simulators. */
+  configFile: string | undefined;
+  /** The listening port; undefined uses `server.port`, then 4000. */
+  port: number | undefined;
+}
 
 /** Levels `LOG_LEVEL` accepts (pino's), quietest last. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -33,13 +40,14 @@ export function logLevelOf(value: string | undefined): string {
 }
 
 /**
- * Starts the gateway.
+ * Starts the gateway from the command line's options (src/cli.ts `startGateway` loads this
+ * module on demand and calls it).
  * @param options parsed flags (`parseCli`)
  * @param env the environment (`LOG_LEVEL`, `NODE_ENV`, `${VAR}` values of the config)
  * @returns the running server and whether it runs in demo mode
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
-export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
+export async function startFromOptions(options: StartOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;

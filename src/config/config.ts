@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
-import { isCidrOrAddress, isLoopbackHost } from '../auth/header-trust.js';
+import { isCidrOrAddress, isLoopbackHost } from '../core/addresses.js';
 import { coerceText, getAt, interpolate, setAt } from './env.js';
 import { configLine, describeIssues } from './issues.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from '../upstream/circuit-breaker.js';

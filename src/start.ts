@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
-import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config/config.js';
+import { ConfigError, redisFromUrl, type GatewayConfig } from './config/config.js';
+import { loadConfigFile, validateConfig } from './gateway/load-config.js';
 import type { DemoBackends } from './demo/demo.js';
 import type { Viewer } from './core/records.js';
 import { createGateway } from './gateway/gateway.js';

@@ -21,7 +21,7 @@ describe('import layers', () => {
     } finally {
       process.chdir(cwd);
     }
-    const comments = new Map(result.summary.ruleSetUsed.forbidden?.map((rule) => [rule.name, rule.comment]));
+    const comments = new Map(result.summary.ruleSetUsed?.forbidden?.map((rule) => [rule.name, rule.comment]));
     const violations = result.summary.violations.map((violation) => {
       const via = violation.cycle ? ` (circle: ${violation.cycle.map((step) => step.name).join(' → ')})` : '';
       return `${violation.rule.name}: ${violation.from} → ${violation.to}${via}\n  why: ${comments.get(violation.rule.name) ?? ''}`;

@@ -11,7 +11,6 @@ import { isCidrOrAddress, isLoopbackHost } from '../core/addresses.js';
 import { coerceText, getAt, interpolate, setAt } from './env.js';
 import { configLine, describeIssues } from './issues.js';
 import { CIRCUIT_BREAKER_DEFAULTS } from '../upstream/circuit-breaker.js';
-import { loadProviderKinds } from '../providers/registry.js';
 import type { ProviderKind } from '../providers/contract.js';
 
 /** Thrown for any unusable config; `message` is safe to print. */
@@ -228,7 +227,7 @@ const sourceCommonShape = {
     .default({ ...CIRCUIT_BREAKER_DEFAULTS }),
 };
 
-function buildSchema(kinds: Map<string, ProviderKind>) {
+function buildSchema(kinds: KnownKinds) {
   const variants = [...kinds.values()].map((kind) =>
     z.object({ ...sourceCommonShape, ...kind.configShape, kind: z.literal(kind.kind) }).strict(),
   );
@@ -312,12 +311,15 @@ export interface ValidateOptions {
 /** Rounds of coercion: each round fixes every placeholder the last parse found mistyped. */
 const COERCION_ROUNDS = 4;
 
+/** The provider kinds a config may name, keyed by their `kind` (src/providers/registry.ts loads them). */
+export type KnownKinds = ReadonlyMap<string, ProviderKind>;
+
 /**
- * Validates an already-parsed config object (after interpolation).
+ * Validates an already-parsed config object (after interpolation) against the given provider
+ * kinds. src/gateway/load-config.ts `validateConfig` passes the registered ones.
  * @throws ConfigError listing every problem at once, one `path: problem` line each
  */
-export async function validateConfig(raw: unknown, options: ValidateOptions = {}): Promise<GatewayConfig> {
-  const kinds = await loadProviderKinds();
+export function validateConfigFor(kinds: KnownKinds, raw: unknown, options: ValidateOptions = {}): GatewayConfig {
   const known = [...kinds.keys()];
   const schema = buildSchema(kinds);
   const placeholders = options.placeholders ?? new Map<string, string>();
@@ -357,12 +359,13 @@ export async function validateConfig(raw: unknown, options: ValidateOptions = {}
 }
 
 /**
- * Reads, parses, interpolates and validates a config file.
+ * Reads, parses, interpolates and validates a config file against the given provider kinds.
+ * @param kinds the kinds a source may name (src/gateway/load-config.ts `loadConfigFile` passes the registered ones)
  * @param file path to a `.yaml`, `.yml` or `.json` file
  * @param env the environment to interpolate from (the CLI passes `process.env`)
  * @throws ConfigError when the file is unreadable, unparsable or invalid
  */
-export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Promise<GatewayConfig> {
+export async function loadConfigFileFor(kinds: KnownKinds, file: string, env: NodeJS.ProcessEnv): Promise<GatewayConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -379,7 +382,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv): Prom
     throw new ConfigError(`cannot parse ${file}${position ? ` at line ${position.line}` : ''}: not valid YAML or JSON`);
   }
   const { value, placeholders, problems } = interpolate(parsed, env);
-  const config = await validateConfig(value, { placeholders, problems });
+  const config = validateConfigFor(kinds, value, { placeholders, problems });
   const persisted = config.server.persistedOperations;
   // Files named in the config are found next to it, wherever the gateway was started from.
   if (persisted !== undefined) config.server.persistedOperations = resolvePath(dirname(file), persisted);

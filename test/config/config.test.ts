@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, interpolateEnv, loadConfigFile, validateConfig } from '../../src/config/config.js';
+import { ConfigError, interpolateEnv } from '../../src/config/config.js';
+import { loadConfigFile, validateConfig } from '../../src/gateway/load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chat-gateway-config-'));
 function file(name: string, text: string): string {

@@ -4,7 +4,7 @@
  * bench scripts, so that all three measure the same set-up.
  */
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';

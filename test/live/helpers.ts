@@ -8,7 +8,7 @@ import { createParser } from 'eventsource-parser';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { DEMO_CHATWOOT_WEBHOOK_SECRET, startDemoBackends, type DemoBackends, type DemoOptions } from '../../src/demo/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { createGateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { globalIdOf } from '../../src/core/global-id.js';

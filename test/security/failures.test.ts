@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';

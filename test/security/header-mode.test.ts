@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createProxyCheck } from '../../src/auth/header-trust.js';
 import { isLoopbackHost } from '../../src/core/addresses.js';
 import { startGateway } from '../../src/cli.js';
-import { ConfigError, validateConfig } from '../../src/config/config.js';
+import { ConfigError } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 const PROXY_SECRET = 'proxy-shared-secret-0123456789';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { createGateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { StartedSimulator } from '../../src/demo/simulators/http-server.js';

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger, redactText } from '../../src/core/logger.js';

@@ -10,8 +10,7 @@ import { z } from 'zod';
 import { isCidrOrAddress, isLoopbackHost } from '../core/addresses.js';
 import { coerceText, getAt, interpolate, setAt } from './env.js';
 import { configLine, describeIssues } from './issues.js';
-import { CIRCUIT_BREAKER_DEFAULTS } from '../upstream/circuit-breaker.js';
-import type { ProviderKind } from '../providers/contract.js';
+import { sourceCommonShape, type ProviderKind } from '../providers/contract.js';
 
 /** Thrown for any unusable config; `message` is safe to print. */
 export class ConfigError extends Error {
@@ -186,46 +185,6 @@ const authSchema = z.discriminatedUnion(
         : 'auth.mode must be "header" or "jwt"',
   },
 );
-
-/** Keys every source has. Durations in milliseconds. */
-const sourceCommonShape = {
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must match ^[a-z][a-z0-9-]{0,31}$'),
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  /** Per upstream attempt; the default of the three time-outs below. @default 10000 */
-  timeoutMs: z.number().int().positive().default(10_000),
-  /** TCP/TLS connect time-out. @default timeoutMs */
-  connectTimeoutMs: z.number().int().positive().optional(),
-  /** From request sent to response headers. @default timeoutMs */
-  headersTimeoutMs: z.number().int().positive().optional(),
-  /** Whole body read, and the longest gap between two chunks. @default timeoutMs */
-  bodyTimeoutMs: z.number().int().positive().optional(),
-  /** Extra attempts for idempotent reads. @default 2 */
-  retries: z.number().int().min(0).max(5).default(2),
-  /** First back-off before a retry, doubled each time, jittered. @default 100 */
-  retryBackoffMs: z.number().int().min(1).max(60_000).default(100),
-  /** Longest single wait before a retry; a longer Retry-After is answered as RATE_LIMITED. @default 2000 */
-  retryMaxWaitMs: z.number().int().min(1).max(60_000).default(2_000),
-  /** Time-out of one write (POST/DELETE; a blocking Dify send waits for the model), not cut by the request deadline. @default 120000 */
-  sendTimeoutMs: z.number().int().positive().default(120_000),
-  /** Largest upstream body read, bytes. @default 10 MiB */
-  maxResponseBytes: z.number().int().positive().default(10 * 1024 * 1024),
-  /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */
-  pollIntervalMs: z.number().int().min(10).max(3_600_000).default(5_000),
-  /** Per-source circuit breaker (see src/upstream/circuit-breaker.ts). */
-  circuitBreaker: z
-    .object({
-      /** Open when more than this share of the window's calls failed, percent. @default 50 */
-      errorThresholdPercent: z.number().min(1).max(100).default(CIRCUIT_BREAKER_DEFAULTS.errorThresholdPercent),
-      /** Calls the window must hold before the share is judged. @default 5 */
-      minimumRequests: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.minimumRequests),
-      /** Rolling window, ms. @default 10000 */
-      windowMs: z.number().int().min(10).default(CIRCUIT_BREAKER_DEFAULTS.windowMs),
-      /** Wait before an open circuit lets one probe through, ms. @default 10000 */
-      coolDownMs: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.coolDownMs),
-    })
-    .strict()
-    .default({ ...CIRCUIT_BREAKER_DEFAULTS }),
-};
 
 function buildSchema(kinds: KnownKinds) {
   const variants = [...kinds.values()].map((kind) =>

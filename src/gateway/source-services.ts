@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { prefixCache, type SharedCache } from '../core/cache.js';
 import { CIRCUIT_BREAKER_DEFAULTS, createSourceBreaker, type CircuitState } from '../upstream/circuit-breaker.js';
 import { createUpstreamClient } from '../upstream/http.js';
+import { upstreamOptionsOf } from '../upstream/options.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { AdapterServices, SourceCommonConfig } from '../providers/contract.js';
 
@@ -39,17 +40,8 @@ export function createSourceServices(
     http: (options) =>
       createUpstreamClient({
         ...options,
+        ...upstreamOptionsOf(config),
         sourceId: config.id,
-        baseUrl: config.baseUrl,
-        timeoutMs: config.timeoutMs,
-        connectTimeoutMs: config.connectTimeoutMs,
-        headersTimeoutMs: config.headersTimeoutMs,
-        bodyTimeoutMs: config.bodyTimeoutMs,
-        retries: config.retries,
-        retryBackoffMs: config.retryBackoffMs,
-        retryMaxWaitMs: config.retryMaxWaitMs,
-        maxResponseBytes: config.maxResponseBytes,
-        sendTimeoutMs: config.sendTimeoutMs,
         logger: sourceLogger,
         breaker,
         observe,

@@ -5,10 +5,11 @@
  */
 import type { Logger } from 'pino';
 import type { SharedCache } from '../core/cache.js';
-import type { z } from 'zod';
-import type { CircuitBreakerConfig } from '../upstream/circuit-breaker.js';
+import { z } from 'zod';
+import { circuitBreakerSchema } from '../upstream/circuit-breaker.js';
 import type { RequestScope, UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
 import type { RequestMemo } from '../upstream/request-memo.js';
+import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type {
   ConversationPage,
   ConversationRecord,
@@ -180,34 +181,28 @@ export interface ProviderKind<S extends z.ZodRawShape = z.ZodRawShape> {
   create(config: z.infer<z.ZodObject<S>> & SourceCommonConfig, services: AdapterServices): ProviderAdapter;
 }
 
-/** Config keys every source has (validated in src/config/config.ts). Durations in milliseconds. */
-export interface SourceCommonConfig {
-  id: string;
-  kind: string;
-  baseUrl: string;
-  /** Per upstream attempt: the default of the connect, headers and body time-outs. Default 10 000 ms. */
-  timeoutMs: number;
-  /** Connect time-out; defaults to `timeoutMs`. */
-  connectTimeoutMs?: number;
-  /** From request sent to response headers; defaults to `timeoutMs`. */
-  headersTimeoutMs?: number;
-  /** Whole body read (and longest gap between chunks); defaults to `timeoutMs`. */
-  bodyTimeoutMs?: number;
-  /** Extra attempts for idempotent reads. Default 2. */
-  retries: number;
-  /** First back-off before a retry, doubled each time, jittered. Default 100 ms. */
-  retryBackoffMs?: number;
-  /** Longest single wait before a retry; a longer `Retry-After` is answered as RATE_LIMITED. Default 2 000 ms. */
-  retryMaxWaitMs?: number;
-  /** Largest upstream response body read, in bytes. Default 10 MiB. */
-  maxResponseBytes: number;
-  /** Circuit-breaker thresholds; defaults in src/upstream/circuit-breaker.ts. */
-  circuitBreaker?: CircuitBreakerConfig;
-  /** Poll interval of live updates for sources that do not push. Default 5 000 ms. */
-  pollIntervalMs?: number;
-  /** Time-out of one write (a blocking send waits for the model), ms; not cut by the request deadline. Default 120 000. */
-  sendTimeoutMs?: number;
-}
+/**
+ * Keys every source has, validated centrally in src/config/config.ts and merged with its
+ * kind's `configShape`. Durations in milliseconds.
+ */
+export const sourceCommonShape = {
+  /** `Source.name`, `extensions.sourceId`, part of every global ID. */
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must match ^[a-z][a-z0-9-]{0,31}$'),
+  /** URL, time-outs, retries and size cap: src/upstream/options.ts. */
+  ...upstreamOptionsShape,
+  /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */
+  pollIntervalMs: z.number().int().min(10).max(3_600_000).default(5_000),
+  /** Per-source circuit breaker (src/upstream/circuit-breaker.ts). */
+  circuitBreaker: circuitBreakerSchema,
+};
+
+/**
+ * A source's common keys as an adapter receives them (inferred from `sourceCommonShape`, plus
+ * its `kind`). Keys with a default may be absent when a test builds an adapter without config.
+ */
+export type SourceCommonConfig = UpstreamOptions &
+  Pick<z.output<z.ZodObject<typeof sourceCommonShape>>, 'id'> &
+  Partial<Pick<z.output<z.ZodObject<typeof sourceCommonShape>>, 'pollIntervalMs' | 'circuitBreaker'>> & { kind: string };
 
 /** One configured source, ready to serve. */
 export interface SourceEntry {

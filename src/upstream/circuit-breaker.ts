@@ -12,29 +12,36 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { GatewayError, isGatewayError } from '../core/errors.js';
+import { z } from 'zod';
 
 /** A breaker's state as `/ready` shows it. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** Config `sources[].circuitBreaker`. Durations in milliseconds. */
-export interface CircuitBreakerConfig {
-  /** Open when more than this share of the window's calls failed, percent (1–100). */
-  errorThresholdPercent: number;
-  /** Calls the window must hold before the share is judged. */
-  minimumRequests: number;
-  /** Length of the rolling window the share is computed over. */
-  windowMs: number;
-  /** Time an open circuit waits before letting one probe through. */
-  coolDownMs: number;
-}
-
 /** The defaults of `CircuitBreakerConfig`, documented in the README's config reference. */
-export const CIRCUIT_BREAKER_DEFAULTS: Readonly<CircuitBreakerConfig> = {
+export const CIRCUIT_BREAKER_DEFAULTS = {
   errorThresholdPercent: 50,
   minimumRequests: 5,
   windowMs: 10_000,
   coolDownMs: 10_000,
-};
+} as const;
+
+/** Config `sources[].circuitBreaker`: when one source's circuit opens and how long it stays open. */
+export const circuitBreakerSchema = z
+  .object({
+    /** Open when more than this share of the window's calls failed, percent. @default 50 */
+    errorThresholdPercent: z.number().min(1).max(100).default(CIRCUIT_BREAKER_DEFAULTS.errorThresholdPercent),
+    /** Calls the window must hold before the share is judged. @default 5 */
+    minimumRequests: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.minimumRequests),
+    /** Length of the rolling window the share is computed over, ms. @default 10000 */
+    windowMs: z.number().int().min(10).default(CIRCUIT_BREAKER_DEFAULTS.windowMs),
+    /** Time an open circuit waits before letting one probe through, ms. @default 10000 */
+    coolDownMs: z.number().int().min(1).default(CIRCUIT_BREAKER_DEFAULTS.coolDownMs),
+  })
+  .strict()
+  .default({ ...CIRCUIT_BREAKER_DEFAULTS });
+
+/** Circuit-breaker thresholds of one source (inferred from `circuitBreakerSchema`). */
+export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;
 
 /** The breaker of one source. */
 export interface SourceBreaker {

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import type { SourceBreaker } from './circuit-breaker.js';
 import { GatewayError } from '../core/errors.js';
 import { createRetryPolicy, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryAfterSeconds } from './retry-policy.js';
+import { UPSTREAM_DEFAULTS, type UpstreamOptions } from './options.js';
 import { endpointTemplate, observeCall, runInUpstreamCall, type UpstreamObserver } from './observer.js';
 
 export { retryAfterSeconds } from './retry-policy.js';
@@ -26,40 +27,21 @@ export interface UpstreamErrorResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export interface UpstreamClientOptions {
+/** One source's HTTP client: its upstream keys (options.ts) plus what the gateway and the adapter add. */
+export interface UpstreamClientOptions extends UpstreamOptions {
   sourceId: string;
-  /** Prefix before the documented paths, e.g. `https://api.dify.ai/v1`. */
-  baseUrl: string;
   /** Sent on every call (credentials live here and nowhere else). */
   headers: Record<string, string>;
-  /** Per attempt, milliseconds: the default of the three time-outs below. */
-  timeoutMs: number;
-  /** Longest wait for a TCP (and TLS) connection, ms. @default timeoutMs */
-  connectTimeoutMs?: number;
-  /** Longest wait from sending the request to the response headers, ms. @default timeoutMs */
-  headersTimeoutMs?: number;
-  /** Longest time reading the body, from headers to its last byte (and between chunks), ms. @default timeoutMs */
-  bodyTimeoutMs?: number;
-  /** Extra attempts for GETs on network errors, 502/503/504 and 429. */
-  retries: number;
-  /** First back-off before a retry, ms, doubled each time and jittered. @default 100 */
-  retryBackoffMs?: number;
-  /** Longest single wait before a retry, ms; a longer `Retry-After` is answered, not waited for. @default 2000 */
-  retryMaxWaitMs?: number;
   /** The source's circuit breaker; every call runs through it. */
   breaker?: Pick<SourceBreaker, 'run'>;
-  /** Largest body read, bytes; a larger one fails with `UPSTREAM_ERROR` without being buffered. */
-  maxResponseBytes: number;
   /** The source's logger (its bindings already name the source). */
   logger: Logger;
-  /** Default time-out of one write (`send`, `stream`), ms. @default 120000 */
-  sendTimeoutMs?: number;
   /**
    * Maps an upstream error body to a coded error; return undefined for the default mapping
    * (401/403 → rejected credentials, 404 → NOT_FOUND, 429 → RATE_LIMITED, 5xx → UNAVAILABLE).
    */
   mapError?: (response: UpstreamErrorResponse) => GatewayError | undefined;
-  /** Told about every finished call (metrics); see upstream-observer.ts. */
+  /** Told about every finished call (metrics); see observer.ts. */
   observe?: UpstreamObserver;
 }
 
@@ -278,8 +260,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         errorCodes: RETRY_ERROR_CODES,
         retry: createRetryPolicy({
           maxRetries: options.retries,
-          backoffMs: options.retryBackoffMs ?? 100,
-          maxWaitMs: options.retryMaxWaitMs ?? 2_000,
+          backoffMs: options.retryBackoffMs ?? UPSTREAM_DEFAULTS.retryBackoffMs,
+          maxWaitMs: options.retryMaxWaitMs ?? UPSTREAM_DEFAULTS.retryMaxWaitMs,
           expiresAt: (signal) => (signal ? expiries.get(signal) : undefined),
         }),
         // Hand the last answer (a 503 body, a 429 with Retry-After) to us instead of a bare error.
@@ -380,7 +362,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     request: UpstreamWriteRequest & { bodyTimeoutMs?: number },
   ): Promise<{ response: Dispatcher.ResponseData; signal: AbortSignal; timeoutMs: number }> {
     const { agent } = pool ?? (await poolOf());
-    const timeoutMs = request.timeoutMs ?? options.sendTimeoutMs ?? 120_000;
+    const timeoutMs = request.timeoutMs ?? options.sendTimeoutMs ?? UPSTREAM_DEFAULTS.sendTimeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.query ?? {})) {

@@ -19,7 +19,6 @@ export interface DeadlineOptions {
   maxUpstreamCalls?: number;
 }
 
-/** Call counters of the operations in flight (and just finished), by GraphQL context. */
 /**
  * The upstream calls the operation running with `context` has sent and had refused so far
  * (live counters, not a snapshot): the call budget of its scope (`context.loaders.scope`);

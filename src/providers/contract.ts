@@ -54,7 +54,7 @@ export type AdapterCapability = Exclude<keyof AdapterCapabilities, 'listConversa
 /**
  * A configured source, ready to serve reads. Every method runs as `viewer` and applies that
  * viewer's scope; an item the viewer may not see is reported exactly like one that does not
- * exist. Methods throw `UpstreamError` (src/core/errors.ts), never a raw HTTP error.
+ * exist. Methods throw `GatewayError` (src/core/errors.ts), never a raw HTTP error.
  *
  * Reads take an optional `memo` (request-memo.ts): the request's per-source memo, present when
  * the read serves a GraphQL request, so that reads of one request can share upstream walks;

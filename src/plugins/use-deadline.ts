@@ -9,7 +9,7 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../schema/context.js';
-import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../upstream/http.js';
+import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../upstream/request-scope.js';
 
 export interface DeadlineOptions {
   /**

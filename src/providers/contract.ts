@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { SharedCache } from '../core/cache.js';
 import { z } from 'zod';
 import { circuitBreakerSchema } from '../upstream/circuit-breaker.js';
-import type { RequestScope, UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
+import type { RequestScope } from '../upstream/request-scope.js';
+import type { UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
 import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type {

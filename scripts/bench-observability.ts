@@ -2,12 +2,12 @@
  * What metrics cost: the example operation through a listening gateway on the demo simulators,
  * with `/metrics` off and on, alternated (off, on, off, on) so that drift on a busy machine
  * shows. Every upstream call and operation is counted while metrics are on. Tracing is not in
- * here: off, it loads nothing (test/telemetry/off.test.ts checks the import graph).
+ * here: off, it loads nothing (test/observability/tracing-off.test.ts checks the import graph).
  *
  *   npm run bench:observability                 # 4 runs of 5 s
  *   BENCH_SECONDS=8 BENCH_CONNECTIONS=16 npm run bench:observability
  */
-import { EXAMPLE_OPERATION } from '../src/yoga.js';
+import { EXAMPLE_OPERATION } from '../src/yoga/yoga.js';
 import { describeRun, envNumber, operation, runLoad, startLoadTarget } from './lib/load.js';
 
 const seconds = envNumber('BENCH_SECONDS', 5, 2, 10);

@@ -18,9 +18,9 @@
  *   BENCH_SECONDS=5 BENCH_CONNECTIONS=16 npm run bench
  */
 import type autocannon from 'autocannon';
-import { globalIdOf } from '../src/global-id.js';
-import { DIFY_DEEP_CONVERSATION_ID } from '../src/simulators/dify/fixtures.js';
-import { EXAMPLE_OPERATION } from '../src/yoga.js';
+import { globalIdOf } from '../src/core/global-id.js';
+import { DIFY_DEEP_CONVERSATION_ID } from '../src/demo/simulators/dify/fixtures.js';
+import { EXAMPLE_OPERATION } from '../src/yoga/yoga.js';
 import { measureInbox } from './lib/inbox-latency.js';
 import { describeRun, envNumber, graphql, memory, operation, runLoad, startLoadTarget } from './lib/load.js';
 

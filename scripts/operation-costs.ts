@@ -17,7 +17,7 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { parse, validate, type DocumentNode, type ValidationRule } from 'graphql';
 import { costingDocument } from '../src/plugins/operation-cost.js';
 import { schema } from '../src/schema/index.js';
-import { EXAMPLE_OPERATION } from '../src/yoga.js';
+import { EXAMPLE_OPERATION } from '../src/yoga/yoga.js';
 
 /** Runs one armor rule with no limit and returns the figure it measured. */
 function measure(document: DocumentNode, rule: (options: any) => ValidationRule, options: Record<string, unknown>): number {

@@ -11,10 +11,10 @@
  * Everything runs in this one process (simulators, proxies, gateway, load generator), so the
  * memory figures are an upper bound for the gateway; what matters is that they stay flat.
  */
-import { globalIdOf } from '../src/global-id.js';
-import type { Fault } from '../src/simulators/fault-proxy.js';
-import { DIFY_DEEP_CONVERSATION_ID } from '../src/simulators/dify/fixtures.js';
-import { EXAMPLE_OPERATION } from '../src/yoga.js';
+import { globalIdOf } from '../src/core/global-id.js';
+import type { Fault } from '../test/helpers/fault-proxy.js';
+import { DIFY_DEEP_CONVERSATION_ID } from '../src/demo/simulators/dify/fixtures.js';
+import { EXAMPLE_OPERATION } from '../src/yoga/yoga.js';
 import { describeRun, envNumber, graphql, memory, operation, runLoad, startLoadTarget, type SourceName } from './lib/load.js';
 
 const seconds = envNumber('SOAK_SECONDS', 60, 5, 300);

@@ -9,11 +9,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createViewerResolver } from '../src/auth/viewer.js';
-import { validateConfig } from '../src/config.js';
-import { startDemoBackends } from '../src/demo.js';
-import { createGateway } from '../src/gateway.js';
-import { createLogger } from '../src/logger.js';
-import { createGatewayYoga, EXAMPLE_OPERATION } from '../src/yoga.js';
+import { validateConfig } from '../src/gateway/load-config.js';
+import { startDemoBackends } from '../src/demo/demo.js';
+import { createGateway } from '../src/gateway/gateway.js';
+import { createLogger } from '../src/core/logger.js';
+import { createGatewayYoga, EXAMPLE_OPERATION } from '../src/yoga/yoga.js';
 
 const backends = await startDemoBackends();
 const config = await validateConfig(backends.config);

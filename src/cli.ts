@@ -9,7 +9,8 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from './server/server.js';
+import type { StartOptions } from './start.js';
 
 export const USAGE = `usage: chat-gateway [--config FILE] [--port N]
 
@@ -21,9 +22,8 @@ export const USAGE = `usage: chat-gateway [--config FILE] [--port N]
 /** A command-line mistake: print usage and exit 2. */
 export class UsageError extends Error {}
 
-export interface CliOptions {
-  configFile: string | undefined;
-  port: number | undefined;
+/** Parsed flags: what starting needs, plus the flags that answer without starting. */
+export interface CliOptions extends StartOptions {
   help: boolean;
   version?: boolean;
 }
@@ -71,7 +71,7 @@ export function packageVersion(): string {
  */
 export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
   const start = await import('./start.js');
-  return start.startGateway(options, env);
+  return start.startFromOptions(options, env);
 }
 
 /** Runs the command: parses `process.argv`, starts the gateway and stops it on SIGTERM/SIGINT. */

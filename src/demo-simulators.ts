@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { startDemoBackends } from './demo.js';
+import { startDemoBackends } from './demo/demo.js';
 
 /** First port used when `--base-port` is not given. */
 export const DEFAULT_BASE_PORT = 4101;

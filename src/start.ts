@@ -5,17 +5,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createViewerResolver } from './auth/viewer.js';
-import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type GatewayConfig } from './config.js';
-import type { DemoBackends } from './demo.js';
-import type { Viewer } from './providers/types.js';
-import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
-import { readinessOf } from './readiness.js';
-import { startServer, type RunningServer } from './server.js';
-import { createGatewayYoga } from './yoga.js';
-import type { CliOptions } from './cli.js';
+import { ConfigError, redisFromUrl, type GatewayConfig } from './config/config.js';
+import { loadConfigFile, validateConfig } from './gateway/load-config.js';
+import type { DemoBackends } from './demo/demo.js';
+import type { Viewer } from './core/records.js';
+import { createGateway } from './gateway/gateway.js';
+import { createLogger } from './core/logger.js';
+import { readinessOf } from './gateway/readiness.js';
+import { startServer, type RunningServer } from './server/server.js';
+import { createGatewayYoga } from './yoga/yoga.js';
 
 export { ConfigError };
+
+/** What starting needs from the command line (src/cli.ts parses it). */
+export interface StartOptions {
+  /** The config file; undefined runs demo mode on the built-in simulators. */
+  configFile: string | undefined;
+  /** The listening port; undefined uses `server.port`, then 4000. */
+  port: number | undefined;
+}
 
 /** Levels `LOG_LEVEL` accepts (pino's), quietest last. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -33,13 +41,14 @@ export function logLevelOf(value: string | undefined): string {
 }
 
 /**
- * Starts the gateway.
+ * Starts the gateway from the command line's options (src/cli.ts `startGateway` loads this
+ * module on demand and calls it).
  * @param options parsed flags (`parseCli`)
  * @param env the environment (`LOG_LEVEL`, `NODE_ENV`, `${VAR}` values of the config)
  * @returns the running server and whether it runs in demo mode
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
-export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
+export async function startFromOptions(options: StartOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
@@ -51,7 +60,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
       throw new ConfigError('no config given and NODE_ENV=production: demo mode serves simulated data, refusing to start');
     }
     // The simulators are loaded only in demo mode: a configured gateway never imports them.
-    const demoModule = await import('./demo.js');
+    const demoModule = await import('./demo/demo.js');
     demoViewer = demoModule.DEMO_VIEWER;
     demo = await demoModule.startDemoBackends();
     // The simulators' credentials are public (they are in this repository): a fresh key per run.
@@ -62,7 +71,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   const otlpEndpoint = config.telemetry.otlp?.endpoint;
   const telemetry =
     otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      ? (await import('./observability/telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
       : undefined;
   const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demoViewer });
@@ -85,7 +94,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   if (demo) {
     demo.connectChatwootWebhook(running.url);
     logger.warn({ sources: [...gateway.sources.keys()] }, 'demo mode: serving simulated data');
-    // Log lines are written in batches (src/logger.ts): the warning goes out before the banner.
+    // Log lines are written in batches (src/core/logger.ts): the warning goes out before the banner.
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +

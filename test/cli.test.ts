@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../src/cli.js';
-import { startDemoBackends } from '../src/demo.js';
+import { startDemoBackends } from '../src/demo/demo.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'chat-gateway.js');

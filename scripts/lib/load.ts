@@ -5,9 +5,9 @@
 import autocannon from 'autocannon';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { DemoBackends } from '../../src/demo.js';
-import type { Gateway } from '../../src/gateway.js';
-import type { FaultProxy } from '../../src/simulators/fault-proxy.js';
+import type { DemoBackends } from '../../src/demo/demo.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import type { FaultProxy } from '../../test/helpers/fault-proxy.js';
 import { startProxiedGateway, type ProxiedGatewayOptions, type SourceName } from '../../test/helpers/proxied-gateway.js';
 
 export type { SourceName };

@@ -11,8 +11,8 @@
  *   `Record<string, number>` (the logs are emptied each time).
  * It closes its servers and exits when the IPC channel closes.
  */
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { startFaultProxy, type FaultProxy } from '../../test/helpers/fault-proxy.js';
 
 /** The ready message: the demo config (`server`, `auth`, `sources`) pointing at the proxies. */
 export interface UpstreamReady {

@@ -8,8 +8,8 @@
  * upstream requests received since the previous one (the log is emptied each time, so it never
  * grows under load).
  */
-import { createDifyFixtures, DIFY_LONG_CONVERSATION_ID, type DifyFixtureConversation } from '../../src/simulators/dify/fixtures.js';
-import { startDifySimulator } from '../../src/simulators/dify/server.js';
+import { createDifyFixtures, DIFY_LONG_CONVERSATION_ID, type DifyFixtureConversation } from '../../src/demo/simulators/dify/fixtures.js';
+import { startDifySimulator } from '../../src/demo/simulators/dify/server.js';
 
 /** The Dify `user` (and gateway viewer) owning the benchmark conversation. */
 export const BENCH_USER = 'bench-user';

@@ -13,7 +13,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { GatewayError } from '../providers/errors.js';
+import { GatewayError } from '../core/errors.js';
 
 /** Config `auth.header`. */
 export interface HeaderTrustConfig {
@@ -35,19 +35,6 @@ export interface RequestPeer {
  */
 export function peerOf(req: unknown): RequestPeer {
   return { address: (req as { socket?: { remoteAddress?: string } } | undefined)?.socket?.remoteAddress };
-}
-
-/** Whether `host` (a listening address) only accepts connections from this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1');
-  if (bare.toLowerCase() === 'localhost') return true;
-  if (!ipaddr.isValid(bare)) return false;
-  return ipaddr.process(bare).range() === 'loopback';
-}
-
-/** Whether `value` is a CIDR (`10.0.0.0/8`, `fd00::/8`) or a single address. */
-export function isCidrOrAddress(value: string): boolean {
-  return ipaddr.isValidCIDR(value) || ipaddr.isValid(value);
 }
 
 /**

@@ -6,9 +6,9 @@
  * "signed" with the public RSA key) are refused before any signature check.
  */
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-import type { AuthConfig } from '../config.js';
-import { GatewayError } from '../providers/errors.js';
-import type { Viewer } from '../providers/types.js';
+import type { AuthConfig } from '../config/config.js';
+import { GatewayError } from '../core/errors.js';
+import type { Viewer } from '../core/records.js';
 
 /** The `auth.jwt` config block. */
 export type JwtConfig = Extract<AuthConfig, { mode: 'jwt' }>['jwt'];

@@ -4,9 +4,9 @@
  * through that proxy (`auth.header`, src/auth/header-trust.ts). `jwt` mode verifies `Authorization: Bearer <JWT>` (src/auth/jwt.ts) and ignores the
  * `x-chat-*` headers. In demo mode a request without `x-chat-user` runs as the seeded demo user.
  */
-import type { AuthConfig } from '../config.js';
-import { GatewayError } from '../providers/errors.js';
-import type { Viewer } from '../providers/types.js';
+import type { AuthConfig } from '../config/config.js';
+import { GatewayError } from '../core/errors.js';
+import type { Viewer } from '../core/records.js';
 import { createProxyCheck, type RequestPeer } from './header-trust.js';
 import { createJwtVerifier, InvalidTokenError, type JwtVerifierOptions } from './jwt.js';
 

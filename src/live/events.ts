@@ -4,7 +4,7 @@
  * An event names its source and the backend's own ids; who may see it is decided per
  * subscriber when it arrives (src/live/hub.ts), never by the publisher.
  */
-import type { ConversationRecord, MessageRecord } from '../providers/types.js';
+import type { ConversationRecord, MessageRecord } from '../core/records.js';
 
 /** A message record with its `Date`s as ISO 8601 strings (or null). */
 export type WireMessage = Omit<MessageRecord, 'createdAt'> & { createdAt: string | null };

@@ -3,7 +3,8 @@
  * same adapter calls as `Conversation.messages` and `Query.conversations`, as the subscriber,
  * so a poll sees exactly what a read would.
  */
-import type { ConversationRecord, MessageRecord, ProviderAdapter, Viewer } from '../providers/types.js';
+import type { ConversationRecord, MessageRecord, Viewer } from '../core/records.js';
+import type { ProviderAdapter } from '../providers/contract.js';
 import type { PollTask } from './poller.js';
 
 /** Pages read by one message poll before the rest waits for the next tick (100 messages each). */

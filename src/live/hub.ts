@@ -13,9 +13,9 @@
 import { Repeater, type PubSub } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import type { SourceEntry } from '../gateway.js';
-import { GatewayError, isGatewayError } from '../providers/errors.js';
-import type { ConversationRecord, MessageRecord, Viewer, WebhookDelivery } from '../providers/types.js';
+import type { SourceEntry } from '../providers/contract.js';
+import { GatewayError, isGatewayError } from '../core/errors.js';
+import type { ConversationRecord, MessageRecord, Viewer, WebhookDelivery } from '../core/records.js';
 import {
   conversationKey,
   fromWireConversation,

@@ -5,9 +5,9 @@
  */
 import { createPubSub } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { createMemoryCache, type SharedCache } from '../cache.js';
-import type { GatewayConfig } from '../config.js';
-import { GatewayError } from '../providers/errors.js';
+import { createMemoryCache, type SharedCache } from '../core/cache.js';
+import type { GatewayConfig } from '../config/config.js';
+import { GatewayError } from '../core/errors.js';
 import type { LiveTopics } from './events.js';
 import { createLiveHub, type LiveHub } from './hub.js';
 import { createPollerRegistry } from './poller.js';

@@ -10,7 +10,7 @@
  * with a doubling back-off (up to `MAX_BACKOFF_MS`) instead of adding load to a failing upstream.
  */
 import type { Logger } from 'pino';
-import { isGatewayError } from '../providers/errors.js';
+import { isGatewayError } from '../core/errors.js';
 
 /** Longest wait between two polls while a source's breaker is open, ms. */
 export const MAX_BACKOFF_MS = 60_000;

@@ -10,8 +10,8 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SharedCache } from '../cache.js';
-import type { GatewayConfig } from '../config.js';
+import type { SharedCache } from '../core/cache.js';
+import type { GatewayConfig } from '../config/config.js';
 
 /** The validated `redis` section of the config. */
 export type RedisConfig = NonNullable<GatewayConfig['redis']>;

@@ -2,7 +2,7 @@
  * When a viewer's bearer token expires: live streams outlive the request that opened them, so
  * they end at the token's `exp` instead of serving a viewer whose credentials have lapsed.
  */
-import type { Viewer } from '../providers/types.js';
+import type { Viewer } from '../core/records.js';
 
 /**
  * The viewer's token expiry in epoch ms, or undefined when it has no token, it is not a compact

@@ -7,9 +7,9 @@
  * Backward paging (`last`/`before`) has no upstream equivalent: it re-reads forward from the
  * start, bounded by `MAX_BACKWARD_SCAN` items.
  */
-import { GatewayError } from '../providers/errors.js';
-import { listingCandidates } from '../providers/request-memo.js';
-import type { ConversationRecord } from '../providers/types.js';
+import { GatewayError } from '../core/errors.js';
+import { listingCandidates } from '../upstream/request-memo.js';
+import type { ConversationRecord } from '../core/records.js';
 import type { Loaders } from './index.js';
 
 /** Per source: the `cursorKey` of the last item consumed, or null for "nothing yet". */

@@ -5,20 +5,12 @@
  */
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
-import type { Gateway, SourceEntry } from '../gateway.js';
-import { notFound } from '../providers/errors.js';
-import type { RequestScope } from '../providers/http.js';
-import { createRequestMemo, type RequestMemo } from '../providers/request-memo.js';
-import type {
-  ConversationPage,
-  ConversationRecord,
-  ConversationSlice,
-  MessagePage,
-  MessageRecord,
-  MessageRef,
-  MessageSlice,
-  Viewer,
-} from '../providers/types.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { SourceEntry } from '../providers/contract.js';
+import { notFound } from '../core/errors.js';
+import type { RequestScope } from '../upstream/request-scope.js';
+import { createRequestMemo, type RequestMemo } from '../upstream/request-memo.js';
+import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../core/records.js';
 
 /** A request for one page of a conversation's messages. */
 export interface MessagePageKey {

@@ -7,7 +7,7 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { isGatewayError } from '../providers/errors.js';
+import { isGatewayError } from '../core/errors.js';
 
 /** The shape of yoga's `logging` option. */
 export interface YogaLogger {

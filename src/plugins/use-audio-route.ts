@@ -8,9 +8,9 @@
 import { peerOf } from '../auth/header-trust.js';
 import type { Plugin } from 'graphql-yoga';
 import type { ViewerResolver } from '../auth/viewer.js';
-import type { Gateway } from '../gateway.js';
-import { parseGlobalId, type NodeRef } from '../global-id.js';
-import { GatewayError, isGatewayError, type ErrorCode } from '../providers/errors.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { parseGlobalId, type NodeRef } from '../core/global-id.js';
+import { GatewayError, isGatewayError, type ErrorCode } from '../core/errors.js';
 
 /** The route's path prefix; `Message.audioUrl` is this plus the message's global ID. */
 export const AUDIO_ROUTE_PREFIX = '/audio/messages/';

@@ -1,13 +1,13 @@
 /**
- * `GET /health` (liveness: the process answers) and `GET /ready` (readiness, src/readiness.ts:
+ * `GET /health` (liveness: the process answers) and `GET /ready` (readiness, src/gateway/readiness.ts:
  * 200 while at least one source can be reached, 503 while starting, draining or when every
  * source is down). Neither needs auth, and neither shows a URL or a secret.
  */
 import type { Plugin } from 'graphql-yoga';
-import type { Gateway } from '../gateway.js';
-import { readinessOf } from '../readiness.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { readinessOf } from '../gateway/readiness.js';
 
-export type { ReadinessBody as Readiness } from '../readiness.js';
+export type { ReadinessBody as Readiness } from '../gateway/readiness.js';
 
 export function useHealth(gateway: Gateway): Plugin {
   const readiness = readinessOf(gateway);

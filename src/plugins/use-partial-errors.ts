@@ -3,7 +3,7 @@
  * failed source of a merged list) to the execution result.
  */
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../schema/context.js';
 
 export function usePartialErrors(): Plugin<GatewayContext> {
   return {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations, defaultExtractPersistedOperationId } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/config.js';
 
 export interface PersistedOperationListOptions {
   /** Absolute path of the allow-list file. */

@@ -4,7 +4,7 @@
  */
 import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../schema/context.js';
 
 const OPEN_FIELDS = new Set(['__typename', '__schema', '__type', '_service']);
 

@@ -4,8 +4,8 @@
  * (`p-limit`) and a per-viewer memo that lives exactly as long as one request's viewer object.
  */
 import pLimit from 'p-limit';
-import { isGatewayError } from './errors.js';
-import type { MessageRef, Viewer } from './types.js';
+import { isGatewayError } from '../core/errors.js';
+import type { MessageRef, Viewer } from '../core/records.js';
 
 /** One slot of a batch answer: the item, null (absent or not the viewer's) or that slot's error. */
 export type Slot<T> = T | null | Error;

@@ -4,7 +4,7 @@
  * reads an attribute the same way.
  */
 import { z } from 'zod';
-import type { Viewer } from './types.js';
+import type { Viewer } from '../core/records.js';
 
 /** A viewer attribute a source can key its users by. */
 export const viewerAttributeSchema = z.enum(['id', 'email']);

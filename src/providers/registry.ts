@@ -5,7 +5,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ProviderKind } from './types.js';
+import type { ProviderKind } from './contract.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

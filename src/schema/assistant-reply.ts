@@ -7,13 +7,13 @@
  * first send's `AssistantReplyCompleted` and calls no upstream. A subscriber that goes away stops
  * the upstream generation.
  */
-import { requireViewer, type GatewayContext } from '../context.js';
+import { requireViewer, type GatewayContext } from './context.js';
 import { LiveFailure } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
-import { GatewayError } from '../providers/errors.js';
-import type { ReplyStreamEvent, SendMessageResult } from '../providers/types.js';
+import { GatewayError } from '../core/errors.js';
+import type { ReplyStreamEvent, SendMessageResult } from '../core/records.js';
 import { builder } from './builder.js';
-import { ConversationRef, MessageRef } from './refs.js';
+import { ConversationObject, MessageObject } from './refs.js';
 import {
   payloadConversation,
   payloadMessages,
@@ -57,11 +57,11 @@ const AssistantReplyCompleted = builder.objectRef<CompletedEvent>('AssistantRepl
   description: 'The last event: the conversation and the messages the send stored, oldest first.',
   fields: (t) => ({
     conversation: t.field({
-      type: ConversationRef,
+      type: ConversationObject,
       nullable: true,
       resolve: ({ payload }, _args, context) => payloadConversation(context, payload),
     }),
-    messages: t.field({ type: [MessageRef], resolve: ({ payload }) => payloadMessages(payload) }),
+    messages: t.field({ type: [MessageObject], resolve: ({ payload }) => payloadMessages(payload) }),
   }),
 });
 

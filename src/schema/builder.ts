@@ -6,8 +6,8 @@ import SchemaBuilder from '@pothos/core';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
-import type { GatewayContext } from '../context.js';
-import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
+import type { GatewayContext } from './context.js';
+import { decodeGlobalId, encodeGlobalId } from '../core/global-id.js';
 // Loaded before any type file registers on the builder (see provider-kinds.ts).
 import './provider-kinds.js';
 

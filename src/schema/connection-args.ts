@@ -1,7 +1,7 @@
 /**
  * Validation of Relay connection arguments, shared by every connection field.
  */
-import { badInput } from '../providers/errors.js';
+import { badInput } from '../core/errors.js';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;

@@ -4,26 +4,26 @@
  * naming it; the other sources' items still arrive.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
 import {
   readBackward,
   readForward,
   type ListAnchor,
   type ListPosition,
 } from '../loaders/conversation-list.js';
-import { badInput } from '../providers/errors.js';
+import { badInput } from '../core/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs } from './connection-args.js';
 import { prefetchListedMessages } from './conversation-prefetch.js';
 import { reportPartialError } from './errors.js';
 import { lazyPage } from './lazy-edges.js';
-import { ConversationRef } from './refs.js';
+import { ConversationObject } from './refs.js';
 import { conversationShape } from './shapes.js';
 
 export const ConversationConnection = builder.connectionObject(
   {
-    type: ConversationRef,
+    type: ConversationObject,
     name: 'ConversationConnection',
     description: 'Conversations, most recently updated first.',
   },

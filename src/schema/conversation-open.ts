@@ -12,10 +12,10 @@
  * conversation's own path, exactly as before.
  */
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './context.js';
 import type { MessagePageKey, SourceLoaders } from '../loaders/index.js';
-import { isGatewayError, notFound } from '../providers/errors.js';
-import type { ConversationRecord } from '../providers/types.js';
+import { isGatewayError, notFound } from '../core/errors.js';
+import type { ConversationRecord } from '../core/records.js';
 import { messagePageKeyFor } from './message-connection.js';
 import { argumentsOf, selectedFields } from './selection.js';
 import { conversationReference, conversationShape, type ConversationShape } from './shapes.js';

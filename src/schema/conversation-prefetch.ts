@@ -17,7 +17,7 @@
  * ranked (one more round trip).
  */
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from './context.js';
 import { firstPageReadAhead } from '../loaders/conversation-list.js';
 import { messagePageKeyFor } from './message-connection.js';
 import { argumentsOf } from './selection.js';

@@ -3,8 +3,8 @@
  * reports the sources that failed. The error joins the response's `errors` at the field's path.
  */
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import type { GatewayError } from '../providers/errors.js';
+import type { GatewayContext } from './context.js';
+import type { GatewayError } from '../core/errors.js';
 
 /** Adds `error` to the response at `info.path` without failing the field. */
 export function reportPartialError(context: GatewayContext, info: GraphQLResolveInfo, error: GatewayError): void {

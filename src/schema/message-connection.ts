@@ -2,23 +2,23 @@
  * `MessageConnection`: one conversation's messages, oldest first, in pages read through the
  * source's adapter. Cursors are bound to the conversation and the viewer.
  */
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
 import type { MessagePageKey } from '../loaders/index.js';
-import { badInput } from '../providers/errors.js';
-import type { MessageRecord } from '../providers/types.js';
+import { badInput } from '../core/errors.js';
+import type { MessageRecord } from '../core/records.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './connection-args.js';
 import { lazyPage } from './lazy-edges.js';
-import { MessageRef } from './refs.js';
+import { MessageObject } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
 
 /** One message in its conversation's `messages` connection (also what `sendMessage` answers). */
-export const MessageEdge = builder.edgeObject({ type: MessageRef, name: 'MessageEdge' });
+export const MessageEdge = builder.edgeObject({ type: MessageObject, name: 'MessageEdge' });
 
 export const MessageConnection = builder.connectionObject(
   {
-    type: MessageRef,
+    type: MessageObject,
     name: 'MessageConnection',
     description: 'Messages of one conversation, oldest first.',
   },

@@ -2,11 +2,11 @@
  * Mutations on messages: `rateMessage` (Dify feedback on an ASSISTANT half) and
  * `transcribeAudio` (speech to text of an uploaded file). `sendMessage` lives in send-message.ts.
  */
-import type { GatewayContext } from '../context.js';
-import { badInput, notFound } from '../providers/errors.js';
+import type { GatewayContext } from './context.js';
+import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
-import { MessageRef } from './refs.js';
+import { MessageObject } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
 
@@ -71,7 +71,7 @@ builder.relayMutationField(
   {
     outputFields: (t) => ({
       message: t.field({
-        type: MessageRef,
+        type: MessageObject,
         nullable: true,
         description: 'The rated message, showing its new `feedback`.',
         resolve: (payload, _args, context) => freshMessage(context, payload),

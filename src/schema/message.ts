@@ -2,12 +2,12 @@
  * `Message` and its parts. Dify exchanges arrive here already split into a USER and an
  * ASSISTANT message; every message carries its conversation's source id.
  */
-import { requireViewer } from '../context.js';
-import { globalIdOf, innerId } from '../global-id.js';
-import { notFound } from '../providers/errors.js';
-import type { AgentThoughtRecord, CitationRecord } from '../providers/types.js';
+import { requireViewer } from './context.js';
+import { globalIdOf, innerId } from '../core/global-id.js';
+import { notFound } from '../core/errors.js';
+import type { AgentThoughtRecord, CitationRecord } from '../core/records.js';
 import { builder } from './builder.js';
-import { AttachmentRef, ConversationRef, FeedbackRef, MessageRef, SenderRef } from './refs.js';
+import { AttachmentObject, ConversationObject, FeedbackObject, MessageObject, SenderObject } from './refs.js';
 import { selectionNeedsRecord } from './conversation-open.js';
 import {
   attachmentNodeRef,
@@ -41,7 +41,7 @@ const SenderKind = builder.enumType('SenderKind', {
 /** LIKE or DISLIKE: a message's rating, and what `rateMessage` sets. */
 export const FeedbackRating = builder.enumType('FeedbackRating', { values: ['LIKE', 'DISLIKE'] as const });
 
-builder.node(SenderRef, {
+builder.node(SenderObject, {
   description: [
     "A message's author. Its `id` is global: it includes the source and the author's kind, because",
     'a backend numbers each kind apart (Chatwoot agent 1 and bot 1 are different people). An author',
@@ -62,7 +62,7 @@ builder.node(SenderRef, {
   }),
 });
 
-builder.node(AttachmentRef, {
+builder.node(AttachmentObject, {
   description: 'A file attached to a message. Its `id` is global (source, message and file); `node(id)` reads it through its message.',
   id: { resolve: (shape) => innerId(attachmentNodeRef(shape)) },
   isTypeOf: (value) => (value as { kind?: string }).kind === 'Attachment',
@@ -98,7 +98,7 @@ const Citation = builder.objectRef<CitationRecord>('Citation').implement({
   }),
 });
 
-builder.node(MessageRef, {
+builder.node(MessageObject, {
   description: 'One message of a conversation.',
   id: {
     resolve: ({ sourceId, record }) =>
@@ -111,7 +111,7 @@ builder.node(MessageRef, {
       resolve: ({ record }) => record.externalId,
     }),
     conversation: t.field({
-      type: ConversationRef,
+      type: ConversationObject,
       nullable: true,
       resolve: async ({ sourceId, record }, _args, context, info) => {
         // The message was read in the viewer's scope, so its conversation is theirs: only
@@ -126,17 +126,17 @@ builder.node(MessageRef, {
     text: t.string({ nullable: true, resolve: ({ record }) => record.text }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ record }) => record.createdAt }),
     sender: t.field({
-      type: SenderRef,
+      type: SenderObject,
       nullable: true,
       resolve: ({ sourceId, record }) => (record.sender ? senderShape(sourceId, record.sender) : null),
     }),
     attachments: t.field({
-      type: [AttachmentRef],
+      type: [AttachmentObject],
       resolve: ({ sourceId, record }) =>
         record.attachments.map((file) => attachmentShape(sourceId, { conversationExternalId: record.conversationExternalId, key: record.key }, file)),
     }),
     feedback: t.field({
-      type: FeedbackRef,
+      type: FeedbackObject,
       nullable: true,
       description: "The viewer's rating of an assistant answer.",
       resolve: ({ sourceId, record }) =>

@@ -5,10 +5,10 @@
  * batches by source.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
-import { parseGlobalId, type NodeRef } from '../global-id.js';
-import { badInput, GatewayError, notFound } from '../providers/errors.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
+import { parseGlobalId, type NodeRef } from '../core/global-id.js';
+import { badInput, GatewayError, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { openConversation } from './conversation-open.js';
 import { settleItem } from './errors.js';

@@ -5,7 +5,7 @@
  * in which they register fields (and so the printed schema) fixed.
  */
 import { loadProviderKinds } from '../providers/registry.js';
-import type { ProviderKind } from '../providers/types.js';
+import type { ProviderKind } from '../providers/contract.js';
 
 /** Every registered kind, in folder-name order. */
 export const providerKinds: readonly ProviderKind[] = [...(await loadProviderKinds()).values()];

@@ -1,14 +1,15 @@
 /**
- * Type references shared between the type files, so that `Conversation.messages` and
- * `Message.conversation` can name each other without circular imports.
+ * Pothos references to the GraphQL object types (`…Object`), shared between the type files so
+ * that `Conversation.messages` and `Message.conversation` can name each other without circular
+ * imports. (A provider's `MessageRef`, src/core/records.ts, is the backend address of a message.)
  */
 import { builder } from './builder.js';
 import type { AttachmentShape, ConversationShape, FeedbackShape, MessageShape, SenderShape, SourceShape, ViewerShape } from './shapes.js';
 
-export const SourceRef = builder.objectRef<SourceShape>('Source');
-export const ConversationRef = builder.objectRef<ConversationShape>('Conversation');
-export const MessageRef = builder.objectRef<MessageShape>('Message');
-export const FeedbackRef = builder.objectRef<FeedbackShape>('Feedback');
-export const SenderRef = builder.objectRef<SenderShape>('Sender');
-export const AttachmentRef = builder.objectRef<AttachmentShape>('Attachment');
-export const ViewerRef = builder.objectRef<ViewerShape>('Viewer');
+export const SourceObject = builder.objectRef<SourceShape>('Source');
+export const ConversationObject = builder.objectRef<ConversationShape>('Conversation');
+export const MessageObject = builder.objectRef<MessageShape>('Message');
+export const FeedbackObject = builder.objectRef<FeedbackShape>('Feedback');
+export const SenderObject = builder.objectRef<SenderShape>('Sender');
+export const AttachmentObject = builder.objectRef<AttachmentShape>('Attachment');
+export const ViewerObject = builder.objectRef<ViewerShape>('Viewer');

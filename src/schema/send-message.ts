@@ -8,16 +8,16 @@
  * source id, viewer id and key, so no viewer data is readable in the store.
  */
 import { createHash } from 'node:crypto';
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
-import type { SourceEntry } from '../gateway.js';
-import { badInput } from '../providers/errors.js';
-import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/types.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
+import type { SourceEntry } from '../providers/contract.js';
+import { badInput } from '../core/errors.js';
+import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../core/records.js';
 import { builder } from './builder.js';
 import { messageEdgesOf, MessageEdge } from './message-connection.js';
-import { ConversationRef, MessageRef } from './refs.js';
+import { ConversationObject, MessageObject } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
-import { notFound } from '../providers/errors.js';
+import { notFound } from '../core/errors.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
 
 /** How long an idempotency key is remembered, ms (24 h). */
@@ -213,12 +213,12 @@ const sendMessageMutation = builder.relayMutationField(
   {
     outputFields: (t) => ({
       conversation: t.field({
-        type: ConversationRef,
+        type: ConversationObject,
         nullable: true,
         resolve: (payload, _args, context) => payloadConversation(context, payload as SendPayload),
       }),
       messages: t.field({
-        type: [MessageRef],
+        type: [MessageObject],
         description: 'What the send created, oldest first (Dify: the USER and ASSISTANT halves).',
         resolve: (payload) => payloadMessages(payload as SendPayload),
       }),

@@ -2,9 +2,9 @@
  * What resolvers pass around as parents. Each carries its source id, because the source id is
  * part of every global ID and decides which adapter and DataLoaders serve its fields.
  */
-import type { SourceEntry } from '../gateway.js';
-import type { NodeRef, SenderNodeRef } from '../global-id.js';
-import type { AttachmentRecord, ConversationRecord, MessageRecord, MessageRef, SenderRecord } from '../providers/types.js';
+import type { SourceEntry } from '../providers/contract.js';
+import type { NodeRef, SenderNodeRef } from '../core/global-id.js';
+import type { AttachmentRecord, ConversationRecord, MessageRecord, MessageRef, SenderRecord } from '../core/records.js';
 
 export interface SourceShape {
   kind: 'Source';

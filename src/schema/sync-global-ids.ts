@@ -5,7 +5,7 @@
  * resolvers, after the schema is built, for ones returning the same string at once.
  */
 import { assertObjectType, type GraphQLSchema } from 'graphql';
-import { globalIdOf } from '../global-id.js';
+import { globalIdOf } from '../core/global-id.js';
 import {
   attachmentNodeRef,
   senderNodeRef,

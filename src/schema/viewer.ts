@@ -2,13 +2,13 @@
  * `Query.viewer`: who the operation runs as. The viewer is a `Node` whose global ID wraps the
  * viewer id, so normalizing caches never key it like an author of the same raw id.
  */
-import { requireViewer } from '../context.js';
-import { innerId } from '../global-id.js';
+import { requireViewer } from './context.js';
+import { innerId } from '../core/global-id.js';
 import { builder } from './builder.js';
-import { ViewerRef } from './refs.js';
+import { ViewerObject } from './refs.js';
 import type { ViewerShape } from './shapes.js';
 
-builder.node(ViewerRef, {
+builder.node(ViewerObject, {
   description: 'Who the operation runs as: the person whose history is read. `node(id)` resolves only the current viewer\'s ID (NOT_FOUND otherwise).',
   id: { resolve: (viewer) => innerId({ type: 'Viewer', viewerId: viewer.id }) },
   isTypeOf: (value) => (value as { kind?: string }).kind === 'Viewer',
@@ -28,7 +28,7 @@ export function viewerShape(viewer: { id: string; roles: string[] }): ViewerShap
 
 builder.queryField('viewer', (t) =>
   t.field({
-    type: ViewerRef,
+    type: ViewerObject,
     description: 'The viewer this operation runs as.',
     resolve: (_root, _args, context) => viewerShape(requireViewer(context)),
   }),

@@ -3,12 +3,13 @@
  * NOT_SUPPORTED from the adapter's capabilities before any upstream call, the one audit log
  * line per write, and making the request's loaders forget what the write changed.
  */
-import type { GatewayContext } from '../context.js';
-import { requireViewer } from '../context.js';
-import type { SourceEntry } from '../gateway.js';
-import { parseGlobalId, type SourceNodeRef } from '../global-id.js';
-import { GatewayError, isGatewayError, notFound } from '../providers/errors.js';
-import type { AdapterCapability, ProviderAdapter, Viewer } from '../providers/types.js';
+import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
+import type { SourceEntry } from '../providers/contract.js';
+import { parseGlobalId, type SourceNodeRef } from '../core/global-id.js';
+import { GatewayError, isGatewayError, notFound } from '../core/errors.js';
+import type { AdapterCapability, ProviderAdapter } from '../providers/contract.js';
+import type { Viewer } from '../core/records.js';
 
 /** Names of the write operations, as they appear in the audit log. */
 export type WriteOperation =

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewerResolver, type ViewerResolver } from '../../src/auth/viewer.js';
-import { isGatewayError } from '../../src/providers/errors.js';
+import { isGatewayError } from '../../src/core/errors.js';
 import {
   AUDIENCE,
   hsToken,

@@ -9,7 +9,7 @@ import { ApolloClient, HttpLink, InMemoryCache, type ObservableQuery } from '@ap
 import { relayStylePagination } from '@apollo/client/utilities';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
+import { globalIdOf } from '../../src/core/global-id.js';
 import {
   ConversationMessagesDocument,
   ConversationsPageDocument,

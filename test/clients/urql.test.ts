@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Client, fetchExchange, gql } from '@urql/core';
 import { isObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
+import { globalIdOf } from '../../src/core/global-id.js';
 import { CSRF_HEADERS } from '../../src/plugins/use-csrf.js';
 import { schema } from '../../src/schema/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';

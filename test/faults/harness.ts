@@ -3,8 +3,8 @@
  * behind fault proxies. Queries go over HTTP like a client's, so a crash or a hung socket shows.
  */
 import { expect } from 'vitest';
-import type { Gateway } from '../../src/gateway.js';
-import type { FaultProxy } from '../../src/simulators/fault-proxy.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import type { FaultProxy } from '../helpers/fault-proxy.js';
 import type { GraphQLResponse } from '../helpers/gateway.js';
 import { startProxiedGateway, type ProxiedGatewayOptions, type SourceName } from '../helpers/proxied-gateway.js';
 

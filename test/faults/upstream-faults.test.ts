@@ -5,7 +5,7 @@
  * upstream does. The circuit breaker is held closed here (threshold 100 %); see breaker.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Fault } from '../../src/simulators/fault-proxy.js';
+import type { Fault } from '../helpers/fault-proxy.js';
 import { errorOf, startFaultHarness, trackUnhandledRejections, type FaultHarness } from './harness.js';
 
 const MERGED = `{ conversations(first: 50) { edges { node { id source { name } } } } }`;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { encodeGlobalId, globalIdOf } from '../../src/global-id.js';
+import { encodeGlobalId, globalIdOf } from '../../src/core/global-id.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const ENTITIES = /* GraphQL */ `

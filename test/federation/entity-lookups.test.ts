@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
-import { createDifyFixtures, DIFY_ALICE_CONVERSATION_ID, DIFY_BULK_CONVERSATIONS } from '../../src/simulators/dify/fixtures.js';
+import { globalIdOf } from '../../src/core/global-id.js';
+import { createDifyFixtures, DIFY_ALICE_CONVERSATION_ID, DIFY_BULK_CONVERSATIONS } from '../../src/demo/simulators/dify/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway;

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/cli.js';
-import { DEMO_VIEWER } from '../../src/demo.js';
-import type { RunningServer } from '../../src/server.js';
+import { DEMO_VIEWER } from '../../src/demo/demo.js';
+import type { RunningServer } from '../../src/server/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/graphiql.png', import.meta.url));

@@ -3,12 +3,12 @@
  * pointing at them (overridable), and the yoga server called in-process with `yoga.fetch`.
  */
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import type { Viewer } from '../../src/providers/types.js';
-import { createGatewayYoga, type GatewayYoga } from '../../src/yoga.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { Viewer } from '../../src/core/records.js';
+import { createGatewayYoga, type GatewayYoga } from '../../src/yoga/yoga.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;

@@ -4,13 +4,13 @@
  * bench scripts, so that all three measure the same set-up.
  */
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server.js';
-import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
-import { createGatewayYoga } from '../../src/yoga.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/core/logger.js';
+import { startServer } from '../../src/server/server.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { createGatewayYoga } from '../../src/yoga/yoga.js';
 
 export type SourceName = keyof DemoBackends['simulators'];
 

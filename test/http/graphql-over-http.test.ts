@@ -6,7 +6,7 @@
  */
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_VIEWER } from '../../src/demo.js';
+import { DEMO_VIEWER } from '../../src/demo/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway | undefined;

@@ -5,7 +5,7 @@
  * idempotency rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
+import { globalIdOf } from '../../src/core/global-id.js';
 import { graphql, startLiveGateway, subscribeSse, viewerHeaders, wsClient, type LiveGateway } from './helpers.js';
 
 const REPLY = `subscription ($input: SendMessageInput!) {

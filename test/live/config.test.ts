@@ -3,7 +3,8 @@
  * field and never its value (a Redis URL may carry a password).
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, redisFromUrl, validateConfig } from '../../src/config.js';
+import { ConfigError, redisFromUrl } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 
 const auth = { mode: 'header' } as const;
 const server = { host: '127.0.0.1' };

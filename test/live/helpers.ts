@@ -8,12 +8,12 @@ import { createParser } from 'eventsource-parser';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { DEMO_CHATWOOT_WEBHOOK_SECRET, startDemoBackends, type DemoBackends, type DemoOptions } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createGatewayYoga } from '../../src/yoga.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { DEMO_CHATWOOT_WEBHOOK_SECRET, startDemoBackends, type DemoBackends, type DemoOptions } from '../../src/demo/demo.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/core/logger.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { createGatewayYoga } from '../../src/yoga/yoga.js';
 
 export const WEBHOOK_SECRET = DEMO_CHATWOOT_WEBHOOK_SECRET;
 

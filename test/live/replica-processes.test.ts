@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { globalIdOf } from '../../src/global-id.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { globalIdOf } from '../../src/core/global-id.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import { graphql, messageCreated, postWebhook, signWebhook, subscribeSse, viewerHeaders, WEBHOOK_SECRET } from './helpers.js';
 

@@ -5,7 +5,7 @@
  * new subscriptions are refused the same way until it is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
 import {
   graphql,

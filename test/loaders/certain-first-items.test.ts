@@ -5,11 +5,11 @@
  */
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/core/logger.js';
 import { firstPageReadAhead } from '../../src/loaders/conversation-list.js';
 import type { Loaders, SourceLoaders } from '../../src/loaders/index.js';
-import { createRequestMemo, listingCandidates } from '../../src/providers/request-memo.js';
-import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/providers/types.js';
+import { createRequestMemo, listingCandidates } from '../../src/upstream/request-memo.js';
+import type { ConversationPage, ConversationRecord, ConversationSlice } from '../../src/core/records.js';
 
 function record(externalId: string, minute: number): ConversationRecord {
   return {

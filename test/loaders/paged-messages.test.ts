@@ -3,7 +3,7 @@
  * by reference again (here `Feedback.message`): no second upstream call, the same record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIFY_LONG_CONVERSATION_ID } from '../../src/simulators/dify/fixtures.js';
+import { DIFY_LONG_CONVERSATION_ID } from '../../src/demo/simulators/dify/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway;

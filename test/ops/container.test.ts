@@ -11,8 +11,8 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadConfigFile } from '../../src/config.js';
-import { startDifySimulator } from '../../src/simulators/dify/server.js';
+import { loadConfigFile } from '../../src/gateway/load-config.js';
+import { startDifySimulator } from '../../src/demo/simulators/dify/server.js';
 import { root, spawnGateway, writeTempFile } from './cli-process.js';
 
 interface Instruction {

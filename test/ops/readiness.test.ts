@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDifySimulator, type DifySimulator } from '../../src/simulators/dify/server.js';
+import { startDifySimulator, type DifySimulator } from '../../src/demo/simulators/dify/server.js';
 import { spawnGateway, writeTempFile } from './cli-process.js';
 
 let dify: DifySimulator;

@@ -7,8 +7,8 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
-import { startDifySimulator, type DifySimulator } from '../../src/simulators/dify/server.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { startDifySimulator, type DifySimulator } from '../../src/demo/simulators/dify/server.js';
 import { spawnGateway, writeTempFile } from './cli-process.js';
 
 const UPSTREAM_LATENCY_MS = 300;

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { validateConfig } from '../../src/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 import { root } from './cli-process.js';
 
 async function freePort(): Promise<number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createViewerMemo, eachLimited, groupRefs, toSlot } from '../../src/providers/adapter-kit.js';
-import { GatewayError } from '../../src/providers/errors.js';
+import { GatewayError } from '../../src/core/errors.js';
 
 describe('adapter kit', () => {
   it('turns NOT_FOUND into an empty slot and keeps other failures', () => {

@@ -7,7 +7,7 @@
  * does not use, on the first listing or later.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGlobalId, globalIdOf } from '../../src/global-id.js';
+import { decodeGlobalId, globalIdOf } from '../../src/core/global-id.js';
 import { startFaultHarness, type FaultHarness } from '../faults/harness.js';
 
 const inbox = (first: number) => /* GraphQL */ `query Inbox {

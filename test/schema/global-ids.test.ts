@@ -6,7 +6,7 @@
  */
 import { getNamedType, isInterfaceType, isNonNullType, isObjectType, type GraphQLNamedType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId, globalIdOf } from '../../src/global-id.js';
+import { encodeGlobalId, globalIdOf } from '../../src/core/global-id.js';
 import { schema } from '../../src/schema/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 

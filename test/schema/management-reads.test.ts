@@ -5,7 +5,7 @@
  * viewer's own message only, and `transcribeAudio` with its upload cap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIFY_AGENT_CONVERSATION_TITLE, DIFY_ALICE_CONVERSATION_ID } from '../../src/simulators/dify/fixtures.js';
+import { DIFY_AGENT_CONVERSATION_TITLE, DIFY_ALICE_CONVERSATION_ID } from '../../src/demo/simulators/dify/fixtures.js';
 import { ADMIN, conversationId, DEMO, startWritesGateway, type WritesGateway } from './writes-setup.js';
 
 const MAX_UPLOAD = 64 * 1024;

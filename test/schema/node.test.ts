@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId, globalIdOf } from '../../src/global-id.js';
+import { encodeGlobalId, globalIdOf } from '../../src/core/global-id.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway;

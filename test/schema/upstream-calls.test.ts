@@ -5,15 +5,15 @@
  * A foreign or absent id still answers null + NOT_FOUND at the conversation's own path.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
+import { globalIdOf } from '../../src/core/global-id.js';
 import {
   DIFY_ALICE_CONVERSATION_ID,
   DIFY_DEEP_CONVERSATION_ID,
   DIFY_DEEP_EXCHANGES,
   DIFY_LONG_CONVERSATION_ID,
-} from '../../src/simulators/dify/fixtures.js';
-import { CHATWOOT_LONG_CONVERSATION_ID } from '../../src/simulators/chatwoot/fixtures.js';
-import { REST_DEMO_CONVERSATION_ID } from '../../src/simulators/rest/fixtures.js';
+} from '../../src/demo/simulators/dify/fixtures.js';
+import { CHATWOOT_LONG_CONVERSATION_ID } from '../../src/demo/simulators/chatwoot/fixtures.js';
+import { REST_DEMO_CONVERSATION_ID } from '../../src/demo/simulators/rest/fixtures.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gateway: TestGateway;

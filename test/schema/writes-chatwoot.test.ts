@@ -5,7 +5,7 @@
  * sent by an agent stays invisible to the contact on every read path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
+import { globalIdOf } from '../../src/core/global-id.js';
 import { AGENT, conversationId, DEMO, startWritesGateway, type WritesGateway } from './writes-setup.js';
 
 let gw: WritesGateway;

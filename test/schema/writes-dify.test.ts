@@ -4,8 +4,8 @@
  * idempotent replay without upstream calls, and the audit line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIFY_ALICE_CONVERSATION_ID, DIFY_DEMO_API_KEY } from '../../src/simulators/dify/fixtures.js';
-import { GRAPHIQL_DOCUMENT } from '../../src/yoga.js';
+import { DIFY_ALICE_CONVERSATION_ID, DIFY_DEMO_API_KEY } from '../../src/demo/simulators/dify/fixtures.js';
+import { GRAPHIQL_DOCUMENT } from '../../src/yoga/yoga.js';
 import { conversationId, startWritesGateway, type WritesGateway } from './writes-setup.js';
 
 let gw: WritesGateway;

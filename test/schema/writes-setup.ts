@@ -4,11 +4,11 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { globalIdOf } from '../../src/global-id.js';
-import { createGatewayYoga, type GatewayYoga } from '../../src/yoga.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { globalIdOf } from '../../src/core/global-id.js';
+import { createGatewayYoga, type GatewayYoga } from '../../src/yoga/yoga.js';
 
 export interface WritesGateway {
   yoga: GatewayYoga;

@@ -2,7 +2,8 @@
  * The security-related config keys: defaults, and mistakes refused at start with the field named.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, validateConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
 
 const source = { id: 'legacy', kind: 'rest', baseUrl: 'http://127.0.0.1:9/v1', token: 't' };
 const auth = { mode: 'jwt', jwt: { secret: 'a-long-enough-hs256-secret' } };

@@ -5,7 +5,7 @@
  * same message as for an item that does not exist.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalIdOf, parseGlobalId } from '../../src/global-id.js';
+import { globalIdOf, parseGlobalId } from '../../src/core/global-id.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { as, codes, post } from './helpers.js';
 

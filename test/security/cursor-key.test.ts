@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/cli.js';
-import { ConfigError, validateConfig } from '../../src/config.js';
-import { createCursorCodec } from '../../src/cursor.js';
-import { createGateway, deriveCursorSecret } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
+import { ConfigError } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { createCursorCodec } from '../../src/core/cursor.js';
+import { createGateway, deriveCursorSecret } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/core/logger.js';
 
 const logger = createLogger('silent');
 const jwksAuth = { mode: 'jwt', jwt: { jwksUrl: 'https://auth.example.com/jwks.json', audience: 'chat-gateway' } };

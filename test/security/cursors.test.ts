@@ -1,5 +1,5 @@
 /**
- * Cursors are HMAC-signed and bound to the connection and viewer they came from (src/cursor.ts):
+ * Cursors are HMAC-signed and bound to the connection and viewer they came from (src/core/cursor.ts):
  * forged, tampered, widened, moved or replayed cursors are BAD_USER_INPUT and return no data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config.js';
+import { loadConfigFile } from '../../src/gateway/load-config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { as, codes, post, send } from './helpers.js';
 

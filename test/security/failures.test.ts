@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { startDemoBackends, type DemoBackends } from '../../src/demo.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import { startFaultProxy, type FaultProxy } from '../../src/simulators/fault-proxy.js';
-import { createGatewayYoga, type GatewayYoga } from '../../src/yoga.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/core/logger.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { createGatewayYoga, type GatewayYoga } from '../../src/yoga/yoga.js';
 import { as, post } from './helpers.js';
 
 let backends: DemoBackends;

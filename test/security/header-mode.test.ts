@@ -7,10 +7,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProxyCheck, isLoopbackHost } from '../../src/auth/header-trust.js';
+import { createProxyCheck } from '../../src/auth/header-trust.js';
+import { isLoopbackHost } from '../../src/core/addresses.js';
 import { startGateway } from '../../src/cli.js';
-import { ConfigError, validateConfig } from '../../src/config.js';
-import type { RunningServer } from '../../src/server.js';
+import { ConfigError } from '../../src/config/config.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import type { RunningServer } from '../../src/server/server.js';
 
 const PROXY_SECRET = 'proxy-shared-secret-0123456789';
 const source = { id: 'legacy', kind: 'rest', baseUrl: 'http://127.0.0.1:9/v1', token: 't' };

@@ -2,7 +2,7 @@
  * Raw HTTP helpers for the security suite: any method, headers and body, through `yoga.fetch`
  * (the same handler the listening server runs).
  */
-import type { GatewayYoga } from '../../src/yoga.js';
+import type { GatewayYoga } from '../../src/yoga/yoga.js';
 
 export interface RawResponse {
   status: number;

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalIdOf } from '../../src/global-id.js';
-import { EXAMPLE_OPERATION } from '../../src/yoga.js';
+import { globalIdOf } from '../../src/core/global-id.js';
+import { EXAMPLE_OPERATION } from '../../src/yoga/yoga.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { as, codes, post, send } from './helpers.js';
 

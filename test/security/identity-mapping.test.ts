@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
-import { validateConfig } from '../../src/config.js';
-import { createGateway } from '../../src/gateway.js';
-import { createLogger } from '../../src/logger.js';
-import type { StartedSimulator } from '../../src/simulators/http-server.js';
-import type { RestSimConversation } from '../../src/simulators/rest/fixtures.js';
-import { startRestSimulator } from '../../src/simulators/rest/server.js';
-import { createGatewayYoga } from '../../src/yoga.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { createGateway } from '../../src/gateway/gateway.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { StartedSimulator } from '../../src/demo/simulators/http-server.js';
+import type { RestSimConversation } from '../../src/demo/simulators/rest/fixtures.js';
+import { startRestSimulator } from '../../src/demo/simulators/rest/server.js';
+import { createGatewayYoga } from '../../src/yoga/yoga.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { AUDIENCE, hsToken, ISSUER, SECRET } from '../auth/tokens.js';
 import { as, codes, post } from './helpers.js';

@@ -4,7 +4,7 @@
  * even with the note's global ID in hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalIdOf, parseGlobalId } from '../../src/global-id.js';
+import { globalIdOf, parseGlobalId } from '../../src/core/global-id.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { as, post } from './helpers.js';
 

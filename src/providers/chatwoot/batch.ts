@@ -7,9 +7,9 @@
  * the `requestScope` given (the GraphQL request's deadline and call budget).
  */
 import { asError, eachLimited, groupRefs, toSlot, type Slot } from '../adapter-kit.js';
-import { GatewayError, isGatewayError } from '../errors.js';
-import type { RequestScope } from '../http.js';
-import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../types.js';
+import { GatewayError, isGatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../../core/records.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapConversation, mapMessage } from './mapping.js';

@@ -3,9 +3,10 @@
  * start `/api/v1/accounts/{accountId}`), authenticated with the `api_access_token` header,
  * and the mapping of Chatwoot's error bodies to gateway error codes.
  */
-import { GatewayError } from '../errors.js';
-import { defaultError, type RequestScope, type UpstreamErrorResponse } from '../http.js';
-import type { AdapterServices, SourceCommonConfig } from '../types.js';
+import { GatewayError } from '../../core/errors.js';
+import { defaultError, type UpstreamErrorResponse } from '../../upstream/responses.js';
+import { type RequestScope } from '../../upstream/request-scope.js';
+import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
   chatwootContactConversationsSchema,
   chatwootContactSearchSchema,

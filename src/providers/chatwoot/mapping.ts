@@ -2,15 +2,7 @@
  * Pure functions from Chatwoot JSON to the graph's records (DESIGN §4 mapping rules). No I/O.
  * Chatwoot times are epoch seconds; a few payloads carry ISO 8601 strings, accepted as well.
  */
-import type {
-  AttachmentRecord,
-  ConversationRecord,
-  ConversationStatus,
-  MessageRecord,
-  MessageRole,
-  SenderKind,
-  SenderRecord,
-} from '../types.js';
+import type { AttachmentRecord, ConversationRecord, ConversationStatus, MessageRecord, MessageRole, SenderKind, SenderRecord } from '../../core/records.js';
 import type { ChatwootAttachment, ChatwootConversation, ChatwootMessage } from './schemas.js';
 
 /** Chatwoot's `message_type` enum; the API sends the integer, webhooks and some views the name. */

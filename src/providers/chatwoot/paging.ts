@@ -5,8 +5,8 @@
  * without returning short pages. Conversations: numbered pages of 25 for the account, or the
  * one short list of a contact.
  */
-import type { RequestScope } from '../http.js';
-import type { ConversationRecord } from '../types.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { ConversationRecord } from '../../core/records.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { mapConversation, toDate } from './mapping.js';
 import type { ChatwootConversation, ChatwootMessage } from './schemas.js';

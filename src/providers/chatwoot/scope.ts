@@ -11,11 +11,11 @@
  */
 import type { Logger } from 'pino';
 import { createViewerMemo } from '../adapter-kit.js';
-import { GatewayError } from '../errors.js';
-import type { RequestScope } from '../http.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import { viewerAttribute } from '../identity.js';
-import type { Viewer } from '../types.js';
-import { createMemoryCache, type SharedCache } from '../../cache.js';
+import type { Viewer } from '../../core/records.js';
+import { createMemoryCache, type SharedCache } from '../../core/cache.js';
 import type { ChatwootClient } from './client.js';
 import { createContactLookup } from './contact-lookup.js';
 

@@ -8,9 +8,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { SharedCache } from '../../cache.js';
-import { GatewayError } from '../errors.js';
-import type { WebhookDelivery, WebhookRequest } from '../types.js';
+import type { SharedCache } from '../../core/cache.js';
+import { GatewayError } from '../../core/errors.js';
+import type { WebhookDelivery, WebhookRequest } from '../../core/records.js';
 import { mapConversation, mapMessage } from './mapping.js';
 import { chatwootConversationSchema, chatwootMessageSchema } from './schemas.js';
 

@@ -4,9 +4,9 @@
  * conversation they can see the answer is FORBIDDEN; on one they cannot see (or that does not
  * exist) it is NOT_FOUND, the same answer as a read. Writes are never retried.
  */
-import { GatewayError } from '../errors.js';
-import type { RequestScope } from '../http.js';
-import type { ConversationStatus, SendMessageRequest, SendMessageResult, Viewer } from '../types.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { ConversationStatus, SendMessageRequest, SendMessageResult, Viewer } from '../../core/records.js';
 import { loadConversations, type BatchContext } from './batch.js';
 import { parseDisplayId } from './ids.js';
 import { mapMessage } from './mapping.js';

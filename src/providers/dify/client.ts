@@ -4,9 +4,11 @@
  * (`{"code","message","status"}`) to gateway error codes.
  */
 import type { z } from 'zod';
-import { GatewayError } from '../errors.js';
-import type { RequestScope, UpstreamErrorResponse, UpstreamStream } from '../http.js';
-import type { AdapterServices, SourceCommonConfig } from '../types.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { UpstreamErrorResponse } from '../../upstream/responses.js';
+import type { UpstreamStream } from '../../upstream/http.js';
+import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
   difyAppFeedbacksSchema,
   difyAudioTextSchema,

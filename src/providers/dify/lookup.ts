@@ -18,12 +18,12 @@
  * stays true) and "exists beyond the scanned pages" (probed directly next time). Keys hold the
  * conversation id and the Dify `user`, nothing else.
  */
-import type { SharedCache } from '../../cache.js';
+import type { SharedCache } from '../../core/cache.js';
 import { toSlot, type Slot } from '../adapter-kit.js';
-import { GatewayError } from '../errors.js';
-import type { RequestScope } from '../http.js';
-import type { RequestMemo } from '../request-memo.js';
-import type { ConversationRecord } from '../types.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { RequestMemo } from '../../upstream/request-memo.js';
+import type { ConversationRecord } from '../../core/records.js';
 import { DIFY_MAX_LIMIT, type DifyClient } from './client.js';
 import { mapConversation, mapProbedConversation, normalizeDifyId } from './mapping.js';
 

@@ -3,15 +3,7 @@
  * record is one exchange (`query` + `answer`); the graph shows it as two messages, the USER
  * half first, whose keys are `<message id>:u` and `<message id>:a`.
  */
-import type {
-  AgentThoughtRecord,
-  AttachmentRecord,
-  CitationRecord,
-  ConversationRecord,
-  ConversationStatus,
-  FeedbackRecord,
-  MessageRecord,
-} from '../types.js';
+import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, ConversationRecord, ConversationStatus, FeedbackRecord, MessageRecord } from '../../core/records.js';
 import type {
   DifyAgentThought,
   DifyAppFeedback,

@@ -12,8 +12,8 @@
  * - forward: read from the newest (pages of 100) until the cursor's exchange, or the start,
  *   is reached: everything newer is then known.
  */
-import { GatewayError } from '../errors.js';
-import type { MessageRecord, MessageSlice } from '../types.js';
+import { GatewayError } from '../../core/errors.js';
+import type { MessageRecord, MessageSlice } from '../../core/records.js';
 import { DIFY_MAX_LIMIT } from './client.js';
 import { mapExchanges, type DifyMessageKey, type ExchangeContext } from './mapping.js';
 import type { DifyMessage, DifyMessagePage } from './schemas.js';

@@ -7,9 +7,9 @@
  * upstream body and has the generation stopped with `POST /chat-messages/{task_id}/stop`: Dify
  * would otherwise go on generating (and billing) an answer nobody reads.
  */
-import { GatewayError, notFound } from '../errors.js';
-import type { ReplyStreamEvent, SendMessageRequest, Viewer } from '../types.js';
-import { getMessages, upstreamUser, type DifyReadDeps } from './index.js';
+import { GatewayError, notFound } from '../../core/errors.js';
+import type { ReplyStreamEvent, SendMessageRequest, Viewer } from '../../core/records.js';
+import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { formatMessageKey, normalizeDifyId } from './mapping.js';
 import { parseDifyStream } from './stream.js';
 

@@ -12,7 +12,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 /** One step of the streamed reply, as the graph shows it. */
 export type DifyStreamEvent =

@@ -5,19 +5,10 @@
  * Writes are never retried (the HTTP client's `send`). Each takes the GraphQL request's
  * `RequestScope` last and hands it to every upstream call it makes (reads and writes alike).
  */
-import { GatewayError, isGatewayError, notFound } from '../errors.js';
-import type { RequestScope } from '../http.js';
-import type {
-  ConversationRecord,
-  FeedbackRecord,
-  MessageRef,
-  NumberedPage,
-  SendMessageRequest,
-  SendMessageResult,
-  UpstreamStreamResult,
-  Viewer,
-} from '../types.js';
-import { getMessages, upstreamUser, type DifyReadDeps } from './index.js';
+import { GatewayError, isGatewayError, notFound } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { ConversationRecord, FeedbackRecord, MessageRef, NumberedPage, SendMessageRequest, SendMessageResult, UpstreamStreamResult, Viewer } from '../../core/records.js';
+import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';
 
 /** The read dependencies plus the role that may read every end user's feedback. */

@@ -21,10 +21,10 @@
  */
 import { z } from 'zod';
 import { createViewerMemo } from '../adapter-kit.js';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { GatewayError, isGatewayError } from '../../core/errors.js';
 import { viewerAttribute, viewerAttributeSchema } from '../identity.js';
-import type { Viewer } from '../types.js';
-import type { RequestMemo } from '../request-memo.js';
+import type { Viewer } from '../../core/records.js';
+import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { RestClient } from './client.js';
 import { positionOf, scan } from './paging.js';
 import type { RestMessage } from './schemas.js';

@@ -5,9 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { GatewayError } from '../errors.js';
-import type { RequestScope, UpstreamErrorResponse } from '../http.js';
-import type { AdapterServices, SourceCommonConfig } from '../types.js';
+import { GatewayError } from '../../core/errors.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { UpstreamErrorResponse } from '../../upstream/responses.js';
+import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
   conversationDataSchema,
   conversationsDataSchema,

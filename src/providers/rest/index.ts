@@ -24,22 +24,10 @@
  */
 import { z } from 'zod';
 import { eachLimited, groupRefs, toSlot } from '../adapter-kit.js';
-import { GatewayError, notFound } from '../errors.js';
-import { listingCandidates, type RequestMemo } from '../request-memo.js';
-import type {
-  AdapterServices,
-  ConversationPage,
-  ConversationRecord,
-  MessageRecord,
-  MessagePage,
-  MessageRef,
-  MessageSlice,
-  ConversationSlice,
-  ProviderAdapter,
-  ProviderKind,
-  SourceCommonConfig,
-  Viewer,
-} from '../types.js';
+import { GatewayError, notFound } from '../../core/errors.js';
+import { listingCandidates, type RequestMemo } from '../../upstream/request-memo.js';
+import type { AdapterServices, ProviderAdapter, ProviderKind, SourceCommonConfig } from '../contract.js';
+import type { ConversationPage, ConversationRecord, MessageRecord, MessagePage, MessageRef, MessageSlice, ConversationSlice, Viewer } from '../../core/records.js';
 import { accessShape, createRestAccess, LISTING_OWNER_DEPTH, type RestAccess } from './access.js';
 import { createRestClient } from './client.js';
 import { createListingHints, type ListingHints } from './listing-hints.js';

@@ -2,15 +2,7 @@
  * Pure mapping from the REST API's JSON to the graph's records (DESIGN §4 "Mapping rules").
  * No I/O; unknown enum values map to fallbacks, never to errors.
  */
-import type {
-  AttachmentRecord,
-  CitationRecord,
-  ConversationRecord,
-  ConversationStatus,
-  MessageRecord,
-  MessageRole,
-  SenderKind,
-} from '../types.js';
+import type { AttachmentRecord, CitationRecord, ConversationRecord, ConversationStatus, MessageRecord, MessageRole, SenderKind } from '../../core/records.js';
 import { encodePosition } from './paging.js';
 import {
   restAttachmentSchema,

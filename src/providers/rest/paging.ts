@@ -10,7 +10,7 @@
  * largest upstream page (100) share one second, no window can get past them; that is detected
  * and reported as `UPSTREAM_ERROR` instead of looping.
  */
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 /** Largest `limit` the upstream accepts. */
 export const MAX_UPSTREAM_LIMIT = 100;

@@ -4,7 +4,7 @@
  * newest page an ownership check read (`access: owner`) also serves the `last: 20` that follows,
  * and repeated reads of one conversation in one request cost one call per window.
  */
-import type { RequestMemo } from '../request-memo.js';
+import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { HistoryParams, RestClient, RestPage } from './client.js';
 import { comparePositions, positionOf } from './paging.js';
 import type { RestHistoryData } from './schemas.js';

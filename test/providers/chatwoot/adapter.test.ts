@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderAdapter } from '../../../src/providers/types.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import {
   CHATWOOT_BUSY_CONVERSATION_ID,
   CHATWOOT_LONG_CONVERSATION_ID,
   startChatwootSimulator,
   type ChatwootSimulator,
-} from '../../../src/simulators/chatwoot/server.js';
+} from '../../../src/demo/simulators/chatwoot/server.js';
 import { agent, calls, contact, createAdapter, expectedKeys, scrollBackward } from './helpers.js';
 
 let sim: ChatwootSimulator;

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/providers/errors.js';
-import type { MessageRef, ProviderAdapter } from '../../../src/providers/types.js';
+import { GatewayError } from '../../../src/core/errors.js';
+import type { MessageRef } from '../../../src/core/records.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import {
   CHATWOOT_BUSY_CONVERSATION_ID,
   CHATWOOT_LONG_CONVERSATION_ID,
   startChatwootSimulator,
   type ChatwootSimulator,
-} from '../../../src/simulators/chatwoot/server.js';
+} from '../../../src/demo/simulators/chatwoot/server.js';
 import { agent, calls, contact, createAdapter } from './helpers.js';
 
 let sim: ChatwootSimulator;

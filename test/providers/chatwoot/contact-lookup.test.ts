@@ -5,17 +5,17 @@
  * without calling Chatwoot).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryCache } from '../../../src/cache.js';
-import { createLogger } from '../../../src/logger.js';
+import { createMemoryCache } from '../../../src/core/cache.js';
+import { createLogger } from '../../../src/core/logger.js';
 import kind from '../../../src/providers/chatwoot/index.js';
-import { createSourceServices } from '../../../src/providers/source-services.js';
-import type { ProviderAdapter } from '../../../src/providers/types.js';
+import { createSourceServices } from '../../../src/gateway/source-services.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import {
   CHATWOOT_DEMO_ACCOUNT_ID,
   CHATWOOT_DEMO_TOKEN,
   startChatwootSimulator,
   type ChatwootSimulator,
-} from '../../../src/simulators/chatwoot/server.js';
+} from '../../../src/demo/simulators/chatwoot/server.js';
 import { calls, contact, createAdapter } from './helpers.js';
 
 let sim: ChatwootSimulator;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderAdapter } from '../../../src/providers/types.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import {
   CHATWOOT_AGENT_TOKEN,
   CHATWOOT_LONG_CONVERSATION_ID,
   startChatwootSimulator,
   type ChatwootSimulator,
-} from '../../../src/simulators/chatwoot/server.js';
+} from '../../../src/demo/simulators/chatwoot/server.js';
 import { agent, createAdapter } from './helpers.js';
 
 const LONG = String(CHATWOOT_LONG_CONVERSATION_ID);

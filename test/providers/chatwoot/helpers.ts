@@ -1,8 +1,9 @@
 /** Shared set-up of the chatwoot adapter tests: a real simulator and adapters pointed at it. */
 import { testServices } from '../../helpers/services.js';
 import kind from '../../../src/providers/chatwoot/index.js';
-import type { ProviderAdapter, Viewer } from '../../../src/providers/types.js';
-import { CHATWOOT_DEMO_ACCOUNT_ID, CHATWOOT_DEMO_TOKEN, type ChatwootSimulator } from '../../../src/simulators/chatwoot/server.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
+import type { Viewer } from '../../../src/core/records.js';
+import { CHATWOOT_DEMO_ACCOUNT_ID, CHATWOOT_DEMO_TOKEN, type ChatwootSimulator } from '../../../src/demo/simulators/chatwoot/server.js';
 
 /** Creates an adapter through the provider kind, as the gateway does. */
 export function createAdapter(

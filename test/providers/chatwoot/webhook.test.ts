@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createMemoryCache } from '../../../src/cache.js';
+import { createMemoryCache } from '../../../src/core/cache.js';
 import { authenticateWebhook, parseWebhook } from '../../../src/providers/chatwoot/webhook.js';
 
 const SECRET = 'webhook-secret-for-tests';

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/providers/errors.js';
-import type { ConversationRecord, Viewer } from '../../../src/providers/types.js';
+import { GatewayError } from '../../../src/core/errors.js';
+import type { ConversationRecord, Viewer } from '../../../src/core/records.js';
 import {
   createDifyFixtures,
   DIFY_ALICE_CONVERSATION_ID,
   DIFY_BULK_CONVERSATIONS,
   DIFY_DEEP_CONVERSATION_ID,
   DIFY_LONG_CONVERSATION_ID,
-} from '../../../src/simulators/dify/fixtures.js';
+} from '../../../src/demo/simulators/dify/fixtures.js';
 import { demoViewer, seededKeys, startHarness, type DifyHarness } from './setup.js';
 
 let harness: DifyHarness;

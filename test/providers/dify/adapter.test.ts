@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/providers/errors.js';
+import { GatewayError } from '../../../src/core/errors.js';
 import {
   DIFY_ALICE_CONVERSATION_ID,
   DIFY_DEEP_CONVERSATION_ID,
   DIFY_LONG_CONVERSATION_ID,
-} from '../../../src/simulators/dify/fixtures.js';
+} from '../../../src/demo/simulators/dify/fixtures.js';
 import { demoViewer, readAllPages, seededKeys, startHarness, type DifyHarness } from './setup.js';
 
 let harness: DifyHarness;

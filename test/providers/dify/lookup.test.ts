@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDifyClient } from '../../../src/providers/dify/client.js';
 import { createConversationLookup, MAX_PROBES_PER_REQUEST } from '../../../src/providers/dify/lookup.js';
-import { createRequestMemo } from '../../../src/providers/request-memo.js';
-import type { Viewer } from '../../../src/providers/types.js';
+import { createRequestMemo } from '../../../src/upstream/request-memo.js';
+import type { Viewer } from '../../../src/core/records.js';
 import {
   createDifyFixtures,
   DIFY_BULK_CONVERSATIONS,
   DIFY_DEEP_CONVERSATION_ID,
   DIFY_DEEP_EXCHANGES,
   DIFY_DEMO_API_KEY,
-} from '../../../src/simulators/dify/fixtures.js';
+} from '../../../src/demo/simulators/dify/fixtures.js';
 import { testServices } from '../../helpers/services.js';
 import { seededKeys, startHarness, type DifyHarness } from './setup.js';
 

@@ -4,9 +4,10 @@
  */
 import dify from '../../../src/providers/dify/index.js';
 import { testServices } from '../../helpers/services.js';
-import type { MessageSlice, ProviderAdapter, Viewer } from '../../../src/providers/types.js';
-import { createDifyFixtures } from '../../../src/simulators/dify/fixtures.js';
-import { startDifySimulator, type DifySimulator } from '../../../src/simulators/dify/server.js';
+import type { MessageSlice, Viewer } from '../../../src/core/records.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
+import { createDifyFixtures } from '../../../src/demo/simulators/dify/fixtures.js';
+import { startDifySimulator, type DifySimulator } from '../../../src/demo/simulators/dify/server.js';
 
 export const demoViewer: Viewer = { id: 'demo-user', roles: [] };
 

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../../helpers/services.js';
-import { GatewayError } from '../../../src/providers/errors.js';
+import { GatewayError } from '../../../src/core/errors.js';
 import kind from '../../../src/providers/rest/index.js';
-import type { ProviderAdapter, Viewer } from '../../../src/providers/types.js';
-import { startSimulatorServer, type SimulatorHandle, type SimulatorReply, type StartedSimulator } from '../../../src/simulators/http-server.js';
-import type { RestSimConversation, RestSimMessage } from '../../../src/simulators/rest/fixtures.js';
-import { startRestSimulator } from '../../../src/simulators/rest/server.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
+import type { Viewer } from '../../../src/core/records.js';
+import { startSimulatorServer, type SimulatorHandle, type SimulatorReply, type StartedSimulator } from '../../../src/demo/simulators/http-server.js';
+import type { RestSimConversation, RestSimMessage } from '../../../src/demo/simulators/rest/fixtures.js';
+import { startRestSimulator } from '../../../src/demo/simulators/rest/server.js';
 
 const viewer: Viewer = { id: 'demo-user', roles: [] };
 const TOKEN = 'edge-token';

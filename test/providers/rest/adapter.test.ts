@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../../helpers/services.js';
-import { GatewayError } from '../../../src/providers/errors.js';
+import { GatewayError } from '../../../src/core/errors.js';
 import kind from '../../../src/providers/rest/index.js';
-import type { MessageRecord, ProviderAdapter, Viewer } from '../../../src/providers/types.js';
-import type { StartedSimulator } from '../../../src/simulators/http-server.js';
-import { buildRestFixtures, type RestSimConversation } from '../../../src/simulators/rest/fixtures.js';
-import { REST_DEMO_CONVERSATION_ID, REST_DEMO_TOKEN, startRestSimulator } from '../../../src/simulators/rest/server.js';
+import type { MessageRecord, Viewer } from '../../../src/core/records.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
+import type { StartedSimulator } from '../../../src/demo/simulators/http-server.js';
+import { buildRestFixtures, type RestSimConversation } from '../../../src/demo/simulators/rest/fixtures.js';
+import { REST_DEMO_CONVERSATION_ID, REST_DEMO_TOKEN, startRestSimulator } from '../../../src/demo/simulators/rest/server.js';
 
 const viewer: Viewer = { id: 'demo-user', roles: [] };
 // Paging and mapping, not access control (test/security covers that): every viewer may read.

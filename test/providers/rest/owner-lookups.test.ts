@@ -7,10 +7,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OWNER_CALLS_PER_REQUEST } from '../../../src/providers/rest/access.js';
 import kind from '../../../src/providers/rest/index.js';
-import { createRequestMemo } from '../../../src/providers/request-memo.js';
-import type { ProviderAdapter, Viewer } from '../../../src/providers/types.js';
-import type { StartedSimulator } from '../../../src/simulators/http-server.js';
-import { REST_DEMO_CONVERSATION_ID, REST_DEMO_TOKEN, startRestSimulator } from '../../../src/simulators/rest/server.js';
+import { createRequestMemo } from '../../../src/upstream/request-memo.js';
+import type { ProviderAdapter } from '../../../src/providers/contract.js';
+import type { Viewer } from '../../../src/core/records.js';
+import type { StartedSimulator } from '../../../src/demo/simulators/http-server.js';
+import { REST_DEMO_CONVERSATION_ID, REST_DEMO_TOKEN, startRestSimulator } from '../../../src/demo/simulators/rest/server.js';
 import { testServices } from '../../helpers/services.js';
 
 let simulator: StartedSimulator;

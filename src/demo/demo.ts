@@ -1,0 +1,82 @@
+/**
+ * Demo mode: with no config, the gateway starts the built-in upstream simulators for Dify,
+ * Chatwoot and the generic REST API on loopback and points three sources at them, so GraphiQL
+ * shows data at once. Never for production: the CLI refuses it when NODE_ENV=production.
+ *
+ * To show live updates, the Chatwoot simulator's other side answers a message sent through the
+ * API a few seconds later, and `connectChatwootWebhook` points the simulator's signed account
+ * webhook at the gateway once the gateway knows its own address.
+ */
+import { startChatwootSimulator, type ChatwootSimulator } from './simulators/chatwoot/server.js';
+import { startDifySimulator, type DifySimulator } from './simulators/dify/server.js';
+import type { StartedSimulator } from './simulators/http-server.js';
+import { startRestSimulator } from './simulators/rest/server.js';
+import type { Viewer } from '../core/records.js';
+
+/** The seeded user every simulator knows; requests without `x-chat-user` run as this viewer. */
+export const DEMO_VIEWER: Viewer = { id: 'demo-user', roles: [], email: 'demo@example.com' };
+
+/**
+ * The secret the demo Chatwoot simulator signs its webhooks with (`X-Chatwoot-Signature`); the
+ * demo `support` source must verify with the same value. Demo data only, never a real secret.
+ */
+export const DEMO_CHATWOOT_WEBHOOK_SECRET = 'demo-webhook-secret-not-for-production';
+
+/** Options of `startDemoBackends`. Durations in milliseconds. */
+export interface DemoOptions {
+  /**
+   * Delay of the simulated Chatwoot reply to a message sent through the API; `null` switches the
+   * replies off (tests that count messages). @default 3000
+   */
+  chatwootReplyDelayMs?: number | null;
+  /** Pause between two streamed Dify events. @default 40 */
+  difyStreamDelayMs?: number;
+  /** Fixed ports per simulator (`npm run simulators`). @default free ports */
+  ports?: { assistant?: number; support?: number; legacy?: number };
+}
+
+/** Running simulators and the raw config (`server`, `auth`, `sources`) that points at them. */
+export interface DemoBackends {
+  config: { server: { host: string; shutdownDelayMs: number }; auth: { mode: 'header' }; sources: Array<Record<string, unknown>> };
+  simulators: { assistant: DifySimulator; support: ChatwootSimulator; legacy: StartedSimulator };
+  /**
+   * Sends the Chatwoot simulator's webhooks, signed with `DEMO_CHATWOOT_WEBHOOK_SECRET`, to
+   * `<gatewayOrigin>/webhooks/support` (e.g. `http://127.0.0.1:4000`).
+   */
+  connectChatwootWebhook(gatewayOrigin: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts the three simulators on loopback (free ports unless `options.ports` names them). */
+export async function startDemoBackends(options: DemoOptions = {}): Promise<DemoBackends> {
+  const replyDelayMs = options.chatwootReplyDelayMs === undefined ? 3_000 : options.chatwootReplyDelayMs;
+  const [assistant, support, legacy] = await Promise.all([
+    startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40, port: options.ports?.assistant }),
+    startChatwootSimulator({
+      autoReply: replyDelayMs === null ? undefined : { delayMs: replyDelayMs },
+      port: options.ports?.support,
+    }),
+    startRestSimulator({ port: options.ports?.legacy }),
+  ]);
+  const simulators = { assistant, support, legacy };
+  return {
+    config: {
+      // Nothing routes traffic to a demo: Ctrl-C stops it at once.
+      server: { host: '127.0.0.1', shutdownDelayMs: 0 },
+      auth: { mode: 'header' },
+      // The support source verifies the webhooks `connectChatwootWebhook` sends it.
+      sources: Object.entries(simulators).map(([id, simulator]) => ({
+        id,
+        ...simulator.sourceConfig,
+        ...(id === 'support' ? { webhookSecret: DEMO_CHATWOOT_WEBHOOK_SECRET } : {}),
+      })),
+    },
+    simulators,
+    connectChatwootWebhook(gatewayOrigin) {
+      support.setWebhook({ url: `${gatewayOrigin.replace(/\/$/, '')}/webhooks/support`, secret: DEMO_CHATWOOT_WEBHOOK_SECRET });
+    },
+    close: async () => {
+      await Promise.all(Object.values(simulators).map((simulator) => simulator.close()));
+    },
+  };
+}

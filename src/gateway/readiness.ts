@@ -1,0 +1,100 @@
+/**
+ * What `/ready` says about each source: a human status (`up`, `down`, `unknown`) beside its
+ * circuit-breaker state (`closed` reads as "down" to most people, so it is never shown alone).
+ *
+ * A source is `up` after its upstream last answered (a probe or real traffic, any status below
+ * 500), `down` while its circuit is open or after its upstream last failed to answer, and
+ * `unknown` before anything was heard from it. The CLI probes every source once at start
+ * (`probeAll`); after that, a source that is `down` is probed again at most every
+ * `REPROBE_INTERVAL_MS` when `/ready` is asked, in the background, so a recovered upstream
+ * shows as `up` without waiting for traffic.
+ */
+import type { Gateway } from './gateway.js';
+import { probeUpstream } from '../upstream/probe.js';
+
+/** A source's status as people read it. */
+export type SourceStatus = 'up' | 'down' | 'unknown';
+
+/** The `/ready` body. */
+export interface ReadinessBody {
+  /**
+   * `starting` (503: nothing heard from any source yet), `ready` (200), `degraded` (200: some
+   * sources down), `down` (503: every source down), `draining` (503: shutting down).
+   */
+  status: 'starting' | 'ready' | 'degraded' | 'down' | 'draining';
+  sources: Record<string, { kind: string; status: SourceStatus; state: 'closed' | 'open' | 'half-open' }>;
+}
+
+/** Tracks the sources of one gateway. */
+export interface Readiness {
+  /** Probes every source once, in parallel; resolves when all answered or timed out. */
+  probeAll(timeoutMs?: number): Promise<void>;
+  /** The body and HTTP status `/ready` answers. */
+  snapshot(): { httpStatus: number; body: ReadinessBody };
+}
+
+/** Least time between two background probes of a `down` source, ms. */
+export const REPROBE_INTERVAL_MS = 10_000;
+/** Bound of one probe, ms. */
+export const PROBE_TIMEOUT_MS = 2_000;
+
+const trackers = new WeakMap<Gateway, Readiness>();
+
+/** The readiness tracker of `gateway` (created on first use, listening to its upstream calls). */
+export function readinessOf(gateway: Gateway): Readiness {
+  let tracker = trackers.get(gateway);
+  if (!tracker) {
+    tracker = createReadiness(gateway);
+    trackers.set(gateway, tracker);
+  }
+  return tracker;
+}
+
+function createReadiness(gateway: Gateway): Readiness {
+  const heard = new Map<string, { status: 'up' | 'down'; at: number }>();
+  const probing = new Set<string>();
+  let probesEnabled = false;
+  gateway.upstreamCalls.subscribe((call) => {
+    // A call the open circuit refused says nothing new about the upstream.
+    if (call.status === 'CIRCUIT_OPEN') return;
+    const status = /^\d{3}$/.test(call.status) && Number(call.status) < 500 ? 'up' : 'down';
+    heard.set(call.sourceId, { status, at: Date.now() });
+  });
+
+  const probe = async (sourceId: string, timeoutMs: number) => {
+    const source = gateway.config.sources.find((entry) => entry.id === sourceId);
+    if (!source || probing.has(sourceId)) return;
+    probing.add(sourceId);
+    try {
+      heard.set(sourceId, { status: await probeUpstream(source.baseUrl, timeoutMs), at: Date.now() });
+    } finally {
+      probing.delete(sourceId);
+    }
+  };
+
+  return {
+    async probeAll(timeoutMs = PROBE_TIMEOUT_MS) {
+      probesEnabled = true;
+      await Promise.all(gateway.config.sources.map((source) => probe(source.id, timeoutMs)));
+    },
+    snapshot() {
+      const sources: ReadinessBody['sources'] = {};
+      const now = Date.now();
+      for (const source of gateway.sources.values()) {
+        const state = gateway.circuitState(source.id);
+        const last = heard.get(source.id);
+        const status: SourceStatus = state === 'open' ? 'down' : (last?.status ?? 'unknown');
+        if (probesEnabled && status === 'down' && state !== 'open' && now - (last?.at ?? 0) >= REPROBE_INTERVAL_MS) {
+          void probe(source.id, PROBE_TIMEOUT_MS);
+        }
+        sources[source.id] = { kind: source.kind, status, state };
+      }
+      const statuses = Object.values(sources).map((source) => source.status);
+      const down = statuses.filter((status) => status === 'down').length;
+      if (gateway.draining) return { httpStatus: 503, body: { status: 'draining', sources } };
+      if (statuses.length > 0 && down === statuses.length) return { httpStatus: 503, body: { status: 'down', sources } };
+      if (statuses.every((status) => status === 'unknown')) return { httpStatus: 503, body: { status: 'starting', sources } };
+      return { httpStatus: 200, body: { status: down > 0 ? 'degraded' : 'ready', sources } };
+    },
+  };
+}

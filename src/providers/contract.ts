@@ -1,0 +1,217 @@
+/**
+ * The one contract between the graph and the backends. A provider adapter knows one backend:
+ * its endpoints, auth, paging and error bodies. It never sees GraphQL; the schema layer never
+ * sees HTTP. Adding a backend means adding `src/providers/<kind>/` and registering it.
+ */
+import type { Logger } from 'pino';
+import type { SharedCache } from '../core/cache.js';
+import { z } from 'zod';
+import { circuitBreakerSchema } from '../upstream/circuit-breaker.js';
+import type { RequestScope } from '../upstream/request-scope.js';
+import type { UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
+import type { RequestMemo } from '../upstream/request-memo.js';
+import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
+import type {
+  ConversationPage,
+  ConversationRecord,
+  ConversationSlice,
+  ConversationStatus,
+  FeedbackRecord,
+  MessagePage,
+  MessageRecord,
+  MessageRef,
+  MessageSlice,
+  NumberedPage,
+  ReplyStreamEvent,
+  SendMessageRequest,
+  SendMessageResult,
+  UpstreamStreamResult,
+  Viewer,
+  WebhookDelivery,
+  WebhookRequest,
+} from '../core/records.js';
+
+/** What a backend can do; the graph answers `NOT_SUPPORTED` instead of guessing. */
+export interface AdapterCapabilities {
+  /** The source can list the viewer's conversations (false: open by id only). */
+  listConversations: boolean;
+  /** Writes and management reads the backend has (absent = false). The methods of the same names exist when true. */
+  rateMessage?: boolean;
+  renameConversation?: boolean;
+  deleteConversation?: boolean;
+  sendMessage?: boolean;
+  /** `sendMessage` without a conversation starts a new one. */
+  startConversation?: boolean;
+  setConversationStatus?: boolean;
+  transcribeAudio?: boolean;
+  listFeedbacks?: boolean;
+  suggestedQuestions?: boolean;
+  textToAudio?: boolean;
+}
+
+/** A capability flag naming a write or management read. */
+export type AdapterCapability = Exclude<keyof AdapterCapabilities, 'listConversations'>;
+
+/**
+ * A configured source, ready to serve reads. Every method runs as `viewer` and applies that
+ * viewer's scope; an item the viewer may not see is reported exactly like one that does not
+ * exist. Methods throw `GatewayError` (src/core/errors.ts), never a raw HTTP error.
+ *
+ * Reads take an optional `memo` (request-memo.ts): the request's per-source memo, present when
+ * the read serves a GraphQL request, so that reads of one request can share upstream walks;
+ * `memo.scope` is that request's deadline and call budget. Writes and management reads take the
+ * request's `RequestScope` (http.ts) as their last argument instead. Adapters hand the scope to
+ * every upstream call they make for the method; without one (live pollers, webhooks,
+ * subscriptions) calls have no request deadline and count against no budget.
+ */
+export interface ProviderAdapter {
+  readonly capabilities: AdapterCapabilities;
+  /** Lists conversations, most recently updated first. Throws `NOT_SUPPORTED` when it cannot. */
+  listConversations(viewer: Viewer, page: ConversationPage, memo?: RequestMemo): Promise<ConversationSlice>;
+  /**
+   * Loads conversations by external id, for a DataLoader: the result has one slot per id in
+   * key order, holding the record, `null` (absent or not the viewer's) or an `Error`.
+   */
+  getConversations(
+    viewer: Viewer,
+    externalIds: readonly string[],
+    memo?: RequestMemo,
+  ): Promise<Array<ConversationRecord | null | Error>>;
+  /** Reads one page of a conversation's messages. A missing or foreign conversation → `NOT_FOUND`. */
+  listMessages(viewer: Viewer, conversationExternalId: string, page: MessagePage, memo?: RequestMemo): Promise<MessageSlice>;
+  /** Loads messages by reference, in key order like `getConversations`. */
+  getMessages(viewer: Viewer, refs: readonly MessageRef[], memo?: RequestMemo): Promise<Array<MessageRecord | null | Error>>;
+  /**
+   * The backend's own spelling of a conversation id as a client typed it (e.g. a Dify UUID in
+   * lower case), or null when it cannot name any conversation; no upstream call. Adapters that
+   * define it let the graph open a conversation by id without reading its record when no
+   * selected field needs it, trusting `listMessages` to answer `NOT_FOUND` for a missing or
+   * foreign one.
+   */
+  canonicalConversationId?(externalId: string): string | null;
+  /**
+   * `rateMessage`: sets (`rating` null clears) the viewer's rating of an assistant message.
+   * @throws GatewayError NOT_FOUND (absent or foreign), BAD_USER_INPUT, RATE_LIMITED, UPSTREAM_*
+   */
+  rateMessage?(
+    viewer: Viewer,
+    ref: MessageRef,
+    rating: 'LIKE' | 'DISLIKE' | null,
+    content: string | null,
+    scope?: RequestScope,
+  ): Promise<void>;
+  /** Renames a conversation (or has the backend generate a name); answers the renamed record when the upstream gives it. */
+  renameConversation?(
+    viewer: Viewer,
+    conversationExternalId: string,
+    rename: { name: string | null; autoGenerate: boolean },
+    scope?: RequestScope,
+  ): Promise<ConversationRecord | null>;
+  /** Deletes a conversation for the viewer. */
+  deleteConversation?(viewer: Viewer, conversationExternalId: string, scope?: RequestScope): Promise<void>;
+  /** Sends a message as the viewer. Never retried. @throws FORBIDDEN when this viewer may not send here */
+  sendMessage?(viewer: Viewer, request: SendMessageRequest, scope?: RequestScope): Promise<SendMessageResult>;
+  /** Sets a conversation's status (`snoozedUntil` only with SNOOZED). @throws FORBIDDEN for viewers without the right */
+  setConversationStatus?(
+    viewer: Viewer,
+    conversationExternalId: string,
+    status: ConversationStatus,
+    snoozedUntil: Date | null,
+    scope?: RequestScope,
+  ): Promise<void>;
+  /** Speech to text of an uploaded audio file. */
+  transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }, scope?: RequestScope): Promise<string>;
+  /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */
+  listFeedbacks?(viewer: Viewer, page: NumberedPage, scope?: RequestScope): Promise<{ items: FeedbackRecord[]; hasMore: boolean }>;
+  /** Suggested follow-up questions after an assistant message. @throws NOT_SUPPORTED when the feature is off */
+  suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
+  /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
+  textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
+  /** Releases connection pools. Called once at shutdown. */
+  close(): Promise<void>;
+  /**
+   * Backends that push (Chatwoot webhooks): authenticates and parses one delivery to
+   * `POST /webhooks/{sourceId}`. Absent when the source is polled instead (src/live/poller.ts).
+   * @throws GatewayError UNAUTHENTICATED for a delivery that fails authentication (HTTP 401),
+   *   BAD_USER_INPUT for a body that is not a webhook payload (HTTP 400)
+   */
+  receiveWebhook?(request: WebhookRequest): Promise<WebhookDelivery>;
+  /**
+   * `assistantReply`: sends like `sendMessage`, streaming the answer as it is written; ends with
+   * one `completed` event. Aborting `signal` (or ending the iteration early) stops the upstream
+   * generation. Never retried.
+   * @throws GatewayError like `sendMessage`; UPSTREAM_ERROR when the generation fails midway
+   */
+  streamReply?(viewer: Viewer, request: SendMessageRequest, signal: AbortSignal): AsyncIterable<ReplyStreamEvent>;
+  /** Whether live events of private notes may reach this viewer (reads apply the same rule). Absent: never. */
+  seesPrivateNotes?(viewer: Viewer): boolean;
+}
+
+/** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */
+export type SourceHttpOptions = Pick<UpstreamClientOptions, 'headers' | 'mapError'>;
+
+/** Services shared by every adapter, created once per source by the gateway and injected. */
+export interface AdapterServices {
+  logger: Logger;
+  /**
+   * Creates this source's HTTP client: pooled, with the source's time-outs, retries and size cap,
+   * behind the source's circuit breaker (which the gateway reports at `/ready`). The adapter
+   * adds only its credentials and error mapping. Clients made by one source share its breaker.
+   */
+  http(options: SourceHttpOptions): UpstreamClient;
+  /**
+   * The cross-request cache, its keys already prefixed with the source id. Shared between
+   * replicas when Redis is configured; put nothing in it that belongs to one request.
+   */
+  cache: SharedCache;
+}
+
+/**
+ * A backend kind: the zod shape of its own config keys and a factory for adapters. The keys
+ * every source has (`SourceCommonConfig`) are validated centrally in src/config/config.ts and merged in.
+ */
+export interface ProviderKind<S extends z.ZodRawShape = z.ZodRawShape> {
+  /** The config `kind` value, e.g. `dify`. */
+  readonly kind: string;
+  /** GraphQL `SourceKind` enum value, e.g. `DIFY` (upper case; the enum is built from the registered kinds). */
+  readonly graphKind: string;
+  /** Description of the `SourceKind` value, e.g. `A Dify app (Service API).` */
+  readonly description?: string;
+  /** Kind-specific config keys, e.g. `{ apiKey: z.string() }`. */
+  readonly configShape: S;
+  create(config: z.infer<z.ZodObject<S>> & SourceCommonConfig, services: AdapterServices): ProviderAdapter;
+}
+
+/**
+ * Keys every source has, validated centrally in src/config/config.ts and merged with its
+ * kind's `configShape`. Durations in milliseconds.
+ */
+export const sourceCommonShape = {
+  /** `Source.name`, `extensions.sourceId`, part of every global ID. */
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must match ^[a-z][a-z0-9-]{0,31}$'),
+  /** URL, time-outs, retries and size cap: src/upstream/options.ts. */
+  ...upstreamOptionsShape,
+  /** While someone subscribes, how often a source that does not push is polled, ms. @default 5000 */
+  pollIntervalMs: z.number().int().min(10).max(3_600_000).default(5_000),
+  /** Per-source circuit breaker (src/upstream/circuit-breaker.ts). */
+  circuitBreaker: circuitBreakerSchema,
+};
+
+/**
+ * A source's common keys as an adapter receives them (inferred from `sourceCommonShape`, plus
+ * its `kind`). Keys with a default may be absent when a test builds an adapter without config.
+ */
+export type SourceCommonConfig = UpstreamOptions &
+  Pick<z.output<z.ZodObject<typeof sourceCommonShape>>, 'id'> &
+  Partial<Pick<z.output<z.ZodObject<typeof sourceCommonShape>>, 'pollIntervalMs' | 'circuitBreaker'>> & { kind: string };
+
+/** One configured source, ready to serve. */
+export interface SourceEntry {
+  /** The config `id`: `Source.name`, `extensions.sourceId`, part of every global ID. */
+  id: string;
+  /** The config `kind`, e.g. `dify`. */
+  kind: string;
+  /** The `SourceKind` enum value, e.g. `DIFY`. */
+  graphKind: string;
+  adapter: ProviderAdapter;
+}

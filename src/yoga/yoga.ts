@@ -1,0 +1,203 @@
+/**
+ * The GraphQL server object (graphql-yoga). Tests call `yoga.fetch(...)` in-process; server.ts
+ * puts it behind a listening socket.
+ */
+import { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { InvalidTokenError } from '../auth/jwt.js';
+import { peerOf } from '../auth/header-trust.js';
+import type { ViewerResolver } from '../auth/viewer.js';
+import { buildContext, type GatewayContext } from '../schema/context.js';
+import type { Gateway } from '../gateway/gateway.js';
+import { useWebhooks } from '../plugins/use-webhooks.js';
+import { createGatewayMetrics } from '../observability/gateway-metrics.js';
+import { useAccessLog } from '../observability/use-access-log.js';
+import { upstreamCallsOf, useDeadline } from '../plugins/use-deadline.js';
+import { useHardening } from '../plugins/use-hardening.js';
+import { useAudioRoute } from '../plugins/use-audio-route.js';
+import { CSRF_HEADERS } from '../plugins/use-csrf.js';
+import { useHealth } from '../plugins/use-health.js';
+import { useJitExecutor } from '../plugins/use-jit-executor.js';
+import { useMetrics } from '../observability/use-metrics.js';
+import { uploadFetchApi, useUploadLimits } from '../plugins/use-upload-limits.js';
+import { usePartialErrors } from '../plugins/use-partial-errors.js';
+import { useViewerRequired } from '../plugins/use-viewer-required.js';
+import { createYogaLogger } from '../observability/yoga-logger.js';
+import { isGatewayError, type GatewayError } from '../core/errors.js';
+import type { Viewer } from '../core/records.js';
+import { subgraphSchema } from '../schema/federation.js';
+import { schema } from '../schema/index.js';
+
+/** The operation GraphiQL opens with. */
+export const EXAMPLE_OPERATION = /* GraphQL */ `# Your most recent conversations across every source, with their last messages.
+query RecentConversations {
+  viewer {
+    externalId
+    roles
+  }
+  conversations(first: 10) {
+    edges {
+      node {
+        id
+        title
+        status
+        updatedAt
+        source {
+          name
+          kind
+        }
+        messages(last: 5) {
+          edges {
+            node {
+              role
+              text
+              createdAt
+            }
+          }
+          pageInfo {
+            hasPreviousPage
+            startCursor
+          }
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+`;
+
+/**
+ * The example write GraphiQL opens with, after `EXAMPLE_OPERATION`: it works in demo mode as is
+ * (a question to the demo Dify app, answered in the payload).
+ */
+export const EXAMPLE_MUTATION = /* GraphQL */ `# Ask the Dify assistant something; its answer comes back in the payload (run "AskAssistant").
+mutation AskAssistant {
+  sendMessage(input: { sourceId: "assistant", text: "What are your opening hours?", clientMutationId: "graphiql-1" }) {
+    clientMutationId
+    conversation {
+      id
+      title
+    }
+    messages {
+      id
+      role
+      text
+      audioUrl
+    }
+  }
+}
+`;
+
+/** GraphiQL's default document: the example query, then the example mutation. */
+export const GRAPHIQL_DOCUMENT = `${EXAMPLE_OPERATION}\n${EXAMPLE_MUTATION}`;
+
+export interface GatewayYogaOptions {
+  resolveViewer: ViewerResolver;
+  /** Headers GraphiQL starts with (demo mode: the demo viewer). */
+  graphiqlHeaders?: Record<string, string>;
+  /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
+  plugins?: Plugin[];
+}
+
+export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+
+/**
+ * Turns coded errors into GraphQL errors with `extensions.code` (and `sourceId`, `retryAfter`)
+ * and masks everything else as an internal error. The one place this translation happens.
+ */
+export function maskGatewayError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (isGatewayError(original)) {
+    const graphqlError = error instanceof GraphQLError ? error : undefined;
+    return createGraphQLError(original.message, {
+      nodes: graphqlError?.nodes,
+      source: graphqlError?.source,
+      positions: graphqlError?.positions,
+      path: graphqlError?.path,
+      extensions: { ...original.extensions, ...httpOf(original, graphqlError === undefined) },
+    });
+  }
+  return maskError(error, message, isDev);
+}
+
+/**
+ * The HTTP status (and headers) a coded error imposes on the whole response: 401 with a
+ * `WWW-Authenticate` challenge (RFC 6750) for UNAUTHENTICATED, and 503 when the viewer could
+ * not be checked at all (the token keys were unavailable before execution began).
+ */
+function httpOf(error: GatewayError, beforeExecution: boolean): { http?: { status: number; headers?: Record<string, string> } } {
+  if (error.code === 'UNAUTHENTICATED') {
+    const challenge = error instanceof InvalidTokenError ? 'Bearer error="invalid_token"' : 'Bearer';
+    return { http: { status: 401, headers: { 'WWW-Authenticate': challenge } } };
+  }
+  if (error.code === 'UPSTREAM_UNAVAILABLE' && beforeExecution) return { http: { status: 503 } };
+  return {};
+}
+
+/** CORS for `server.corsOrigins`: none at all by default; `*` never with credentials. */
+function corsOf(origins: string[]) {
+  if (origins.length === 0) return false as const;
+  const any = origins.includes('*');
+  return { origin: any ? ['*'] : origins.map((origin) => new URL(origin).origin), credentials: !any, methods: ['GET', 'POST'] };
+}
+
+/** Builds the yoga server for a gateway. */
+export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions): GatewayYoga {
+  const { server } = gateway.config;
+  const metrics = server.metrics ? createGatewayMetrics(gateway) : undefined;
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    // The subgraph schema is the API schema plus `_service` and `_entities`.
+    schema: server.federation ? subgraphSchema : schema,
+    // Client and upstream errors are answered with a code; only the gateway's own faults log at error.
+    logging: createYogaLogger(gateway.logger),
+    landingPage: false,
+    // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
+    healthCheckEndpoint: '/livez',
+    maskedErrors: { maskError: maskGatewayError },
+    graphiql: server.graphiql
+      ? {
+          title: 'chat-history-gateway',
+          defaultQuery: GRAPHIQL_DOCUMENT,
+          headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
+          shouldPersistHeaders: false,
+          // GraphiQL streams subscriptions over a GET (text/event-stream), which the CSRF check
+          // refuses without a proof header; only same-origin script can add one.
+          additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
+        }
+      : false,
+    // The GraphiQL page's renderer (a large module) is loaded when the page is first asked for.
+    renderGraphiQL: async (graphiql) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
+    // A WebSocket operation arrives with the viewer its connection authenticated (src/server/ws.ts).
+    context: async (initial) =>
+      buildContext(
+        gateway,
+        'viewer' in initial ? (initial.viewer as Viewer | null) : await options.resolveViewer(initial.request, peerOf(initial.req)),
+      ),
+    // Yoga's default CORS reflects any origin with credentials, which would let any web page
+    // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
+    cors: corsOf(server.corsOrigins),
+    // The body limits live in useUploadLimits (multipart only for transcribeAudio's file; other
+    // bodies keep maxBodyBytes): yoga's own would stream every body through a second counter.
+    maxRequestBodySize: false,
+    fetchAPI: uploadFetchApi(server.limits),
+    plugins: [
+      // Observers first: they must see the operations that later plugins end early. The access
+      // log's observer also feeds the operation metrics.
+      ...(metrics ? [useMetrics(gateway, { token: server.metricsToken, metrics, closeMetrics: true, countOperations: false })] : []),
+      useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf, onReport: metrics?.recordOperation }),
+      ...(options.plugins ?? []),
+      useWebhooks(gateway),
+      useHealth(gateway),
+      useAudioRoute(gateway, options.resolveViewer),
+      useUploadLimits(server.limits),
+      useHardening(server),
+      useViewerRequired(gateway.config.auth.mode),
+      usePartialErrors(),
+      useJitExecutor(),
+      useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
+    ],
+  });
+}

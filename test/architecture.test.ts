@@ -1,0 +1,32 @@
+/**
+ * The import layers of src/ (.dependency-cruiser.cjs, docs/ARCHITECTURE.md): an import that runs
+ * back up a layer, crosses between adapters, reaches into test code or closes a circle fails
+ * here, with the rule, both files and why the rule exists.
+ */
+import { fileURLToPath } from 'node:url';
+import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('import layers', () => {
+  it('has no import that runs back up a layer and no import circle', async () => {
+    const cwd = process.cwd();
+    process.chdir(root);
+    let result: ICruiseResult;
+    try {
+      const options = await extractDepcruiseOptions('./.dependency-cruiser.cjs');
+      result = (await cruise(['src'], { ...options, validate: true })).output as ICruiseResult;
+    } finally {
+      process.chdir(cwd);
+    }
+    const comments = new Map(result.summary.ruleSetUsed?.forbidden?.map((rule) => [rule.name, rule.comment]));
+    const violations = result.summary.violations.map((violation) => {
+      const via = violation.cycle ? ` (circle: ${violation.cycle.map((step) => step.name).join(' → ')})` : '';
+      return `${violation.rule.name}: ${violation.from} → ${violation.to}${via}\n  why: ${comments.get(violation.rule.name) ?? ''}`;
+    });
+    expect(result.summary.totalCruised).toBeGreaterThan(100);
+    expect(violations, `imports against the layers:\n${violations.join('\n')}`).toEqual([]);
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * The simulators against the published contracts: every answer below (reads and writes,
+ * successes and errors) is validated with ajv against the response schema of its operation in
+ * the OpenAPI documents copied into test/contracts/specs (origins in the README there). Where
+ * the document is known to be wrong (DESIGN §6, read from the services' source), the tables
+ * name the exception and its reason; an exception that never applies fails the last test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHATWOOT_AGENT_TOKEN,
+  CHATWOOT_BUSY_CONVERSATION_ID,
+  CHATWOOT_DEMO_TOKEN,
+  CHATWOOT_LONG_CONVERSATION_ID,
+  startChatwootSimulator,
+  type ChatwootSimulator,
+} from '../../../src/demo/simulators/chatwoot/server.js';
+import {
+  DIFY_AGENT_CONVERSATION_TITLE,
+  DIFY_ALICE_CONVERSATION_ID,
+  DIFY_DEMO_API_KEY,
+  DIFY_LONG_CONVERSATION_ID,
+} from '../../../src/demo/simulators/dify/fixtures.js';
+import { startDifySimulator, type DifySimulator } from '../../../src/demo/simulators/dify/server.js';
+import { synthesizeWav } from '../../../src/demo/simulators/dify/wav.js';
+import { loadContract, type ContractResult, type ContractSpec } from '../../contracts/openapi.js';
+import { CHATWOOT_EXCEPTIONS, DIFY_EXCEPTIONS } from '../../contracts/exceptions.js';
+
+const dify = loadContract('dify', new URL('../../contracts/specs/dify/openapi_chat.en.json', import.meta.url), DIFY_EXCEPTIONS);
+const chatwoot = loadContract('chatwoot', new URL('../../contracts/specs/chatwoot/swagger.json', import.meta.url), CHATWOOT_EXCEPTIONS);
+
+let difySim: DifySimulator;
+let chatwootSim: ChatwootSimulator;
+const covered = new Set<string>();
+const UNKNOWN_ID = '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b';
+
+beforeAll(async () => {
+  [difySim, chatwootSim] = await Promise.all([startDifySimulator({ streamDelayMs: 1 }), startChatwootSimulator()]);
+});
+afterAll(async () => {
+  await Promise.all([difySim.close(), chatwootSim.close()]);
+});
+
+function expectValid(result: ContractResult): void {
+  covered.add(result.operation);
+  expect(result.errors, result.operation).toEqual([]);
+}
+
+/** Sends one request, validates the answer against `spec`, and returns it. */
+async function exchange(spec: ContractSpec, origin: string, prefix: string, method: string, path: string, init: { headers?: Record<string, string>; json?: unknown; form?: FormData } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: BodyInit | undefined;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  } else if (init.form) body = init.form;
+  const response = await fetch(`${origin}${prefix}${path}`, { method, headers, body });
+  const contentType = response.headers.get('content-type');
+  const raw = Buffer.from(await response.arrayBuffer());
+  const parsed = contentType?.startsWith('application/json') ? JSON.parse(raw.toString('utf8')) : contentType?.startsWith('text/') ? raw.toString('utf8') : raw.length ? raw : undefined;
+  expectValid(spec.check(method, path.split('?')[0]!, response.status, contentType, parsed));
+  return { status: response.status, contentType, body: parsed };
+}
+
+const difyAuth = { authorization: `Bearer ${DIFY_DEMO_API_KEY}` };
+const d = (method: string, path: string, init: { json?: unknown; form?: FormData; headers?: Record<string, string> } = {}) =>
+  exchange(dify, difySim.origin, '/v1', method, path, { ...init, headers: init.headers ?? difyAuth });
+const c = (method: string, path: string, init: { json?: unknown; token?: string | null } = {}) =>
+  exchange(chatwoot, chatwootSim.origin, '', method, `/api/v1/accounts/1${path}`, {
+    json: init.json,
+    headers: init.token === null ? {} : { api_access_token: init.token ?? CHATWOOT_DEMO_TOKEN },
+  });
+
+describe('dify simulator answers follow openapi_chat.en.json', () => {
+  it('conversations and messages (reads)', async () => {
+    expect((await d('GET', '/conversations?user=demo-user&limit=5')).status).toBe(200);
+    expect((await d('GET', `/conversations?user=demo-user&last_id=${UNKNOWN_ID}`)).status).toBe(404);
+    expect((await d('GET', '/conversations?user=demo-user&sort_by=name')).status).toBe(400);
+    expect((await d('GET', '/conversations?user=demo-user', { headers: {} })).status).toBe(401);
+    expect((await d('GET', `/messages?user=demo-user&conversation_id=${DIFY_LONG_CONVERSATION_ID}&limit=100`)).status).toBe(200);
+    const agent = difySim.data.find((item) => item.name === DIFY_AGENT_CONVERSATION_TITLE)!;
+    expect((await d('GET', `/messages?user=demo-user&conversation_id=${agent.id}`)).status).toBe(200);
+    expect((await d('GET', `/messages?user=demo-user&conversation_id=${DIFY_ALICE_CONVERSATION_ID}`)).status).toBe(404);
+    expect((await d('GET', `/messages?user=demo-user&conversation_id=${DIFY_LONG_CONVERSATION_ID}&first_id=${UNKNOWN_ID}`)).status).toBe(404);
+    expect((await d('GET', `/messages?user=demo-user&conversation_id=${DIFY_LONG_CONVERSATION_ID}&limit=101`)).status).toBe(422);
+  });
+
+  it('feedback, app feedbacks and suggested questions', async () => {
+    const messageId = difySim.data.find((item) => item.id === DIFY_LONG_CONVERSATION_ID)!.exchanges[0]!.id;
+    expect((await d('POST', `/messages/${messageId}/feedbacks`, { json: { rating: 'like', user: 'demo-user', content: 'good' } })).status).toBe(200);
+    expect((await d('POST', `/messages/${messageId}/feedbacks`, { json: { rating: null, user: 'demo-user' } })).status).toBe(200);
+    expect((await d('POST', `/messages/${messageId}/feedbacks`, { json: { rating: null, user: 'demo-user' } })).status).toBe(400);
+    expect((await d('POST', `/messages/${UNKNOWN_ID}/feedbacks`, { json: { rating: 'like', user: 'demo-user' } })).status).toBe(404);
+    expect((await d('GET', '/app/feedbacks?page=1&limit=20')).status).toBe(200);
+    expect((await d('GET', `/messages/${messageId}/suggested?user=demo-user`)).status).toBe(200);
+    expect((await d('GET', `/messages/${UNKNOWN_ID}/suggested?user=demo-user`)).status).toBe(404);
+    difySim.setSuggestedQuestions(false);
+    try {
+      expect((await d('GET', `/messages/${messageId}/suggested?user=demo-user`)).status).toBe(403);
+    } finally {
+      difySim.setSuggestedQuestions(true);
+    }
+  });
+
+  it('rename and delete', async () => {
+    const target = difySim.data.filter((item) => item.user === 'demo-user').at(-1)!.id;
+    expect((await d('POST', `/conversations/${target}/name`, { json: { name: 'Renamed', user: 'demo-user' } })).status).toBe(200);
+    expect((await d('POST', `/conversations/${target}/name`, { json: { auto_generate: true, user: 'demo-user' } })).status).toBe(200);
+    expect((await d('POST', `/conversations/${target}/name`, { json: { name: '', user: 'demo-user' } })).status).toBe(400);
+    expect((await d('POST', `/conversations/${UNKNOWN_ID}/name`, { json: { name: 'x', user: 'demo-user' } })).status).toBe(404);
+    expect((await d('DELETE', `/conversations/${target}`, { json: { user: 'demo-user' } })).status).toBe(204);
+    expect((await d('DELETE', `/conversations/${target}`, { json: { user: 'demo-user' } })).status).toBe(404);
+  });
+
+  it('chat-messages: blocking, errors, stop', async () => {
+    expect((await d('POST', '/chat-messages', { json: { inputs: {}, query: 'How do SLAs work?', user: 'demo-user', response_mode: 'blocking' } })).status).toBe(200);
+    expect((await d('POST', '/chat-messages', { json: { inputs: {}, query: 'hi', user: 'demo-user', conversation_id: UNKNOWN_ID } })).status).toBe(404);
+    expect((await d('POST', '/chat-messages', { json: { query: 'hi', user: 'demo-user' } })).status).toBe(400);
+    expect((await d('POST', `/chat-messages/${UNKNOWN_ID}/stop`, { json: { user: 'demo-user' } })).status).toBe(200);
+  });
+
+  it('chat-messages: every streamed event matches its StreamEvent schema', async () => {
+    const agent = difySim.data.find((item) => item.name === DIFY_AGENT_CONVERSATION_TITLE)!;
+    difySim.injectStreamFault({ kind: 'error', afterDeltas: 2, message: 'Model overloaded' });
+    const schemas: Record<string, string> = {
+      message: 'StreamEventChatMessage',
+      agent_message: 'StreamEventChatAgentMessage',
+      agent_thought: 'StreamEventChatAgentThought',
+      message_end: 'StreamEventChatMessageEnd',
+      message_replace: 'StreamEventChatMessageReplace',
+      error: 'StreamEventChatError',
+    };
+    const seen = new Set<string>();
+    for (const conversationId of [DIFY_LONG_CONVERSATION_ID, agent.id, DIFY_LONG_CONVERSATION_ID]) {
+      const answer = await d('POST', '/chat-messages', { json: { inputs: {}, query: 'Tell me about webhooks', user: 'demo-user', conversation_id: conversationId, response_mode: 'streaming' } });
+      for (const frame of (answer.body as string).split('\n\n').filter(Boolean)) {
+        if (frame === 'event: ping') {
+          seen.add('ping');
+          continue;
+        }
+        expect(frame.startsWith('data: ')).toBe(true);
+        const event = JSON.parse(frame.slice(6)) as { event: string };
+        seen.add(event.event);
+        expectValid(dify.checkComponent(schemas[event.event] ?? 'missing', event, `SSE ${event.event}`));
+        expectValid(dify.checkComponent('ChunkChatEvent', event, `SSE ${event.event}`));
+      }
+    }
+    expect([...seen].sort()).toEqual(['agent_message', 'agent_thought', 'error', 'message', 'message_end', 'ping']);
+  });
+
+  it('audio', async () => {
+    const messageId = difySim.data.find((item) => item.id === DIFY_LONG_CONVERSATION_ID)!.exchanges[1]!.id;
+    expect((await d('POST', '/text-to-audio', { json: { message_id: messageId, user: 'demo-user' } })).status).toBe(200);
+    expect((await d('POST', '/text-to-audio', { json: { message_id: UNKNOWN_ID, user: 'demo-user' } })).status).toBe(404);
+    const form = (file?: Blob) => {
+      const data = new FormData();
+      data.set('user', 'demo-user');
+      if (file) data.set('file', file, 'voice.wav');
+      return data;
+    };
+    expect((await d('POST', '/audio-to-text', { form: form(new Blob([new Uint8Array(synthesizeWav('hello there'))], { type: 'audio/wav' })) })).status).toBe(200);
+    expect((await d('POST', '/audio-to-text', { form: form() })).status).toBe(400);
+    expect((await d('POST', '/audio-to-text', { form: form(new Blob(['x'], { type: 'text/plain' })) })).status).toBe(415);
+    expect((await d('POST', '/audio-to-text', { form: form(new Blob([new Uint8Array(30 * 1024 * 1024 + 1)], { type: 'audio/wav' })) })).status).toBe(413);
+  });
+});
+
+describe('chatwoot simulator answers follow swagger.json', () => {
+  it('conversations, messages and contacts (reads)', async () => {
+    expect((await c('GET', '/conversations?status=all&page=1')).status).toBe(200);
+    expect((await c('GET', '/conversations', { token: null })).status).toBe(401);
+    expect((await c('GET', '/conversations', { token: 'not-a-token' })).status).toBe(401);
+    expect((await c('GET', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}`)).status).toBe(200);
+    expect((await c('GET', '/conversations/9999')).status).toBe(404);
+    expect((await c('GET', `/conversations/${CHATWOOT_BUSY_CONVERSATION_ID}`, { token: CHATWOOT_AGENT_TOKEN })).status).toBe(401);
+    expect((await c('GET', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`)).status).toBe(200);
+    expect((await c('GET', `/conversations/${CHATWOOT_BUSY_CONVERSATION_ID}/messages?before=4100`)).status).toBe(200);
+    expect((await c('GET', '/conversations/9999/messages')).status).toBe(404);
+    expect((await c('GET', '/contacts/search?q=demo-user')).status).toBe(200);
+    const contact = chatwootSim.data.contacts.find((item) => item.identifier === 'demo-user')!;
+    expect((await c('GET', `/contacts/${contact.id}/conversations`)).status).toBe(200);
+    expect((await c('GET', '/contacts/9999/conversations')).status).toBe(404);
+  });
+
+  it('messages and toggle_status (writes)', async () => {
+    expect((await c('POST', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`, { json: { content: 'On it.' } })).status).toBe(200);
+    expect((await c('POST', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`, { json: { content: 'note', private: true } })).status).toBe(200);
+    expect((await c('POST', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`, { json: { content: 'x', message_type: 'incoming' } })).status).toBe(422);
+    expect((await c('POST', `/conversations/${CHATWOOT_BUSY_CONVERSATION_ID}/messages`, { json: { content: 'x' }, token: CHATWOOT_AGENT_TOKEN })).status).toBe(401);
+    expect((await c('POST', '/conversations/9999/messages', { json: { content: 'x' } })).status).toBe(404);
+    expect((await c('POST', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/toggle_status`, { json: { status: 'snoozed', snoozed_until: 1798000000 } })).status).toBe(200);
+    expect((await c('POST', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/toggle_status`, { json: { status: 'closed' } })).status).toBe(422);
+    expect((await c('POST', '/conversations/9999/toggle_status', { json: { status: 'open' } })).status).toBe(404);
+    expect((await c('GET', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}`)).status).toBe(200);
+  });
+
+  it('the plain-text 429 of Rack::Attack', async () => {
+    const limited = await startChatwootSimulator({ rateLimit: { limit: 1, periodSeconds: 60 } });
+    try {
+      const call = () => exchange(chatwoot, limited.origin, '', 'GET', '/api/v1/accounts/1/conversations', { headers: { api_access_token: CHATWOOT_DEMO_TOKEN } });
+      expect((await call()).status).toBe(200);
+      expect((await call()).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('contract coverage', () => {
+  it('checked every endpoint the gateway uses and applied every named exception', () => {
+    for (const operation of [
+      'GET /conversations 200', 'GET /messages 200', 'POST /messages/{message_id}/feedbacks 200', 'GET /app/feedbacks 200',
+      'GET /messages/{message_id}/suggested 200', 'POST /conversations/{conversation_id}/name 200', 'DELETE /conversations/{conversation_id} 204',
+      'POST /chat-messages 200', 'POST /chat-messages/{task_id}/stop 200', 'POST /text-to-audio 200', 'POST /audio-to-text 200',
+      'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
+      'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status 200',
+      'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
+    ]) {
+      expect(covered, operation).toContain(operation);
+    }
+    expect(dify.unusedExceptions().map((item) => item.reason)).toEqual([]);
+    expect(chatwoot.unusedExceptions().map((item) => item.reason)).toEqual([]);
+  });
+});

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Compiles src/ to dist/ with tsc (tsconfig.build.json).
+ * Compiles src/ to dist/ with tsc (tsconfig.build.json), and the example inbox
+ * (examples/inbox/, scripts/build-inbox.mjs) to dist/inbox/, which demo mode serves at /inbox.
  *
  *   node scripts/build.mjs             always build (`npm run build`)
- *   node scripts/build.mjs --if-stale  build only when a file under src/, a tsconfig or
- *                                      package.json is newer than the last build (`npm start`,
- *                                      `prepare`, the test set-up)
+ *   node scripts/build.mjs --if-stale  build only when a file under src/ or examples/inbox/,
+ *                                      schema.graphql, a tsconfig or package.json is newer than
+ *                                      the last build (`npm start`, `prepare`, the test set-up)
  *
  * Plain JavaScript on purpose: `npm start` runs it before anything is compiled, and nothing may
  * need a transpiler at run time. The output is written to a sibling folder and swapped in, so a
@@ -17,11 +18,12 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildInbox, inboxRoot } from './build-inbox.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-stamp');
-const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((name) => join(root, name));
+const inputs = ['src', 'examples/inbox', 'schema.graphql', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((name) => join(root, name));
 
 /** Newest mtime (ms) under `path`; directories count too, so a deleted file makes the build stale. */
 function newestMtime(path) {
@@ -41,7 +43,7 @@ function isStale() {
   return inputs.some((input) => newestMtime(input) > built);
 }
 
-function build() {
+async function build() {
   let tsc;
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -60,6 +62,16 @@ function build() {
     process.stderr.write('chat-gateway: build failed\n');
     process.exit(result.status ?? 1);
   }
+  // The container build copies only src/: without the example there is no inbox to serve.
+  if (existsSync(inboxRoot)) {
+    try {
+      await buildInbox(join(next, 'inbox'));
+    } catch (error) {
+      rmSync(next, { recursive: true, force: true });
+      process.stderr.write(`chat-gateway: building the example inbox failed: ${error.message}\n`);
+      process.exit(1);
+    }
+  }
   writeFileSync(join(next, '.build-stamp'), `${new Date().toISOString()}\n`);
   const old = join(root, 'dist.old');
   rmSync(old, { recursive: true, force: true });
@@ -68,4 +80,4 @@ function build() {
   rmSync(old, { recursive: true, force: true });
 }
 
-if (!process.argv.includes('--if-stale') || isStale()) build();
+if (!process.argv.includes('--if-stale') || isStale()) await build();

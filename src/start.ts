@@ -44,6 +44,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   let demoViewer: Viewer | undefined;
+  let inboxDirectory: string | undefined;
   if (options.configFile !== undefined) {
     config = await loadConfigFile(options.configFile, env);
   } else {
@@ -53,6 +54,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     // The simulators are loaded only in demo mode: a configured gateway never imports them.
     const demoModule = await import('./demo.js');
     demoViewer = demoModule.DEMO_VIEWER;
+    inboxDirectory = demoModule.DEMO_INBOX_DIRECTORY;
     demo = await demoModule.startDemoBackends();
     // The simulators' credentials are public (they are in this repository): a fresh key per run.
     config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
@@ -70,6 +72,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     plugins: telemetry ? [telemetry.plugin] : undefined,
     resolveViewer,
     graphiqlHeaders: demoViewer ? { 'x-chat-user': demoViewer.id } : undefined,
+    inboxDirectory,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
@@ -90,6 +93,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
         `GraphiQL: ${running.url}/graphql (runs as viewer "${demoViewer!.id}")\n` +
+        `Inbox:    ${running.url}/inbox (an example React + Relay chat inbox on this data)\n` +
         `Try it:   curl -s ${running.url}/graphql -H 'content-type: application/json' \\\n` +
         `            -d '{"query":"{ conversations(first: 3) { edges { node { title source { name } } } } }"}'\n` +
         `Stop:     Ctrl-C\n\n`,

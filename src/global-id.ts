@@ -7,16 +7,44 @@
  * - `Message`: `[sourceId, conversationExternalId, messageKey]`
  * - `Feedback`: `[sourceId, conversationExternalId, messageKey]` of the rated message (one
  *   feedback per message and viewer, so the same id whether read from the message or the app list)
+ * - `Attachment`: `[sourceId, conversationExternalId, messageKey, attachmentExternalId]`
+ * - `Sender`: `[sourceId, kind, idScope, senderExternalId, null]` for an author the backend
+ *   identifies (its ids are unique only per kind, or per the backend's finer `idScope`, else
+ *   null: Chatwoot agent 1, agent bot 1 and Captain assistant 1 are different authors), and
+ *   `[sourceId, kind, idScope, null, name]` for one it does not (Dify's assistant: `name` null),
+ *   so an unidentified author is one stable identity per source, kind and name
+ * - `Viewer`: `[viewerId]` (the viewer id is the same for every source)
  */
 import { badInput } from './providers/errors.js';
+import type { SenderKind } from './providers/types.js';
 
 export type NodeRef =
   | { type: 'Source'; sourceId: string }
   | { type: 'Conversation'; sourceId: string; conversationId: string }
   | { type: 'Message'; sourceId: string; conversationId: string; key: string }
-  | { type: 'Feedback'; sourceId: string; conversationId: string; key: string };
+  | { type: 'Feedback'; sourceId: string; conversationId: string; key: string }
+  | { type: 'Attachment'; sourceId: string; conversationId: string; key: string; attachmentId: string }
+  | SenderNodeRef
+  | { type: 'Viewer'; viewerId: string };
 
-const PART_COUNT = { Source: 1, Conversation: 2, Message: 3, Feedback: 3 } as const;
+/**
+ * A message author. `externalId` is the backend's id, unique per kind and `idScope`; `name` is
+ * part of the identity only when there is no `externalId` (and null otherwise).
+ */
+export interface SenderNodeRef {
+  type: 'Sender';
+  sourceId: string;
+  kind: SenderKind;
+  idScope: string | null;
+  externalId: string | null;
+  name: string | null;
+}
+
+/** The refs that point into one source (every type but `Viewer`). */
+export type SourceNodeRef = Exclude<NodeRef, { type: 'Viewer' }>;
+
+const PART_COUNT = { Source: 1, Conversation: 2, Message: 3, Feedback: 3, Attachment: 4, Sender: 5, Viewer: 1 } as const;
+const SENDER_KINDS: ReadonlySet<string> = new Set<SenderKind>(['USER', 'CONTACT', 'AGENT', 'BOT', 'SYSTEM']);
 const MAX_ID_LENGTH = 2048;
 
 /** The inner id (what Pothos passes around) of a ref: the JSON array of its parts. */
@@ -29,6 +57,12 @@ export function innerId(ref: NodeRef): string {
     case 'Message':
     case 'Feedback':
       return JSON.stringify([ref.sourceId, ref.conversationId, ref.key]);
+    case 'Attachment':
+      return JSON.stringify([ref.sourceId, ref.conversationId, ref.key, ref.attachmentId]);
+    case 'Sender':
+      return JSON.stringify([ref.sourceId, ref.kind, ref.idScope, ref.externalId, ref.externalId === null ? ref.name : null]);
+    case 'Viewer':
+      return JSON.stringify([ref.viewerId]);
   }
 }
 
@@ -61,6 +95,8 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
  * @param expected when given, the only type accepted
  * @throws GatewayError BAD_USER_INPUT for a malformed ID or one of another type
  */
+export function parseGlobalId<T extends NodeRef['type']>(globalId: string, expected: T): Extract<NodeRef, { type: T }>;
+export function parseGlobalId(globalId: string): NodeRef;
 export function parseGlobalId(globalId: string, expected?: NodeRef['type']): NodeRef {
   const { typename, id } = decodeGlobalId(globalId);
   const ref = refFromInnerId(typename, id);
@@ -81,9 +117,31 @@ export function refFromInnerId(typename: string, id: string): NodeRef | null {
   }
   const count = PART_COUNT[typename as keyof typeof PART_COUNT];
   if (!Array.isArray(parts) || parts.length !== count) return null;
-  if (!parts.every((part) => typeof part === 'string' && part.length > 0)) return null;
-  const [sourceId, conversationId, key] = parts as string[];
-  if (typename === 'Source') return { type: 'Source', sourceId: sourceId! };
-  if (typename === 'Conversation') return { type: 'Conversation', sourceId: sourceId!, conversationId: conversationId! };
-  return { type: typename as 'Message' | 'Feedback', sourceId: sourceId!, conversationId: conversationId!, key: key! };
+  if (typename === 'Sender') return senderRef(parts);
+  if (!parts.every(isPart)) return null;
+  const [sourceId, conversationId, key, attachmentId] = parts as string[];
+  switch (typename) {
+    case 'Source':
+      return { type: 'Source', sourceId: sourceId! };
+    case 'Viewer':
+      return { type: 'Viewer', viewerId: sourceId! };
+    case 'Conversation':
+      return { type: 'Conversation', sourceId: sourceId!, conversationId: conversationId! };
+    case 'Attachment':
+      return { type: 'Attachment', sourceId: sourceId!, conversationId: conversationId!, key: key!, attachmentId: attachmentId! };
+    default:
+      return { type: typename as 'Message' | 'Feedback', sourceId: sourceId!, conversationId: conversationId!, key: key! };
+  }
+}
+
+const isPart = (part: unknown): part is string => typeof part === 'string' && part.length > 0;
+
+/** `[sourceId, kind, idScope | null, externalId | null, name | null]`, a name only beside a null externalId. */
+function senderRef(parts: unknown[]): SenderNodeRef | null {
+  const [sourceId, kind, idScope, externalId, name] = parts;
+  if (!isPart(sourceId) || !isPart(kind) || !SENDER_KINDS.has(kind)) return null;
+  if (idScope !== null && !isPart(idScope)) return null;
+  if (externalId !== null && !isPart(externalId)) return null;
+  if (name !== null && (typeof name !== 'string' || externalId !== null)) return null;
+  return { type: 'Sender', sourceId, kind: kind as SenderKind, idScope, externalId, name };
 }

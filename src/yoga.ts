@@ -33,7 +33,7 @@ import { schema } from './schema/index.js';
 export const EXAMPLE_OPERATION = /* GraphQL */ `# Your most recent conversations across every source, with their last messages.
 query RecentConversations {
   viewer {
-    id
+    externalId
     roles
   }
   conversations(first: 10) {

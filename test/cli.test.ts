@@ -231,10 +231,10 @@ describe('chat-gateway command', () => {
     const answer = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ viewer { id } conversations(first: 30) { edges { node { source { name } } } } }' }),
+      body: JSON.stringify({ query: '{ viewer { externalId } conversations(first: 30) { edges { node { source { name } } } } }' }),
     });
     const body = await answer.json();
-    expect(body.data.viewer.id).toBe('demo-user');
+    expect(body.data.viewer.externalId).toBe('demo-user');
     const names = new Set(body.data.conversations.edges.map((edge: any) => edge.node.source.name));
     expect(names).toEqual(new Set(['assistant', 'support', 'legacy']));
 

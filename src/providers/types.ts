@@ -43,10 +43,17 @@ export interface ConversationRecord {
   cursorKey: string;
 }
 
+/** A message's author. */
 export interface SenderRecord {
+  /** The backend's id of the author, unique within `kind` (and `idScope` when given); null when it gives none. */
   id: string | null;
   name: string | null;
   kind: SenderKind;
+  /**
+   * The backend's own author type when it numbers authors more finely than `kind` (Chatwoot:
+   * `agent_bot` and `captain_assistant` are both BOT, each with its own id 1); absent otherwise.
+   */
+  idScope?: string | null;
 }
 
 export interface AttachmentRecord {

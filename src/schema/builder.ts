@@ -40,6 +40,14 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
+    nodeTypeOptions: {
+      description: [
+        'An object with a global ID. The rule of this graph: every field named `id`, in every type, is',
+        'the `ID!` of a type implementing `Node`, unique across all types and sources, so normalizing',
+        'caches can key on it (Relay on `id` alone, urql and Apollo on `__typename:id`). A backend\'s',
+        'own id lives in a field with another name (`externalId`).',
+      ].join(' '),
+    },
     // Other subgraphs of a federated graph may define their own Relay PageInfo.
     pageInfoTypeOptions: { shareable: true },
   },

@@ -6,11 +6,15 @@ import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import type { MessagePageKey } from '../loaders/index.js';
 import { badInput } from '../providers/errors.js';
+import type { MessageRecord } from '../providers/types.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './connection-args.js';
 import { lazyPage } from './lazy-edges.js';
 import { MessageRef } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
+
+/** One message in its conversation's `messages` connection (also what `sendMessage` answers). */
+export const MessageEdge = builder.edgeObject({ type: MessageRef, name: 'MessageEdge' });
 
 export const MessageConnection = builder.connectionObject(
   {
@@ -18,10 +22,25 @@ export const MessageConnection = builder.connectionObject(
     name: 'MessageConnection',
     description: 'Messages of one conversation, oldest first.',
   },
-  { name: 'MessageEdge' },
+  MessageEdge,
 );
 
 const scopeOf = (sourceId: string, conversationId: string) => `messages\u0000${sourceId}\u0000${conversationId}`;
+
+/**
+ * Edges of `Conversation.messages` for messages known otherwise (a send's result): each cursor
+ * is the one the connection gives the same message, so it works as `after`/`before` there.
+ */
+export function messageEdgesOf(context: GatewayContext, sourceId: string, records: readonly MessageRecord[]) {
+  const viewer = requireViewer(context);
+  const { cursors } = context.gateway;
+  return lazyPage(
+    records,
+    (record) => messageShape(sourceId, record) as MessageShape,
+    (record) => cursors.encode(scopeOf(sourceId, record.conversationExternalId), viewer.id, record.key),
+    { hasNextPage: false, hasPreviousPage: false },
+  ).edges;
+}
 
 /**
  * The message-page load that `resolveMessageConnection` makes for `args`, so that a caller that

@@ -5,11 +5,19 @@
 import { requireViewer } from '../context.js';
 import { globalIdOf, innerId } from '../global-id.js';
 import { notFound } from '../providers/errors.js';
-import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../providers/types.js';
+import type { AgentThoughtRecord, CitationRecord } from '../providers/types.js';
 import { builder } from './builder.js';
-import { ConversationRef, FeedbackRef, MessageRef } from './refs.js';
+import { AttachmentRef, ConversationRef, FeedbackRef, MessageRef, SenderRef } from './refs.js';
 import { selectionNeedsRecord } from './conversation-open.js';
-import { conversationReference, conversationShape, feedbackShape } from './shapes.js';
+import {
+  attachmentNodeRef,
+  attachmentShape,
+  conversationReference,
+  conversationShape,
+  feedbackShape,
+  senderNodeRef,
+  senderShape,
+} from './shapes.js';
 
 /** The audio route's path for a message global ID (served by src/plugins/use-audio-route.ts). */
 export function audioPath(messageGlobalId: string): string {
@@ -33,24 +41,38 @@ const SenderKind = builder.enumType('SenderKind', {
 /** LIKE or DISLIKE: a message's rating, and what `rateMessage` sets. */
 export const FeedbackRating = builder.enumType('FeedbackRating', { values: ['LIKE', 'DISLIKE'] as const });
 
-const Sender = builder.objectRef<SenderRecord>('Sender').implement({
-  description: "A message's author as the upstream names it.",
+builder.node(SenderRef, {
+  description: [
+    "A message's author. Its `id` is global: it includes the source and the author's kind, because",
+    'a backend numbers each kind apart (Chatwoot agent 1 and bot 1 are different people). An author',
+    "the backend does not identify (Dify's assistant) is one stable identity per source, kind and name.",
+    '`node(id)` cannot fetch a Sender (no backend reads an author by id): it answers null with',
+    'NOT_SUPPORTED. Read authors through the messages they wrote.',
+  ].join(' '),
+  id: { resolve: (shape) => innerId(senderNodeRef(shape)) },
+  isTypeOf: (value) => (value as { kind?: string }).kind === 'Sender',
   fields: (t) => ({
-    id: t.exposeString('id', { nullable: true, description: "The upstream's id of the author." }),
-    name: t.exposeString('name', { nullable: true }),
-    kind: t.field({ type: SenderKind, resolve: (sender) => sender.kind }),
+    externalId: t.string({
+      nullable: true,
+      description: "The backend's id of the author, unique only within its `kind` (Chatwoot: within its model, e.g. agent bot or Captain assistant); null where the backend gives none (Dify's assistant).",
+      resolve: ({ record }) => record.id,
+    }),
+    name: t.string({ nullable: true, resolve: ({ record }) => record.name }),
+    kind: t.field({ type: SenderKind, resolve: ({ record }) => record.kind }),
   }),
 });
 
-const Attachment = builder.objectRef<AttachmentRecord>('Attachment').implement({
-  description: 'A file attached to a message.',
+builder.node(AttachmentRef, {
+  description: 'A file attached to a message. Its `id` is global (source, message and file); `node(id)` reads it through its message.',
+  id: { resolve: (shape) => innerId(attachmentNodeRef(shape)) },
+  isTypeOf: (value) => (value as { kind?: string }).kind === 'Attachment',
   fields: (t) => ({
-    id: t.exposeString('id'),
-    url: t.exposeString('url', { nullable: true }),
-    type: t.exposeString('type', { nullable: true, description: 'Upstream file type, e.g. `image`, `document`.' }),
-    name: t.exposeString('name', { nullable: true }),
-    mimeType: t.exposeString('mimeType', { nullable: true }),
-    size: t.exposeInt('size', { nullable: true, description: 'Size in bytes.' }),
+    externalId: t.string({ description: "The backend's id of the file.", resolve: ({ record }) => record.id }),
+    url: t.string({ nullable: true, resolve: ({ record }) => record.url }),
+    type: t.string({ nullable: true, description: 'Upstream file type, e.g. `image`, `document`.', resolve: ({ record }) => record.type }),
+    name: t.string({ nullable: true, resolve: ({ record }) => record.name }),
+    mimeType: t.string({ nullable: true, resolve: ({ record }) => record.mimeType }),
+    size: t.int({ nullable: true, description: 'Size in bytes.', resolve: ({ record }) => record.size }),
   }),
 });
 
@@ -103,8 +125,16 @@ builder.node(MessageRef, {
     role: t.field({ type: MessageRole, resolve: ({ record }) => record.role }),
     text: t.string({ nullable: true, resolve: ({ record }) => record.text }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ record }) => record.createdAt }),
-    sender: t.field({ type: Sender, nullable: true, resolve: ({ record }) => record.sender }),
-    attachments: t.field({ type: [Attachment], resolve: ({ record }) => record.attachments }),
+    sender: t.field({
+      type: SenderRef,
+      nullable: true,
+      resolve: ({ sourceId, record }) => (record.sender ? senderShape(sourceId, record.sender) : null),
+    }),
+    attachments: t.field({
+      type: [AttachmentRef],
+      resolve: ({ sourceId, record }) =>
+        record.attachments.map((file) => attachmentShape(sourceId, { conversationExternalId: record.conversationExternalId, key: record.key }, file)),
+    }),
     feedback: t.field({
       type: FeedbackRef,
       nullable: true,

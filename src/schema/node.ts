@@ -8,28 +8,53 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import { parseGlobalId, type NodeRef } from '../global-id.js';
-import { badInput, notFound } from '../providers/errors.js';
+import { badInput, GatewayError, notFound } from '../providers/errors.js';
 import { builder } from './builder.js';
 import { openConversation } from './conversation-open.js';
 import { settleItem } from './errors.js';
-import { feedbackShape, messageShape, sourceShape, type ConversationShape, type FeedbackShape, type MessageShape, type SourceShape } from './shapes.js';
+import {
+  attachmentShape,
+  feedbackShape,
+  messageShape,
+  sourceShape,
+  type AttachmentShape,
+  type ConversationShape,
+  type FeedbackShape,
+  type MessageShape,
+  type SourceShape,
+  type ViewerShape,
+} from './shapes.js';
+import { viewerShape } from './viewer.js';
 
 /** Most ids one `nodes` call may ask for. */
 export const MAX_NODES = 100;
 
 /**
  * Loads the node a ref points at, for the field `info` resolves (its selection decides which
- * reads a conversation needs).
- * @throws GatewayError NOT_FOUND when it is absent, foreign, or of an unknown source
+ * reads a conversation needs). A Viewer ID resolves only for the viewer it names.
+ * @throws GatewayError NOT_FOUND when it is absent, foreign, or of an unknown source;
+ *   NOT_SUPPORTED for a Sender ID
  */
 export async function loadNode(
   context: GatewayContext,
   ref: NodeRef,
   info: GraphQLResolveInfo,
-): Promise<SourceShape | ConversationShape | MessageShape | FeedbackShape> {
+): Promise<SourceShape | ConversationShape | MessageShape | FeedbackShape | AttachmentShape | ViewerShape> {
+  if (ref.type === 'Viewer') {
+    const viewer = requireViewer(context);
+    if (ref.viewerId !== viewer.id) throw notFound('viewer');
+    return viewerShape(viewer);
+  }
   const source = context.gateway.sources.get(ref.sourceId);
   if (!source) throw notFound(ref.type.toLowerCase());
   if (ref.type === 'Source') return sourceShape(source);
+  // No backend reads an author by id, and echoing the ID's own parts could describe an author
+  // that never wrote anything here: refuse rather than answer data that may be wrong.
+  if (ref.type === 'Sender') {
+    throw new GatewayError('NOT_SUPPORTED', 'a Sender cannot be fetched by ID: read it through the messages it wrote', {
+      sourceId: ref.sourceId,
+    });
+  }
   // A conversation costs only what the selection on it needs (conversation-open.ts).
   if (ref.type === 'Conversation') return openConversation(context, info, ref.sourceId, ref.conversationId);
   const loaders = context.loaders.forSource(ref.sourceId);
@@ -38,6 +63,11 @@ export async function loadNode(
   if (ref.type === 'Feedback') {
     if (!record?.feedback) throw notFound('feedback', ref.sourceId);
     return feedbackShape(ref.sourceId, message, record.feedback);
+  }
+  if (ref.type === 'Attachment') {
+    const file = record?.attachments.find((attachment) => attachment.id === ref.attachmentId);
+    if (!file) throw notFound('attachment', ref.sourceId);
+    return attachmentShape(ref.sourceId, message, file);
   }
   if (!record) throw notFound('message', ref.sourceId);
   return messageShape(ref.sourceId, record);

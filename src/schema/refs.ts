@@ -3,9 +3,12 @@
  * `Message.conversation` can name each other without circular imports.
  */
 import { builder } from './builder.js';
-import type { ConversationShape, FeedbackShape, MessageShape, SourceShape } from './shapes.js';
+import type { AttachmentShape, ConversationShape, FeedbackShape, MessageShape, SenderShape, SourceShape, ViewerShape } from './shapes.js';
 
 export const SourceRef = builder.objectRef<SourceShape>('Source');
 export const ConversationRef = builder.objectRef<ConversationShape>('Conversation');
 export const MessageRef = builder.objectRef<MessageShape>('Message');
 export const FeedbackRef = builder.objectRef<FeedbackShape>('Feedback');
+export const SenderRef = builder.objectRef<SenderShape>('Sender');
+export const AttachmentRef = builder.objectRef<AttachmentShape>('Attachment');
+export const ViewerRef = builder.objectRef<ViewerShape>('Viewer');

@@ -14,6 +14,7 @@ import type { SourceEntry } from '../gateway.js';
 import { badInput } from '../providers/errors.js';
 import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/types.js';
 import { builder } from './builder.js';
+import { messageEdgesOf, MessageEdge } from './message-connection.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
 import { notFound } from '../providers/errors.js';
@@ -220,6 +221,15 @@ const sendMessageMutation = builder.relayMutationField(
         type: [MessageRef],
         description: 'What the send created, oldest first (Dify: the USER and ASSISTANT halves).',
         resolve: (payload) => payloadMessages(payload as SendPayload),
+      }),
+      messageEdges: t.field({
+        type: [MessageEdge],
+        description:
+          "`messages` as edges of the conversation's `messages` connection, for Relay's `@appendEdge(connections:)`: each cursor works as `after`/`before` there.",
+        resolve: (payload, _args, context) => {
+          const { sourceId, messages } = payload as SendPayload;
+          return messageEdgesOf(context, sourceId, messages);
+        },
       }),
     }),
   },

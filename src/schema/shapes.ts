@@ -3,7 +3,8 @@
  * part of every global ID and decides which adapter and DataLoaders serve its fields.
  */
 import type { SourceEntry } from '../gateway.js';
-import type { ConversationRecord, MessageRecord, MessageRef } from '../providers/types.js';
+import type { NodeRef, SenderNodeRef } from '../global-id.js';
+import type { AttachmentRecord, ConversationRecord, MessageRecord, MessageRef, SenderRecord } from '../providers/types.js';
 
 export interface SourceShape {
   kind: 'Source';
@@ -85,3 +86,53 @@ export const conversationReference = (sourceId: string, externalId: string): Con
   },
   partial: true,
 });
+
+/** A message's author, with the source its ids belong to. */
+export interface SenderShape {
+  kind: 'Sender';
+  sourceId: string;
+  record: SenderRecord;
+}
+
+export const senderShape = (sourceId: string, record: SenderRecord): SenderShape => ({ kind: 'Sender', sourceId, record });
+
+/** The identity of an author: its backend id within source, kind and id scope, else its name there. */
+export const senderNodeRef = ({ sourceId, record }: SenderShape): SenderNodeRef => ({
+  type: 'Sender',
+  sourceId,
+  kind: record.kind,
+  idScope: record.idScope ?? null,
+  externalId: record.id,
+  name: record.id === null ? record.name : null,
+});
+
+/** A file of one message: the message's position is part of the attachment's identity. */
+export interface AttachmentShape {
+  kind: 'Attachment';
+  sourceId: string;
+  message: MessageRef;
+  record: AttachmentRecord;
+}
+
+export const attachmentShape = (sourceId: string, message: MessageRef, record: AttachmentRecord): AttachmentShape => ({
+  kind: 'Attachment',
+  sourceId,
+  message,
+  record,
+});
+
+/** The identity of an attachment: its message's position and the backend's file id. */
+export const attachmentNodeRef = ({ sourceId, message, record }: AttachmentShape): Extract<NodeRef, { type: 'Attachment' }> => ({
+  type: 'Attachment',
+  sourceId,
+  conversationId: message.conversationExternalId,
+  key: message.key,
+  attachmentId: record.id,
+});
+
+/** The viewer an operation runs as. */
+export interface ViewerShape {
+  kind: 'Viewer';
+  id: string;
+  roles: string[];
+}

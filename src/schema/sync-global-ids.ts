@@ -6,7 +6,16 @@
  */
 import { assertObjectType, type GraphQLSchema } from 'graphql';
 import { globalIdOf } from '../global-id.js';
-import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
+import {
+  attachmentNodeRef,
+  senderNodeRef,
+  type AttachmentShape,
+  type ConversationShape,
+  type MessageShape,
+  type SenderShape,
+  type SourceShape,
+  type ViewerShape,
+} from './shapes.js';
 
 const ENCODERS = {
   Source: (shape: SourceShape) => globalIdOf({ type: 'Source', sourceId: shape.source.id }),
@@ -14,10 +23,13 @@ const ENCODERS = {
     globalIdOf({ type: 'Conversation', sourceId: shape.sourceId, conversationId: shape.record.externalId }),
   Message: (shape: MessageShape) =>
     globalIdOf({ type: 'Message', sourceId: shape.sourceId, conversationId: shape.record.conversationExternalId, key: shape.record.key }),
+  Sender: (shape: SenderShape) => globalIdOf(senderNodeRef(shape)),
+  Attachment: (shape: AttachmentShape) => globalIdOf(attachmentNodeRef(shape)),
+  Viewer: (shape: ViewerShape) => globalIdOf({ type: 'Viewer', viewerId: shape.id }),
 } as const;
 
 /**
- * Replaces the `id` resolver of `Source`, `Conversation` and `Message` in `schema` (in place).
+ * Replaces the `id` resolver of the Node types in `ENCODERS` in `schema` (in place).
  * @returns the same schema
  * @throws Error when one of those types or its `id` field is missing (a schema change to follow here)
  */

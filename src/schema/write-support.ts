@@ -6,7 +6,7 @@
 import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import type { SourceEntry } from '../gateway.js';
-import { parseGlobalId, type NodeRef } from '../global-id.js';
+import { parseGlobalId, type SourceNodeRef } from '../global-id.js';
 import { GatewayError, isGatewayError, notFound } from '../providers/errors.js';
 import type { AdapterCapability, ProviderAdapter, Viewer } from '../providers/types.js';
 
@@ -37,12 +37,12 @@ export function requireCapability(source: SourceEntry, capability: AdapterCapabi
  * The source a global ID points into.
  * @throws GatewayError BAD_USER_INPUT (malformed or of another type), NOT_FOUND (unknown source)
  */
-export function sourceOf<T extends NodeRef['type']>(
+export function sourceOf<T extends SourceNodeRef['type']>(
   context: GatewayContext,
   globalId: string,
   type: T,
-): { source: SourceEntry; ref: Extract<NodeRef, { type: T }> } {
-  const ref = parseGlobalId(globalId, type) as Extract<NodeRef, { type: T }>;
+): { source: SourceEntry; ref: Extract<SourceNodeRef, { type: T }> } {
+  const ref = parseGlobalId(globalId, type) as Extract<SourceNodeRef, { type: T }>;
   const source = context.gateway.sources.get(ref.sourceId);
   if (!source) throw notFound(type.toLowerCase());
   return { source, ref };

@@ -36,7 +36,7 @@ describe('typed operations over HTTP', () => {
     const { status, data, errors } = await executeTyped(url, RecentConversationsDocument, { first: 10, lastMessages: 3 });
     expect(status).toBe(200);
     expect(errors).toBeUndefined();
-    expect(data?.viewer.id).toBe('demo-user');
+    expect(data?.viewer.externalId).toBe('demo-user');
     const edges = data!.conversations!.edges;
     expect(edges).toHaveLength(10);
     expect(new Set(edges.map((edge) => edge.node.source.kind))).toEqual(new Set(['DIFY', 'CHATWOOT', 'REST']));

@@ -155,7 +155,7 @@ describe('server.federation: false', () => {
     expect(service.errors?.[0]?.message).toMatch(/Cannot query field "_service"/);
     const entities = await plain.query(`{ __type(name: "_Entity") { name } }`);
     expect(entities.data.__type).toBeNull();
-    const { data, errors } = await plain.query(`{ viewer { id } sources { name } }`);
+    const { data, errors } = await plain.query(`{ viewer { externalId } sources { name } }`);
     expect(errors).toBeUndefined();
     expect(data.sources).toHaveLength(3);
   });

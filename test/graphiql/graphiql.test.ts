@@ -94,7 +94,7 @@ describe('GraphiQL', () => {
     expect(graphqlResponse.request().headers()['x-chat-user']).toBe(DEMO_VIEWER.id);
     const body = (await graphqlResponse.json()) as { data: any; errors?: unknown };
     expect(body.errors).toBeUndefined();
-    expect(body.data.viewer.id).toBe(DEMO_VIEWER.id);
+    expect(body.data.viewer.externalId).toBe(DEMO_VIEWER.id);
     expect(new Set(body.data.conversations.edges.map((edge: any) => edge.node.source.kind))).toEqual(new Set(['DIFY', 'CHATWOOT', 'REST']));
 
     await expect.poll(() => resultText(page), { timeout: 20_000 }).toContain(firstTitle);

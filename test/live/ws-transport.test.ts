@@ -29,14 +29,14 @@ describe('jwt mode', () => {
 
   it('takes the token from connectionParams at connection_init', async () => {
     const ws = wsClient(live.url, { connectionParams: { authorization: `Bearer ${await hsToken({ sub: 'demo-user' })}` } });
-    const result = await ws.subscribe(`{ viewer { id } }`, {}).queue.next();
-    expect(result.data).toEqual({ viewer: { id: 'demo-user' } });
+    const result = await ws.subscribe(`{ viewer { externalId } }`, {}).queue.next();
+    expect(result.data).toEqual({ viewer: { externalId: 'demo-user' } });
     await ws.client.dispose();
   });
 
   it('runs without a viewer when no token is sent (UNAUTHENTICATED on data)', async () => {
     const ws = wsClient(live.url);
-    const result = await ws.subscribe(`{ viewer { id } }`, {}).queue.next();
+    const result = await ws.subscribe(`{ viewer { externalId } }`, {}).queue.next();
     expect(result.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     await ws.client.dispose();
   });
@@ -44,7 +44,7 @@ describe('jwt mode', () => {
   it('closes with 4403 for a bad or expired token', async () => {
     for (const token of ['not-a-jwt', await hsToken({ expiresIn: -60 }), await hsToken({}, 'another-secret-0123456789abcdef')]) {
       const ws = wsClient(live.url, { connectionParams: { authorization: `Bearer ${token}` } });
-      const result = await ws.subscribe(`{ viewer { id } }`, {}).queue.next();
+      const result = await ws.subscribe(`{ viewer { externalId } }`, {}).queue.next();
       expect(result.transportError).toBeDefined();
       expect(ws.closes[0]?.code).toBe(LiveCloseCode.Forbidden);
       await ws.client.dispose();
@@ -90,8 +90,8 @@ describe('header mode', () => {
       headers: viewerHeaders('demo-user'),
       connectionParams: { headers: { 'x-chat-user': 'priya', 'x-chat-roles': 'agent' }, 'x-chat-user': 'priya' },
     });
-    const result = await ws.subscribe(`{ viewer { id roles } }`, {}).queue.next();
-    expect(result.data).toEqual({ viewer: { id: 'demo-user', roles: [] } });
+    const result = await ws.subscribe(`{ viewer { externalId roles } }`, {}).queue.next();
+    expect(result.data).toEqual({ viewer: { externalId: 'demo-user', roles: [] } });
     await ws.client.dispose();
   });
 

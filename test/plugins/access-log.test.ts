@@ -117,11 +117,11 @@ describe('operations outside the HTTP pipeline', () => {
   it('are reported from the enveloped execute, as a WebSocket transport runs them', async () => {
     const request = new Request('http://gateway.test/graphql', { headers: { 'x-chat-user': 'demo-user' } });
     const enveloped = yoga.getEnveloped({ request, params: { query: '' } } as never);
-    const document = enveloped.parse('query OverSocket { viewer { id } }');
+    const document = enveloped.parse('query OverSocket { viewer { externalId } }');
     expect(enveloped.validate(enveloped.schema, document)).toEqual([]);
     const contextValue = await enveloped.contextFactory();
     const result = (await enveloped.execute({ schema: enveloped.schema, document, contextValue })) as any;
-    expect(result.data.viewer.id).toBe('demo-user');
+    expect(result.data.viewer.externalId).toBe('demo-user');
     expect(accessLines().map((line) => [line.operationName, line.operationType, line.code])).toEqual([['OverSocket', 'query', 'OK']]);
   });
 });
@@ -145,7 +145,7 @@ describe('jwt mode', () => {
       const response = await jwtYoga.fetch('http://gateway.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'query Mine { viewer { id } }' }),
+        body: JSON.stringify({ query: 'query Mine { viewer { externalId } }' }),
       });
       expect(response.status).toBe(401);
     }

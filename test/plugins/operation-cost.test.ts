@@ -37,6 +37,6 @@ describe('costing document', () => {
   });
 
   it('leaves fields without list sizes alone', () => {
-    expect(costed(`{ viewer { id } sources { name } }`).text).toBe('{ viewer { id } sources { name } }');
+    expect(costed(`{ viewer { externalId } sources { name } }`).text).toBe('{ viewer { externalId } sources { name } }');
   });
 });

@@ -71,8 +71,8 @@ describe('node and nodes', () => {
   });
 
   it('keeps the rest of the response when one field fails', async () => {
-    const { data, errors } = await gateway.query(`{ viewer { id } conversation(id: "garbage") { id } sources { name } }`);
-    expect(data.viewer.id).toBe('demo-user');
+    const { data, errors } = await gateway.query(`{ viewer { externalId } conversation(id: "garbage") { id } sources { name } }`);
+    expect(data.viewer.externalId).toBe('demo-user');
     expect(data.conversation).toBeNull();
     expect(data.sources).toHaveLength(3);
     expect(errors).toHaveLength(1);

@@ -9,8 +9,8 @@ afterAll(() => gateway.close());
 
 describe('viewer', () => {
   it('runs as the x-chat-user / x-chat-roles viewer', async () => {
-    const { data } = await gateway.query(`{ viewer { id roles } }`, {}, { id: 'demo-user', roles: ['Agent', 'auditor'] });
-    expect(data.viewer).toEqual({ id: 'demo-user', roles: ['agent', 'auditor'] });
+    const { data } = await gateway.query(`{ viewer { externalId roles } }`, {}, { id: 'demo-user', roles: ['Agent', 'auditor'] });
+    expect(data.viewer).toEqual({ externalId: 'demo-user', roles: ['agent', 'auditor'] });
   });
 
   it('refuses data without a viewer: UNAUTHENTICATED, HTTP 401, no data', async () => {
@@ -27,7 +27,7 @@ describe('viewer', () => {
   });
 
   it('refuses a blank x-chat-user', async () => {
-    const response = await gateway.query(`{ viewer { id } }`, {}, { id: '   ' });
+    const response = await gateway.query(`{ viewer { externalId } }`, {}, { id: '   ' });
     expect(response.status).toBe(401);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });

@@ -12,7 +12,7 @@ import { loadConfigFile } from '../../src/config.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { as, codes, post, send } from './helpers.js';
 
-const QUERY = '{ viewer { id } }';
+const QUERY = '{ viewer { externalId } }';
 
 describe('CSRF prevention', () => {
   let gateway: TestGateway;
@@ -37,7 +37,7 @@ describe('CSRF prevention', () => {
         path: getUrl,
         headers: { accept: 'application/json', [header]: '1', ...as('demo-user') },
       });
-      expect(response.body).toEqual({ data: { viewer: { id: 'demo-user' } } });
+      expect(response.body).toEqual({ data: { viewer: { externalId: 'demo-user' } } });
     }
   });
 
@@ -52,7 +52,7 @@ describe('CSRF prevention', () => {
   });
 
   it('keeps JSON POSTs and the GraphiQL page working', async () => {
-    expect((await post(gateway.yoga, QUERY, {}, as('demo-user'))).body).toEqual({ data: { viewer: { id: 'demo-user' } } });
+    expect((await post(gateway.yoga, QUERY, {}, as('demo-user'))).body).toEqual({ data: { viewer: { externalId: 'demo-user' } } });
     const page = await send(gateway.yoga, { method: 'GET', headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
@@ -123,8 +123,8 @@ describe('introspection and GraphiQL switched off', () => {
   });
 
   it('still runs ordinary operations and __typename', async () => {
-    expect((await post(gateway.yoga, `{ __typename viewer { id } }`, {}, as('demo-user'))).body).toEqual({
-      data: { __typename: 'Query', viewer: { id: 'demo-user' } },
+    expect((await post(gateway.yoga, `{ __typename viewer { externalId } }`, {}, as('demo-user'))).body).toEqual({
+      data: { __typename: 'Query', viewer: { externalId: 'demo-user' } },
     });
   });
 
@@ -137,7 +137,7 @@ describe('introspection and GraphiQL switched off', () => {
 
 describe('persisted operations', () => {
   const dir = mkdtempSync(join(tmpdir(), 'persisted-'));
-  const viewerQuery = 'query Me { viewer { id } }';
+  const viewerQuery = 'query Me { viewer { externalId } }';
   const hash = createHash('sha256').update(viewerQuery).digest('hex');
   const file = join(dir, 'operations.json');
   writeFileSync(file, JSON.stringify({ [hash]: viewerQuery, 'sources-v1': '{ sources { name } }' }));
@@ -154,8 +154,8 @@ describe('persisted operations', () => {
     try {
       expect((await byId(gateway.yoga, { documentId: 'sources-v1' })).body.data.sources).toHaveLength(3);
       const apq = await byId(gateway.yoga, { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-      expect(apq.body).toEqual({ data: { viewer: { id: 'demo-user' } } });
-      expect((await post(gateway.yoga, QUERY, {}, as('demo-user'))).body.data.viewer.id).toBe('demo-user');
+      expect(apq.body).toEqual({ data: { viewer: { externalId: 'demo-user' } } });
+      expect((await post(gateway.yoga, QUERY, {}, as('demo-user'))).body.data.viewer.externalId).toBe('demo-user');
       const unknown = await byId(gateway.yoga, { documentId: 'nope' });
       expect(codes(unknown)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
     } finally {

@@ -38,7 +38,7 @@ async function viewerOver(port: number, headers: Record<string, string>) {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-chat-user': 'mallory', 'x-chat-roles': 'agent', ...headers },
-    body: JSON.stringify({ query: '{ viewer { id roles } }' }),
+    body: JSON.stringify({ query: '{ viewer { externalId roles } }' }),
   });
   return { status: response.status, body: (await response.json()) as any };
 }
@@ -73,7 +73,7 @@ describe('header mode on a non-loopback host', () => {
     }
     const proxied = await viewerOver(port, { 'x-proxy-secret': PROXY_SECRET });
     expect(proxied.status).toBe(200);
-    expect(proxied.body.data.viewer).toEqual({ id: 'mallory', roles: ['agent'] });
+    expect(proxied.body.data.viewer).toEqual({ externalId: 'mallory', roles: ['agent'] });
   });
 
   it('with trusted proxies, refuses a peer outside them and serves one inside', async () => {
@@ -86,7 +86,7 @@ describe('header mode on a non-loopback host', () => {
     const inside = await start('server: { host: 0.0.0.0 }\nauth: { mode: header, header: { trustedProxies: [127.0.0.0/8] } }');
     const answer = await viewerOver(inside.port, {});
     expect(answer.status).toBe(200);
-    expect(answer.body.data.viewer.id).toBe('mallory');
+    expect(answer.body.data.viewer.externalId).toBe('mallory');
     expect((await audio(inside.port)).status).toBe(400);
   });
 

@@ -79,7 +79,7 @@ describe('bombs', () => {
   });
 
   it('refuses 31 aliases', async () => {
-    const aliases = Array.from({ length: 31 }, (_, index) => `a${index}: viewer { id }`).join(' ');
+    const aliases = Array.from({ length: 31 }, (_, index) => `a${index}: viewer { externalId }`).join(' ');
     await expectRefusedBy('maxAliases', `{ ${aliases} }`);
   });
 

@@ -19,7 +19,7 @@ import {
 } from '../auth/tokens.js';
 import { codes, post } from './helpers.js';
 
-const DATA_QUERY = `{ viewer { id roles } conversations(first: 5) { edges { node { id title } } } }`;
+const DATA_QUERY = `{ viewer { externalId roles } conversations(first: 5) { edges { node { id title } } } }`;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('jwt mode with a shared secret', () => {
@@ -34,7 +34,7 @@ describe('jwt mode with a shared secret', () => {
   it('runs a valid token as its sub with its roles', async () => {
     const response = await post(gateway.yoga, DATA_QUERY, {}, bearer(await hsToken({ claims: { roles: ['agent'] } })));
     expect(response.status).toBe(200);
-    expect(response.body.data.viewer).toEqual({ id: 'demo-user', roles: ['agent'] });
+    expect(response.body.data.viewer).toEqual({ externalId: 'demo-user', roles: ['agent'] });
     expect(response.body.data.conversations.edges.length).toBeGreaterThan(0);
   });
 
@@ -108,8 +108,8 @@ describe('jwt mode with a JWKS served over loopback HTTP', () => {
 
   it('accepts RS256 and ES256 tokens signed by published keys', async () => {
     for (const [key, alg] of [[rsa, 'RS256'], [ec, 'ES256']] as const) {
-      const response = await post(gateway.yoga, `{ viewer { id } }`, {}, bearer(await signedToken(key.privateKey, alg, key.kid)));
-      expect(response.body).toEqual({ data: { viewer: { id: 'demo-user' } } });
+      const response = await post(gateway.yoga, `{ viewer { externalId } }`, {}, bearer(await signedToken(key.privateKey, alg, key.kid)));
+      expect(response.body).toEqual({ data: { viewer: { externalId: 'demo-user' } } });
     }
   });
 

@@ -106,9 +106,9 @@ describe('a representative set of operations', () => {
     expect(forwarded.body.data.source.conversations.edges).toHaveLength(1);
 
     for (const token of badTokens) {
-      expect((await run(`{ viewer { id } }`, bearer(token))).status).toBe(401);
+      expect((await run(`{ viewer { externalId } }`, bearer(token))).status).toBe(401);
     }
-    await run(`{ viewer { id } }`, { authorization: `Basic ${Buffer.from(`admin:${SECRET}`).toString('base64')}` });
+    await run(`{ viewer { externalId } }`, { authorization: `Basic ${Buffer.from(`admin:${SECRET}`).toString('base64')}` });
     await run(getIntrospectionQuery({ descriptions: true }), {});
     await run(`{ _service { sdl } }`, {});
     await run(`{ node(id: "garbage") { id } }`, bearer(demoToken));

@@ -107,16 +107,36 @@ export function messageRole(message: ChatwootMessage): MessageRole {
   return kind === 'BOT' ? 'ASSISTANT' : 'SYSTEM';
 }
 
-/** `sender` → `{ id, name, kind }`; activity messages and sender-less ones → null. */
+/**
+ * The model an author id is numbered in, one spelling for both forms (`sender.type` and
+ * `sender_type`): Chatwoot numbers contacts, users, agent bots and Captain assistants apart.
+ */
+const SENDER_SCOPES: Record<string, string> = {
+  contact: 'contact',
+  user: 'user',
+  agent_bot: 'agent_bot',
+  captain_assistant: 'captain_assistant',
+  Contact: 'contact',
+  User: 'user',
+  AgentBot: 'agent_bot',
+  'Captain::Assistant': 'captain_assistant',
+};
+
+/**
+ * `sender` → `{ id, name, kind, idScope }`; activity messages and sender-less ones → null.
+ * `idScope` is the model the id is numbered in (an unknown type is kept as sent).
+ */
 export function mapSender(message: ChatwootMessage): SenderRecord | null {
   if (messageTypeCode(message.message_type) === 2) return null;
   const kind = senderKind(message);
   const id = message.sender?.id ?? message.sender_id;
   if (!kind && !message.sender) return null;
+  const type = message.sender?.type ?? message.sender_type ?? null;
   return {
     id: id === null || id === undefined ? null : String(id),
     name: message.sender?.name ?? message.sender?.available_name ?? null,
     kind: kind ?? 'SYSTEM',
+    idScope: type === null ? null : (SENDER_SCOPES[type] ?? type),
   };
 }
 

@@ -215,9 +215,14 @@ describe('example inbox', () => {
       const name = /\b(?:query|mutation|subscription)\s+(\w+)/.exec(request.postData() ?? '')?.[1];
       if (name) operationsAfterSend.push(name);
     });
+    const mutation = page.waitForResponse((response) => (response.request().postData() ?? '').includes('mutation ComposerMutation'));
     await page.getByRole('button', { name: 'Send' }).click();
     const sent = page.locator('.messages .message', { hasText: text });
     await sent.waitFor({ timeout: 20_000 });
+    // The mutation answered the new message as an edge with a cursor (Relay's @appendEdge).
+    const [edge] = ((await (await mutation).json()) as any).data.sendMessage.messageEdges;
+    expect(edge.cursor).toEqual(expect.any(String));
+    expect(await sent.getAttribute('data-message-id')).toBe(edge.node.id);
     const beforeReply = (await shownThread(page)).length;
     await expect.poll(async () => (await shownThread(page)).length, { timeout: 20_000, interval: 250 }).toBe(beforeReply + 1);
     const [reply] = (await shownThread(page)).slice(-1);

@@ -10,9 +10,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const [commit, isSending] = useMutation<ComposerMutation>(graphql`
     mutation ComposerMutation($input: SendMessageInput!, $connections: [ID!]!) {
       sendMessage(input: $input) {
-        messages @appendNode(connections: $connections, edgeTypeName: "MessageEdge") {
-          id
-          ...MessageRow_message
+        messageEdges @appendEdge(connections: $connections) {
+          cursor
+          node {
+            id
+            ...MessageRow_message
+          }
         }
       }
     }

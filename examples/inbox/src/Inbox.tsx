@@ -11,6 +11,7 @@ export function Inbox() {
     graphql`
       query InboxQuery {
         viewer {
+          externalId
           roles
         }
         ...ConversationList_query
@@ -23,7 +24,9 @@ export function Inbox() {
   return (
     <div className="inbox">
       <aside>
-        <p className="viewer">Signed in with {roles}</p>
+        <p className="viewer">
+          Signed in as {data.viewer.externalId} · {roles}
+        </p>
         <ConversationList query={data} selectedId={selectedId} onSelect={setSelectedId} />
       </aside>
       <main>

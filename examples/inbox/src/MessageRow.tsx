@@ -12,6 +12,7 @@ export function MessageRow({ message }: { message: MessageRow_message$key }) {
         createdAt
         isPrivate
         sender {
+          id
           name
           kind
         }

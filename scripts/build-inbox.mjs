@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-/** The example's sources; absent from an installed package or the container build. */
-export const inboxRoot = join(root, 'examples', 'inbox');
+/** The example's sources. */
+const inboxRoot = join(root, 'examples', 'inbox');
 
 /**
  * @param {string} outDir where index.html and assets/ go (emptied first)

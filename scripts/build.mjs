@@ -18,11 +18,11 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildInbox, inboxRoot } from './build-inbox.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-stamp');
+const inboxRoot = join(root, 'examples', 'inbox');
 const inputs = ['src', 'examples/inbox', 'schema.graphql', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((name) => join(root, name));
 
 /** Newest mtime (ms) under `path`; directories count too, so a deleted file makes the build stale. */
@@ -62,9 +62,11 @@ async function build() {
     process.stderr.write('chat-gateway: build failed\n');
     process.exit(result.status ?? 1);
   }
-  // The container build copies only src/: without the example there is no inbox to serve.
+  // The container build and an installed package have no examples/: no inbox to serve there,
+  // and build-inbox.mjs (not shipped either) is loaded only when there is one to build.
   if (existsSync(inboxRoot)) {
     try {
+      const { buildInbox } = await import('./build-inbox.mjs');
       await buildInbox(join(next, 'inbox'));
     } catch (error) {
       rmSync(next, { recursive: true, force: true });

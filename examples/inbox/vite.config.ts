@@ -40,7 +40,7 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../../dist/inbox', import.meta.url)),
     emptyOutDir: true,
     sourcemap: false,
-    // React, react-dom and the Relay runtime are most of the ~500 kB (about 160 kB gzipped).
+    // React, react-dom and the Relay runtime are most of the ~500 kB (about 140 kB gzipped).
     chunkSizeWarningLimit: 1024,
   },
 });

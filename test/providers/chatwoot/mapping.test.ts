@@ -106,7 +106,7 @@ describe('chatwoot message mapping', () => {
       role: 'USER',
       text: 'Hi, my thermostat keeps dropping off the Wi-Fi.',
       createdAt: new Date(1773050640 * 1000),
-      sender: { id: '18', name: 'Demo User', kind: 'CONTACT' },
+      sender: { id: '18', name: 'Demo User', kind: 'CONTACT', idScope: 'contact' },
       attachments: [],
       feedback: null,
       citations: [],
@@ -115,9 +115,14 @@ describe('chatwoot message mapping', () => {
   });
 
   it('maps outgoing messages by sender: agent bot and Captain → ASSISTANT/BOT, user → AGENT', () => {
-    expect(mapMessage(byId(4145), '19')).toMatchObject({ role: 'ASSISTANT', sender: { id: '1', name: 'Helper Bot', kind: 'BOT' } });
-    expect(mapMessage(byId(4171), '19')).toMatchObject({ role: 'ASSISTANT', sender: { name: 'Captain', kind: 'BOT' } });
-    expect(mapMessage(byId(4158), '19')).toMatchObject({ role: 'AGENT', sender: { id: '1', name: 'Priya Raman', kind: 'AGENT' }, isPrivate: true });
+    expect(mapMessage(byId(4145), '19')).toMatchObject({ role: 'ASSISTANT', sender: { id: '1', name: 'Helper Bot', kind: 'BOT', idScope: 'agent_bot' } });
+    // Captain assistant 1 is not agent bot 1: the id scope tells them apart.
+    expect(mapMessage(byId(4171), '19')).toMatchObject({ role: 'ASSISTANT', sender: { id: '1', name: 'Captain', kind: 'BOT', idScope: 'captain_assistant' } });
+    expect(mapMessage(byId(4158), '19')).toMatchObject({
+      role: 'AGENT',
+      sender: { id: '1', name: 'Priya Raman', kind: 'AGENT', idScope: 'user' },
+      isPrivate: true,
+    });
   });
 
   it('maps activity to SYSTEM without a sender and templates to ASSISTANT', () => {

@@ -94,7 +94,7 @@ describe('parseWebhook', () => {
         role: 'USER',
         text: 'hello',
         createdAt: new Date('2025-12-02T04:33:20.000Z'),
-        sender: { id: '3', name: 'Ana', kind: 'CONTACT' },
+        sender: { id: '3', name: 'Ana', kind: 'CONTACT', idScope: 'contact' },
         isPrivate: false,
       }),
     ]);

@@ -35,6 +35,12 @@ function newestMtime(path) {
   return newest;
 }
 
+/** Vite 8, which bundles the example inbox, runs on Node ^20.19 or >=22.12. */
+function nodeRunsVite() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22;
+}
+
 function isStale() {
   if (!existsSync(stamp)) return true;
   // An installed package without src/ (the container image) is never stale.
@@ -64,7 +70,9 @@ async function build() {
   }
   // The container build and an installed package have no examples/: no inbox to serve there,
   // and build-inbox.mjs (not shipped either) is loaded only when there is one to build.
-  if (existsSync(inboxRoot)) {
+  if (existsSync(inboxRoot) && !nodeRunsVite()) {
+    process.stderr.write(`chat-gateway: skipping the example inbox: its bundler needs Node ^20.19 or >=22.12 (this is ${process.version})\n`);
+  } else if (existsSync(inboxRoot)) {
     try {
       const { buildInbox } = await import('./build-inbox.mjs');
       await buildInbox(join(next, 'inbox'));

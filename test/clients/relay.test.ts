@@ -5,7 +5,8 @@
  * the compiled artifacts against the gateway on the simulators: every Chatwoot thread an agent
  * sees, paged back to its start into one store, must keep each message's own sender (Relay keys
  * records by `id` alone, so two authors sharing an id would overwrite each other silently), and a
- * send with `@appendEdge` must land in the thread's connection with a working cursor.
+ * send with `@appendEdge` must land in the thread's connection with a working cursor, and a
+ * deletion with `@deleteEdge` must leave the inbox connection.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -147,14 +148,14 @@ async function serverThread(conversationId: string, viewer: { id: string; roles?
   const rows: Array<{ id: string; sender: string }> = [];
   let after: string | null = null;
   for (let pages = 0; pages < 20; pages += 1) {
-    const { data, errors } = await gateway.query(
+    const { data, errors }: { data?: any; errors?: unknown } = await gateway.query(
       `query ($id: ID!, $after: String) { conversation(id: $id) { messages(first: 100, after: $after) {
         edges { node { id sender { kind name } } } pageInfo { hasNextPage endCursor } } } }`,
       { id: conversationId, after },
       viewer,
     );
     expect(errors).toBeUndefined();
-    const page = data.conversation.messages;
+    const page: { edges: any[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data.conversation.messages;
     for (const { node } of page.edges) rows.push({ id: node.id, sender: node.sender ? `${node.sender.kind} ${node.sender.name}` : 'none' });
     if (!page.pageInfo.hasNextPage) return rows;
     after = page.pageInfo.endCursor;
@@ -235,6 +236,34 @@ describe('relay-runtime over the gateway', () => {
       AGENT,
     );
     expect(page.data.conversation.messages.edges.map((e: any) => e.node.id)).toEqual(before.slice(-3).map((row) => row.id));
+    expect(printed()).toEqual([]);
+  });
+
+  it('removes a deleted conversation from the inbox connection with @deleteEdge', async () => {
+    const env = environment({ id: 'demo-user' });
+    await load(env, 'InboxQuery', {});
+    const inbox = ConnectionHandler.getConnectionID('client:root', 'Inbox_conversations');
+    const listed = () => {
+      let ids: string[] = [];
+      commitLocalUpdate(env, (store) => {
+        const connection = store.get(inbox)!;
+        ids = (connection.getLinkedRecords('edges') ?? []).map((edge: RecordProxy | null | undefined) => edge!.getLinkedRecord('node')!.getDataID());
+      });
+      return ids;
+    };
+    const before = listed();
+    const difyId = before.find((id) => Buffer.from(id, 'base64url').toString().includes('"assistant"'));
+    expect(difyId).toBeDefined();
+    const deleted: any = await new Promise((resolve, reject) =>
+      commitMutation(env, {
+        mutation: artifacts.ComposerDeleteMutation!,
+        variables: { input: { conversationId: difyId }, connections: [inbox] },
+        onCompleted: (response, errors) => (errors ? reject(new Error(JSON.stringify(errors))) : resolve(response)),
+        onError: reject,
+      }),
+    );
+    expect(deleted.deleteConversation.deletedConversationId).toBe(difyId);
+    expect(listed()).toEqual(before.filter((id) => id !== difyId));
     expect(printed()).toEqual([]);
   });
 });

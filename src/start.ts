@@ -53,6 +53,7 @@ export async function startFromOptions(options: StartOptions, env: NodeJS.Proces
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   let demoViewer: Viewer | undefined;
+  let inboxDirectory: string | undefined;
   if (options.configFile !== undefined) {
     config = await loadConfigFile(options.configFile, env);
   } else {
@@ -62,6 +63,7 @@ export async function startFromOptions(options: StartOptions, env: NodeJS.Proces
     // The simulators are loaded only in demo mode: a configured gateway never imports them.
     const demoModule = await import('./demo/demo.js');
     demoViewer = demoModule.DEMO_VIEWER;
+    inboxDirectory = demoModule.DEMO_INBOX_DIRECTORY;
     demo = await demoModule.startDemoBackends();
     // The simulators' credentials are public (they are in this repository): a fresh key per run.
     config = await validateConfig({ ...demo.config, server: { ...demo.config.server, cursorSecret: randomBytes(32).toString('base64url') } });
@@ -79,6 +81,7 @@ export async function startFromOptions(options: StartOptions, env: NodeJS.Proces
     plugins: telemetry ? [telemetry.plugin] : undefined,
     resolveViewer,
     graphiqlHeaders: demoViewer ? { 'x-chat-user': demoViewer.id } : undefined,
+    inboxDirectory,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,
@@ -99,6 +102,7 @@ export async function startFromOptions(options: StartOptions, env: NodeJS.Proces
     process.stdout.write(
       `\nchat-gateway DEMO MODE: serving SIMULATED data from built-in Dify, Chatwoot and REST simulators.\n` +
         `GraphiQL: ${running.url}/graphql (runs as viewer "${demoViewer!.id}")\n` +
+        `Inbox:    ${running.url}/inbox (an example React + Relay chat inbox on this data)\n` +
         `Try it:   curl -s ${running.url}/graphql -H 'content-type: application/json' \\\n` +
         `            -d '{"query":"{ conversations(first: 3) { edges { node { title source { name } } } } }"}'\n` +
         `Stop:     Ctrl-C\n\n`,

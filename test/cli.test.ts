@@ -219,6 +219,15 @@ describe('chat-gateway command', () => {
     expect(html).toContain('RecentConversations');
     expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdn\./);
 
+    // The banner links the example inbox, served from the built dist/ as `npm start` runs it.
+    expect(output).toContain(`Inbox:    ${url}/inbox`);
+    const inbox = await fetch(`${url}/inbox`);
+    expect(inbox.status).toBe(200);
+    const inboxHtml = await inbox.text();
+    const script = /src="(\/inbox\/assets\/[^"]+\.js)"/.exec(inboxHtml)?.[1];
+    expect((await fetch(`${url}${script}`)).status).toBe(200);
+    expect(inboxHtml).not.toMatch(/https?:\/\//);
+
     const answer = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

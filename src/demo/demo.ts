@@ -7,11 +7,18 @@
  * API a few seconds later, and `connectChatwootWebhook` points the simulator's signed account
  * webhook at the gateway once the gateway knows its own address.
  */
+import { fileURLToPath } from 'node:url';
 import { startChatwootSimulator, type ChatwootSimulator } from './simulators/chatwoot/server.js';
 import { startDifySimulator, type DifySimulator } from './simulators/dify/server.js';
 import type { StartedSimulator } from './simulators/http-server.js';
 import { startRestSimulator } from './simulators/rest/server.js';
 import type { Viewer } from '../core/records.js';
+
+/**
+ * The built example inbox (examples/inbox/, built into dist/inbox/), served at `/inbox` in demo
+ * mode. `../../dist/inbox` names the same folder from src/demo/demo.ts (tests) and from dist/demo/demo.js.
+ */
+export const DEMO_INBOX_DIRECTORY = fileURLToPath(new URL('../../dist/inbox', import.meta.url));
 
 /** The seeded user every simulator knows; requests without `x-chat-user` run as this viewer. */
 export const DEMO_VIEWER: Viewer = { id: 'demo-user', roles: [], email: 'demo@example.com' };

@@ -16,6 +16,7 @@ import { upstreamCallsOf, useDeadline } from '../plugins/use-deadline.js';
 import { useHardening } from '../plugins/use-hardening.js';
 import { useAudioRoute } from '../plugins/use-audio-route.js';
 import { CSRF_HEADERS } from '../plugins/use-csrf.js';
+import { useInboxRoute } from '../plugins/use-inbox-route.js';
 import { useHealth } from '../plugins/use-health.js';
 import { useJitExecutor } from '../plugins/use-jit-executor.js';
 import { useMetrics } from '../observability/use-metrics.js';
@@ -100,6 +101,8 @@ export interface GatewayYogaOptions {
   graphiqlHeaders?: Record<string, string>;
   /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
   plugins?: Plugin[];
+  /** The built example inbox to serve at `/inbox` (demo mode: `dist/inbox`); not served without. */
+  inboxDirectory?: string;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -191,6 +194,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       ...(options.plugins ?? []),
       useWebhooks(gateway),
       useHealth(gateway),
+      ...(options.inboxDirectory ? [useInboxRoute(options.inboxDirectory)] : []),
       useAudioRoute(gateway, options.resolveViewer),
       useUploadLimits(server.limits),
       useHardening(server),

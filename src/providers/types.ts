@@ -329,6 +329,8 @@ export interface WebhookDelivery {
   messages: MessageRecord[];
   /** Conversations that appeared or changed (status, title, last activity). */
   conversations: ConversationRecord[];
+  /** A delivery received before (a replay): acknowledged, nothing published. */
+  duplicate?: boolean;
 }
 
 /** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */

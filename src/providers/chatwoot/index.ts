@@ -130,13 +130,14 @@ const chatwoot = {
       ...(config.webhookSecret || config.webhookToken
         ? {
             async receiveWebhook(request: WebhookRequest) {
-              await authenticateWebhook(request, {
+              const receipt = await authenticateWebhook(request, {
                 secret: config.webhookSecret,
                 token: config.webhookToken,
                 cache: services.cache,
                 sourceId,
               });
-              return parseWebhook(request.rawBody, sourceId);
+              const delivery = parseWebhook(request.rawBody, sourceId, config.accountId);
+              return receipt === 'duplicate' ? { event: delivery.event, messages: [], conversations: [], duplicate: true } : delivery;
             },
           }
         : {}),

@@ -54,6 +54,14 @@ describe('a stalled Redis (SIGSTOP)', () => {
       }
       expect(statuses).toEqual([503, 503, 503]);
 
+      const before = sends();
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const result = await graphql(live.url, send, { input }, CONTACT);
+        expect(result.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+        expect(result.data?.sendMessage).toBeNull();
+      }
+      expect(sends()).toBe(before);
+
       let ready = await readiness();
       for (let attempt = 0; attempt < 50 && ready.body.redis?.status !== 'down'; attempt += 1) {
         await wait(100);

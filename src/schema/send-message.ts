@@ -146,7 +146,8 @@ const sendMessageMutation = builder.relayMutationField(
       private: t.boolean({ description: 'A private note, seen by agents only (Chatwoot).' }),
       inputs: t.field({ type: 'JSON', description: 'App input variables (Dify `inputs`); default `{}`.' }),
       idempotencyKey: t.string({
-        description: 'A repeat with the same key (same viewer, within 24 h) returns the first result without sending again.',
+        description:
+          'A repeat with the same key (same viewer, within 24 h) returns the first result without sending again, on every replica; a repeat while the first is still sending waits for it. The key reused for a different request is BAD_USER_INPUT.',
       }),
     }),
   },

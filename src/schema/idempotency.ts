@@ -99,13 +99,14 @@ export async function reserveSend(context: GatewayContext, resolved: ResolvedSen
       };
     }
     const record = await cache.getOrThrow<IdempotencyRecord>(key);
-    // Released or expired between the two calls: try to reserve it again.
-    if (record === undefined) continue;
-    if (record.fingerprint !== fingerprint) throw badInput('idempotencyKey was already used for a different request');
-    if (record.state === 'done') {
+    if (record?.fingerprint !== undefined && record.fingerprint !== fingerprint) {
+      throw badInput('idempotencyKey was already used for a different request');
+    }
+    if (record?.state === 'done') {
       await resolved.source.adapter.authorizeSend?.(viewer, resolved.request, context.loaders.scope);
       return { kind: 'replay', result: fromStored(record.result) };
     }
+    // Still pending, or released (or expired) since the reservation attempt: look again shortly.
     if (Date.now() + pause > deadline) {
       throw new GatewayError('UPSTREAM_UNAVAILABLE', 'a send with this idempotencyKey is still in progress; retry later with the same key', {
         sourceId: resolved.source.id,

@@ -213,4 +213,6 @@ export interface WebhookDelivery {
   messages: MessageRecord[];
   /** Conversations that appeared or changed (status, title, last activity). */
   conversations: ConversationRecord[];
+  /** A delivery received before (a replay): acknowledged, nothing published. */
+  duplicate?: boolean;
 }

@@ -26,7 +26,7 @@ import {
 } from './events.js';
 import { conversationPollTask, messagePollTask } from './feeds.js';
 import type { PollerRegistry } from './poller.js';
-import { tokenExpiresAt } from './token-expiry.js';
+import { onTokenExpiry, tokenExpiresAt } from './token-expiry.js';
 
 /** The last value of a subscription that ends with an error. */
 export class LiveFailure {
@@ -131,15 +131,12 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       }
       // A stream outlives the request that opened it, never the viewer's token.
       const expires = tokenExpiresAt(viewer);
-      const expiry =
+      const cancelExpiry =
         expires === undefined
           ? undefined
-          : setTimeout(
-              () => subscription.end(new GatewayError('UNAUTHENTICATED', 'token expired: subscribe again with a fresh one')),
-              Math.min(Math.max(0, expires - Date.now()), 86_400_000),
-            );
+          : onTokenExpiry(expires, () => subscription.end(new GatewayError('UNAUTHENTICATED', 'token expired: subscribe again with a fresh one')));
       await stop;
-      clearTimeout(expiry);
+      cancelExpiry?.();
       ended = true;
       active.delete(subscription);
       const left = (perViewer.get(viewer.id) ?? 1) - 1;

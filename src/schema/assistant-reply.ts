@@ -17,14 +17,13 @@ import { ConversationObject, MessageObject } from './refs.js';
 import {
   payloadConversation,
   payloadMessages,
-  recallSend,
-  rememberSend,
   resolveSend,
   SendMessageInput,
   sendPayload,
   type SendMessageInputValue,
   type SendPayload,
 } from './send-message.js';
+import { reserveSend } from './idempotency.js';
 import { runWrite } from './write-support.js';
 
 type DeltaEvent = { kind: 'delta'; text: string; replace: boolean };
@@ -98,24 +97,30 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue): 
   }
   const target = { operation: 'assistantReply' as const, sourceId: source.id, targetExternalId: resolved.request.conversationExternalId };
   return context.gateway.live.track<ReplyEvent>(viewer, async (push, signal) => {
-    const replay = await recallSend(context, resolved);
-    if (replay) {
+    const reservation = await reserveSend(context, resolved, viewer);
+    if (reservation?.kind === 'replay') {
+      const replay = reservation.result;
       await runWrite(context, { ...target, targetExternalId: replay.conversationExternalId }, async () => push(toEvent({ type: 'completed', result: replay }, source.id)), {
         replayed: true,
       });
       return;
     }
-    await runWrite(context, target, async (writer) => {
-      let completed: SendMessageResult | undefined;
-      for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
-        if (event.type === 'completed') {
-          completed = event.result;
-          await rememberSend(context, resolved, event.result);
+    let completed: SendMessageResult | undefined;
+    try {
+      await runWrite(context, target, async (writer) => {
+        for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
+          if (event.type === 'completed') {
+            completed = event.result;
+            await reservation?.commit(event.result);
+          }
+          push(toEvent(event, source.id));
         }
-        push(toEvent(event, source.id));
-      }
-      if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
-    });
+        if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
+      });
+    } finally {
+      // A send that stored nothing frees its key, so that a retry may send.
+      if (!completed) await reservation?.release();
+    }
   });
 }
 

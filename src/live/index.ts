@@ -3,12 +3,10 @@
  * `redis.url` is set), the shared pollers, the hub every subscription goes through, and the
  * cross-request cache (Redis-backed beside a Redis pub/sub, in memory otherwise).
  */
-import { createPubSub } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createMemoryCache, type SharedCache } from '../cache.js';
 import type { GatewayConfig } from '../config.js';
 import { GatewayError } from '../providers/errors.js';
-import type { LiveTopics } from './events.js';
 import { createLiveHub, type LiveHub } from './hub.js';
 import { createPollerRegistry } from './poller.js';
 
@@ -29,14 +27,14 @@ export async function createLive(
 ): Promise<Live> {
   // ioredis is loaded only with `redis.url`: an in-memory gateway never imports it.
   const redis = config.redis ? await (await import('./redis.js')).connectRedis(config.redis, logger) : undefined;
-  const pubsub = createPubSub<LiveTopics>(redis ? { eventTarget: redis.eventTarget } : {});
   const intervals = new Map(config.sources.map((source) => [source.id, source.pollIntervalMs ?? 5_000]));
   const pollers = createPollerRegistry({ logger, intervalMs: (id) => intervals.get(id) ?? 5_000, circuitState });
   const hub = createLiveHub({
-    pubsub,
+    eventTarget: redis?.eventTarget ?? new EventTarget(),
     pollers,
     logger,
     maxSubscriptionsPerViewer: config.server.limits.maxSubscriptionsPerViewer ?? 20,
+    subscriberBufferEvents: config.server.limits.subscriberBufferEvents,
     channelPrefix: redis?.channelPrefix,
     pubsubAvailable: redis ? () => redis.available() : undefined,
   });

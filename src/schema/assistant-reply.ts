@@ -8,7 +8,8 @@
  * the upstream generation.
  */
 import { requireViewer, type GatewayContext } from '../context.js';
-import { LiveFailure } from '../live/hub.js';
+import { admitted } from '../live/admission.js';
+import { LiveFailure, type SubscriptionSlot } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
 import { GatewayError } from '../providers/errors.js';
 import type { ReplyStreamEvent, SendMessageResult } from '../providers/types.js';
@@ -86,8 +87,7 @@ function toEvent(event: ReplyStreamEvent, sourceId: string): ReplyEvent {
   }
 }
 
-function subscribeReply(context: GatewayContext, input: SendMessageInputValue): AsyncIterable<ReplyEvent | LiveFailure> {
-  const viewer = requireViewer(context);
+function subscribeReply(context: GatewayContext, input: SendMessageInputValue, slot: SubscriptionSlot): AsyncIterable<ReplyEvent | LiveFailure> {
   const resolved = resolveSend(context, input);
   const { source } = resolved;
   const adapter = source.adapter;
@@ -97,7 +97,7 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue): 
     });
   }
   const target = { operation: 'assistantReply' as const, sourceId: source.id, targetExternalId: resolved.request.conversationExternalId };
-  return context.gateway.live.track<ReplyEvent>(viewer, async (push, signal) => {
+  return context.gateway.live.track<ReplyEvent>(slot, async (push, signal) => {
     const replay = await recallSend(context, resolved);
     if (replay) {
       await runWrite(context, { ...target, targetExternalId: replay.conversationExternalId }, async () => push(toEvent({ type: 'completed', result: replay }, source.id)), {
@@ -126,7 +126,7 @@ builder.subscriptionField('assistantReply', (t) =>
       'Sends a message and streams the answer (Dify): deltas and agent steps as they come, then the stored messages. ' +
       'Same input, checks and idempotency as `sendMessage`; leaving early stops the generation.',
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
-    subscribe: (_root, { input }, context) => subscribeReply(context, input as SendMessageInputValue),
+    subscribe: (_root, { input }, context) => admitted(context, (slot) => subscribeReply(context, input as SendMessageInputValue, slot)),
     resolve: (payload: ReplyEvent | LiveFailure, _args, context) => {
       if (payload instanceof LiveFailure) throw payload.error;
       // The completed event reads the conversation after the write.

@@ -9,6 +9,7 @@ import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type Gateway
 import type { DemoBackends } from './demo.js';
 import type { Viewer } from './providers/types.js';
 import { createGateway } from './gateway.js';
+import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 import { readinessOf } from './readiness.js';
 import { startServer, type RunningServer } from './server.js';
@@ -39,7 +40,10 @@ export function logLevelOf(value: string | undefined): string {
  * @returns the running server and whether it runs in demo mode
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
-export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
+export async function startGateway(
+  options: CliOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningServer & { demo: boolean; logger: Logger }> {
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
@@ -97,5 +101,5 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   } else {
     logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);
   }
-  return { ...running, demo: demo !== undefined };
+  return { ...running, demo: demo !== undefined, logger };
 }

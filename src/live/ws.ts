@@ -101,6 +101,7 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gate
             // A peer that does not read will not take the close frame either.
             setTimeout(() => ws.terminate(), 1_000).unref();
           });
+          quietClientFaults(ws, gateway.logger);
           wsServer.emit('connection', ws, request);
         }),
       () => socket.destroy(),
@@ -114,6 +115,24 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gate
       await (await endpoint?.catch(() => undefined))?.close();
     },
   };
+}
+
+/**
+ * A frame the client got wrong (too large, bad opcode, bad UTF-8: `ws`'s `WS_ERR_*` codes) makes
+ * `ws` emit 'error' and then close the socket itself with the matching code (1009 for a frame
+ * over `maxBodyBytes`). graphql-ws would print such an 'error' to stderr with a stack as an
+ * internal fault; it is the client's, so it is logged at warn and not passed on.
+ */
+function quietClientFaults(ws: WebSocket, logger: Gateway['logger']): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const code = (args[0] as { code?: unknown } | undefined)?.code;
+    if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) {
+      logger.warn({ code }, 'WebSocket client sent a malformed or oversized frame: closed');
+      return true;
+    }
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
 }
 
 interface WsEndpoint {

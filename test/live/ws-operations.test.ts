@@ -4,7 +4,7 @@
  * limit, validation error) errors that operation only and the socket's other subscriptions live
  * on; mutations are served over an origin-checked socket.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { graphql, messageCreated, postWebhook, rawWs, signWebhook, startLiveGateway, viewerHeaders, type LiveGateway } from './helpers.js';
 
@@ -99,3 +99,19 @@ describe('one bad operation on a shared socket', () => {
     ws.socket.close();
   });
 });
+
+describe('a frame larger than maxBodyBytes', () => {
+  it('closes that socket with 1009 and logs no internal error', async () => {
+    const printed = vi.spyOn(console, 'error');
+    try {
+      const ws = await rawWs(live.url, CONTACT);
+      ws.socket.send(Buffer.alloc(2 * 1024 * 1024, 1));
+      for (let waited = 0; waited < 5_000 && !ws.closed(); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ws.closed()?.code).toBe(1009);
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
+  });
+});
+

@@ -8,6 +8,8 @@ import { createServer, connect } from 'node:net';
 export interface TestRedis {
   url: string;
   port: number;
+  /** The server's process id (to pause it with SIGSTOP). */
+  pid: number;
   /** Stops the server (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function startRedis(port?: number): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

@@ -425,9 +425,9 @@ async function redisFaults() {
   await wait(seconds * 350);
   if (!running()) return;
   redisEvents.push(`${since()}: Redis paused (SIGSTOP) for 5 s`);
-  process.kill(redis.pid, 'SIGSTOP');
+  redis.pause();
   await wait(5_000);
-  process.kill(redis.pid, 'SIGCONT');
+  redis.resume();
   await wait(seconds * 300 - 5_000);
   if (!running()) return;
   redisEvents.push(`${since()}: Redis killed (SIGKILL), restarted after 3 s`);

@@ -7,17 +7,28 @@
  */
 import { LRUCache } from 'lru-cache';
 
-/** A key-value store with per-entry TTLs. Every method resolves even when a shared store is down. */
+/**
+ * A key-value store with per-entry TTLs. Lookup caching (`get`, `set`, `delete`) never fails: a
+ * shared store that cannot be reached answers from (and writes to) a copy in this process.
+ * Deduplication (`setIfAbsent`, `getOrThrow`) fails closed instead: a replica cannot tell
+ * "absent" from "not answering", so it refuses rather than risk doing something twice.
+ */
 export interface SharedCache {
-  /** The stored value, or undefined when absent, expired or the store cannot be reached. */
+  /** The stored value, or undefined when absent or expired (a shared store that cannot be reached: this process's copy). */
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * The stored value, or undefined when absent or expired.
+   * @throws GatewayError UPSTREAM_UNAVAILABLE when a shared store does not answer
+   */
+  getOrThrow<T>(key: string): Promise<T | undefined>;
   /** Stores `value` for `ttlMs` milliseconds. A store that cannot be reached drops the write. */
   set<T>(key: string, value: T, ttlMs: number): Promise<void>;
   /** Forgets `key`. */
   delete(key: string): Promise<void>;
   /**
    * Stores `value` only when `key` is absent (atomically in a shared store): true when this
-   * call stored it. A store that cannot be reached answers true (the caller's other checks stand).
+   * call stored it.
+   * @throws GatewayError UPSTREAM_UNAVAILABLE when a shared store does not answer (fail closed)
    */
   setIfAbsent<T>(key: string, value: T, ttlMs: number): Promise<boolean>;
   /** Releases connections. Safe to call twice. */
@@ -33,6 +44,7 @@ export function createMemoryCache({ max = 50_000 }: { max?: number } = {}): Shar
   const entries = new LRUCache<string, { value: unknown }>({ max, ttlAutopurge: false });
   return {
     get: async <T>(key: string) => entries.get(key)?.value as T | undefined,
+    getOrThrow: async <T>(key: string) => entries.get(key)?.value as T | undefined,
     set: async (key, value, ttlMs) => {
       entries.set(key, { value }, { ttl: ttlMs });
     },
@@ -52,6 +64,7 @@ export function createMemoryCache({ max = 50_000 }: { max?: number } = {}): Shar
 export function prefixCache(cache: SharedCache, prefix: string): SharedCache {
   return {
     get: (key) => cache.get(prefix + key),
+    getOrThrow: (key) => cache.getOrThrow(prefix + key),
     set: (key, value, ttlMs) => cache.set(prefix + key, value, ttlMs),
     delete: (key) => cache.delete(prefix + key),
     setIfAbsent: (key, value, ttlMs) => cache.setIfAbsent(prefix + key, value, ttlMs),
@@ -78,6 +91,7 @@ export function observeCache(cache: SharedCache, onLookup: CacheLookupListener):
       }
       return value;
     },
+    getOrThrow: (key) => cache.getOrThrow(key),
     set: (key, value, ttlMs) => cache.set(key, value, ttlMs),
     delete: (key) => cache.delete(key),
     setIfAbsent: (key, value, ttlMs) => cache.setIfAbsent(key, value, ttlMs),

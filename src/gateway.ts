@@ -44,6 +44,8 @@ export interface Gateway {
   observeCacheLookups(listener: CacheLookupListener): () => void;
   /** The circuit-breaker state of a source's upstream. */
   circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
+  /** With `redis.url`: `up` while Redis answers, `down` while it is away or stalled. Undefined without Redis. */
+  redisStatus(): 'up' | 'down' | undefined;
   /** Closes every adapter's connection pool. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -94,6 +96,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
       return () => cacheListeners.delete(listener);
     },
     circuitState,
+    redisStatus: () => (live.redisAnswering ? (live.redisAnswering() ? 'up' : 'down') : undefined),
     close() {
       live.hub.close();
       closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(async () => {

@@ -23,6 +23,11 @@ export interface ReadinessBody {
    */
   status: 'starting' | 'ready' | 'degraded' | 'down' | 'draining';
   sources: Record<string, { kind: string; status: SourceStatus; state: 'closed' | 'open' | 'half-open' }>;
+  /**
+   * Only with `redis.url`: `down` while Redis does not answer (webhooks and idempotent sends are
+   * then refused, live updates end) — the gateway reads on, so this makes it `degraded`, not 503.
+   */
+  redis?: { status: 'up' | 'down' };
 }
 
 /** Tracks the sources of one gateway. */
@@ -91,10 +96,13 @@ function createReadiness(gateway: Gateway): Readiness {
       }
       const statuses = Object.values(sources).map((source) => source.status);
       const down = statuses.filter((status) => status === 'down').length;
-      if (gateway.draining) return { httpStatus: 503, body: { status: 'draining', sources } };
-      if (statuses.length > 0 && down === statuses.length) return { httpStatus: 503, body: { status: 'down', sources } };
-      if (statuses.every((status) => status === 'unknown')) return { httpStatus: 503, body: { status: 'starting', sources } };
-      return { httpStatus: 200, body: { status: down > 0 ? 'degraded' : 'ready', sources } };
+      const redisStatus = gateway.redisStatus();
+      const extra = redisStatus ? { redis: { status: redisStatus } } : {};
+      if (gateway.draining) return { httpStatus: 503, body: { status: 'draining', sources, ...extra } };
+      if (statuses.length > 0 && down === statuses.length) return { httpStatus: 503, body: { status: 'down', sources, ...extra } };
+      if (statuses.every((status) => status === 'unknown')) return { httpStatus: 503, body: { status: 'starting', sources, ...extra } };
+      const degraded = down > 0 || redisStatus === 'down';
+      return { httpStatus: 200, body: { status: degraded ? 'degraded' : 'ready', sources, ...extra } };
     },
   };
 }

@@ -35,7 +35,7 @@ import {
 import { conversationPollTask, messagePollTask } from './feeds.js';
 import { createBoundedQueue, type BoundedQueue } from './bounded-queue.js';
 import type { PollerRegistry } from './poller.js';
-import { tokenExpiresAt } from './token-expiry.js';
+import { onTokenExpiry, tokenExpiresAt } from './token-expiry.js';
 
 /** The last value of a subscription that ends with an error. */
 export class LiveFailure {
@@ -181,7 +181,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     }
     const { viewer } = slot;
     let cleanups: Array<() => void> = [];
-    let expiry: NodeJS.Timeout | undefined;
+    let cancelExpiry: (() => void) | undefined;
     const queue: BoundedQueue<T | LiveFailure> = createBoundedQueue<T | LiveFailure>({
       capacity,
       overflow: () => {
@@ -189,7 +189,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         return new LiveFailure(subscriberTooSlow(capacity));
       },
       onEnd: () => {
-        clearTimeout(expiry);
+        cancelExpiry?.();
         active.delete(subscription);
         slot.release();
         for (const cleanup of cleanups.splice(0)) cleanup();
@@ -215,9 +215,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     // A stream outlives the request that opened it, never the viewer's token.
     const expires = tokenExpiresAt(viewer);
     if (expires !== undefined && !queue.closed) {
-      expiry = setTimeout(
-        () => subscription.end(new GatewayError('UNAUTHENTICATED', 'token expired: subscribe again with a fresh one')),
-        Math.min(Math.max(0, expires - Date.now()), 86_400_000),
+      cancelExpiry = onTokenExpiry(expires, () =>
+        subscription.end(new GatewayError('UNAUTHENTICATED', 'token expired: subscribe again with a fresh one')),
       );
     }
     return queue;

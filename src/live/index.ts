@@ -13,6 +13,8 @@ import { createPollerRegistry } from './poller.js';
 export interface Live {
   hub: LiveHub;
   cache: SharedCache;
+  /** With Redis: whether it answers (`/ready` reports it). Undefined without Redis. */
+  redisAnswering?: () => boolean;
   /** Ends subscriptions and pollers, then closes Redis. */
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function createLive(
   return {
     hub,
     cache: redis?.cache ?? createMemoryCache(),
+    ...(redis ? { redisAnswering: () => redis.answering() } : {}),
     async close() {
       hub.close();
       await redis?.close();

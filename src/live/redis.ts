@@ -2,16 +2,20 @@
  * Redis for several replicas (ioredis): the pub/sub event target of live updates
  * (`@graphql-yoga/redis-event-target`, one connection publishing, one subscribed) and the
  * cross-request cache (`SharedCache`). Commands are never queued while Redis is away
- * (`enableOfflineQueue: false`) and each waits at most `commandTimeoutMs`, so a dead Redis costs
- * a request nothing: cache reads answer "absent", writes are dropped, and live subscriptions
- * end with `UPSTREAM_UNAVAILABLE` (the hub is told through `onDown`). ioredis reconnects by itself.
+ * (`enableOfflineQueue: false`) and each waits at most `commandTimeoutMs`, so a dead or stalled
+ * Redis costs a request little: lookup caching falls back to a copy in this process (so a
+ * viewer's contact lookups do not spend an upstream's search budget meanwhile), deduplication
+ * (`setIfAbsent`, `getOrThrow`) fails closed with `UPSTREAM_UNAVAILABLE`, and live
+ * subscriptions end with `UPSTREAM_UNAVAILABLE` (the hub is told through `onDown`). A PING every
+ * `HEALTH_INTERVAL_MS` tells `/ready` whether Redis answers. ioredis reconnects by itself.
  */
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { SharedCache } from '../cache.js';
+import { createMemoryCache, type SharedCache } from '../cache.js';
 import type { GatewayConfig } from '../config.js';
+import { GatewayError } from '../providers/errors.js';
 
 /** The validated `redis` section of the config. */
 export type RedisConfig = NonNullable<GatewayConfig['redis']>;
@@ -25,6 +29,8 @@ export interface RedisConnection {
   channelPrefix: string;
   /** Both connections are up. */
   available(): boolean;
+  /** Whether Redis answered its last command or PING (false while it is away or stalled). */
+  answering(): boolean;
   /** Called whenever a connection that was up goes away. */
   onDown(listener: () => void): void;
   close(): Promise<void>;
@@ -32,6 +38,10 @@ export interface RedisConnection {
 
 /** Longest wait at start for Redis to answer before serving without it (it may come later), ms. */
 const CONNECT_WAIT_MS = 3_000;
+/** How often Redis is PINGed to know whether it answers (`/ready`), ms. */
+export const HEALTH_INTERVAL_MS = 1_000;
+/** Entries of the in-process copy lookup caching falls back on while Redis is away. */
+const FALLBACK_ENTRIES = 10_000;
 
 /**
  * Opens the two connections and waits (bounded) until they are ready.
@@ -84,30 +94,66 @@ export async function connectRedis(config: RedisConfig, logger: Logger): Promise
     subscribeClient: subscribeClient as unknown as Redis,
   });
 
+  // Every command's outcome says whether Redis answers; the PING covers quiet periods.
+  let answering = publisher.status === 'ready';
+  const heard = <T>(result: T) => ((answering = true), result);
+  const silent = (error: unknown): never => {
+    answering = false;
+    throw error;
+  };
+  const command = <T>(run: () => Promise<T>): Promise<T> => run().then(heard, silent);
+  let pinging = false;
+  const health = setInterval(() => {
+    if (publisher.status !== 'ready') answering = false;
+    else if (!pinging) {
+      pinging = true;
+      command(() => publisher.ping())
+        .catch(ignore)
+        .finally(() => (pinging = false));
+    }
+  }, HEALTH_INTERVAL_MS);
+  health.unref();
+  const unavailable = (cause: unknown) =>
+    new GatewayError('UPSTREAM_UNAVAILABLE', 'the shared store (Redis) does not answer; try again shortly', { cause });
+
   const key = (name: string) => `${config.keyPrefix}cache:${name}`;
+  const ttl = (ttlMs: number) => Math.max(1, Math.round(ttlMs));
+  // Lookup caching keeps a copy here too: while Redis is away, lookups answer from it.
+  const fallback = createMemoryCache({ max: FALLBACK_ENTRIES });
   const cache: SharedCache = {
     async get<T>(name: string) {
       try {
-        const text = await publisher.get(key(name));
+        const text = await command(() => publisher.get(key(name)));
         return text === null ? undefined : (JSON.parse(text) as T);
       } catch {
-        return undefined;
+        return fallback.get<T>(name);
       }
     },
+    async getOrThrow<T>(name: string) {
+      let text: string | null;
+      try {
+        text = await command(() => publisher.get(key(name)));
+      } catch (error) {
+        throw unavailable(error);
+      }
+      return text === null ? undefined : (JSON.parse(text) as T);
+    },
     async set(name, value, ttlMs) {
-      await publisher.set(key(name), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs))).catch(ignore);
+      await fallback.set(name, value, ttlMs);
+      await command(() => publisher.set(key(name), JSON.stringify(value), 'PX', ttl(ttlMs))).catch(ignore);
     },
     async delete(name) {
-      await publisher.del(key(name)).catch(ignore);
+      await fallback.delete(name);
+      await command(() => publisher.del(key(name))).catch(ignore);
     },
     async setIfAbsent(name, value, ttlMs) {
       try {
-        return (await publisher.set(key(name), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
-      } catch {
-        return true;
+        return (await command(() => publisher.set(key(name), JSON.stringify(value), 'PX', ttl(ttlMs), 'NX'))) === 'OK';
+      } catch (error) {
+        throw unavailable(error);
       }
     },
-    close: async () => {},
+    close: () => fallback.close(),
   };
 
   return {
@@ -115,9 +161,11 @@ export async function connectRedis(config: RedisConfig, logger: Logger): Promise
     cache,
     channelPrefix: `${config.keyPrefix}live:`,
     available: () => publisher.status === 'ready' && subscriber.status === 'ready',
+    answering: () => answering && publisher.status === 'ready',
     onDown: (listener) => void downListeners.push(listener),
     async close() {
       closing = true;
+      clearInterval(health);
       publisher.disconnect();
       subscriber.disconnect();
     },

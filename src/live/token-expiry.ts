@@ -23,3 +23,27 @@ export function tokenExpiresAt(viewer: Viewer): number | undefined {
     return undefined;
   }
 }
+
+/** Longest single timer, ms: `setTimeout` overflows past ~24.8 days, so longer waits are re-armed. */
+export const LONGEST_TIMER_MS = 86_400_000;
+
+/**
+ * Calls `onExpired` once, when `expiresAt` (epoch ms) has passed — however far away it is. A
+ * wait longer than one timer is re-armed in steps of at most `LONGEST_TIMER_MS`, so a token
+ * with days left is never reported expired early. The timers do not keep the process alive.
+ * @returns a function that cancels the wait
+ */
+export function onTokenExpiry(expiresAt: number, onExpired: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const left = expiresAt - Date.now();
+    if (left <= 0) {
+      onExpired();
+      return;
+    }
+    timer = setTimeout(arm, Math.min(left, LONGEST_TIMER_MS));
+    timer.unref?.();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}

@@ -24,7 +24,7 @@ import { isCrossSiteOrigin } from '../plugins/use-csrf.js';
 import type { Gateway } from '../gateway.js';
 import type { Viewer } from '../providers/types.js';
 import type { GatewayYoga } from '../yoga.js';
-import { tokenExpiresAt } from './token-expiry.js';
+import { onTokenExpiry, tokenExpiresAt } from './token-expiry.js';
 
 /**
  * Close codes this gateway sends, beside graphql-ws's own. The values of graphql-ws's
@@ -146,7 +146,7 @@ async function loadEndpoint(yoga: GatewayYoga, gateway: Gateway, options: GraphQ
   const wsServer = new WebSocketServer({ noServer: true, path: options.path ?? '/graphql', maxPayload: gateway.config.server.limits.maxBodyBytes });
   const jwtMode = gateway.config.auth.mode === 'jwt';
   const viewers = new WeakMap<WebSocket, Viewer | null>();
-  const expiryTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
+  const expiryTimers = new WeakMap<WebSocket, () => void>();
 
   const disposable = useServer(
     {
@@ -166,10 +166,7 @@ async function loadEndpoint(yoga: GatewayYoga, gateway: Gateway, options: GraphQ
         if (expires !== undefined) {
           const left = expires - Date.now();
           if (left <= 0) return false;
-          // setTimeout overflows past ~24.8 days; tokens that long-lived are checked daily.
-          const timer = setTimeout(() => socket.close(LiveCloseCode.TokenExpired, 'token expired'), Math.min(left, 86_400_000));
-          timer.unref();
-          expiryTimers.set(socket, timer);
+          expiryTimers.set(socket, onTokenExpiry(expires, () => socket.close(LiveCloseCode.TokenExpired, 'token expired')));
         }
         return true;
       },
@@ -205,7 +202,7 @@ async function loadEndpoint(yoga: GatewayYoga, gateway: Gateway, options: GraphQ
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
       onClose(ctx) {
-        clearTimeout(expiryTimers.get(ctx.extra.socket));
+        expiryTimers.get(ctx.extra.socket)?.();
       },
     },
     wsServer,

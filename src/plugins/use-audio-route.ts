@@ -27,6 +27,18 @@ const STATUS: Record<ErrorCode, number> = {
   SUBSCRIBER_TOO_SLOW: 503,
 };
 
+/**
+ * A percent-encoded path segment, decoded.
+ * @throws GatewayError BAD_USER_INPUT for a malformed encoding (e.g. `%E0%A4%A`)
+ */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GatewayError('BAD_USER_INPUT', 'the message id in the path is not valid percent-encoding');
+  }
+}
+
 /** @param resolveViewer the same resolver /graphql uses */
 export function useAudioRoute(gateway: Gateway, resolveViewer: ViewerResolver): Plugin {
   return {
@@ -49,7 +61,7 @@ export function useAudioRoute(gateway: Gateway, resolveViewer: ViewerResolver): 
       try {
         const viewer = await resolveViewer(request, peerOf((serverContext as { req?: unknown } | undefined)?.req));
         if (!viewer) throw new GatewayError('UNAUTHENTICATED', 'a viewer is required: send x-chat-user or a bearer token');
-        const ref = parseGlobalId(decodeURIComponent(url.pathname.slice(AUDIO_ROUTE_PREFIX.length)), 'Message') as Extract<
+        const ref = parseGlobalId(decodedSegment(url.pathname.slice(AUDIO_ROUTE_PREFIX.length)), 'Message') as Extract<
           NodeRef,
           { type: 'Message' }
         >;

@@ -11,6 +11,7 @@
  * past it; only a chunked body (no `Content-Length`) is counted as it streams.
  */
 import { createFetch } from '@whatwg-node/fetch';
+import { getOperationAST, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
 /** Room for the multipart envelope (`operations`, `map`, part headers) on top of the file, bytes. */
@@ -63,6 +64,46 @@ function countedBody(request: Request, limit: number, error: () => Error, Reques
   return new RequestClass(request.url, { method: request.method, headers: request.headers, body: limited, duplex: 'half' } as RequestInit);
 }
 
+/** The only root field a multipart request may select. */
+const UPLOAD_FIELD = 'transcribeAudio';
+
+/**
+ * Whether the operation that will run is a mutation whose root fields (through fragments and
+ * aliases) are all `transcribeAudio`. Read from the parsed document, not the query text: a
+ * comment, an alias or another operation's name must not pass for it. A query that does not
+ * parse is false.
+ */
+function onlyUploadField(query: string | undefined, operationName: string | undefined): boolean {
+  let document: DocumentNode;
+  try {
+    document = parse(query ?? '', { noLocation: true });
+  } catch {
+    return false;
+  }
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== 'mutation') return false;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const fields: string[] = [];
+  const seen = new Set<string>();
+  const collect = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) fields.push(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment) fields.push(`...${selection.name.value}`);
+        else collect(fragment.selectionSet);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  return fields.length > 0 && fields.every((field) => field === UPLOAD_FIELD || field === '__typename');
+}
+
 export function useUploadLimits(options: UploadLimitOptions): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
@@ -100,7 +141,7 @@ export function useUploadLimits(options: UploadLimitOptions): Plugin {
       setRequestParser((req) => original(countedBody(req, options.maxBodyBytes, () => tooLarge('the request body', options.maxBodyBytes))));
     },
     onParams({ request, params }) {
-      if (isMultipart(request) && !/\btranscribeAudio\b/.test(params.query ?? '')) {
+      if (isMultipart(request) && !onlyUploadField(params.query, params.operationName ?? undefined)) {
         throw createGraphQLError('file uploads are accepted by transcribeAudio only', {
           extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
         });

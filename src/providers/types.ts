@@ -269,6 +269,13 @@ export interface ProviderAdapter {
   deleteConversation?(viewer: Viewer, conversationExternalId: string, scope?: RequestScope): Promise<void>;
   /** Sends a message as the viewer. Never retried. @throws FORBIDDEN when this viewer may not send here */
   sendMessage?(viewer: Viewer, request: SendMessageRequest, scope?: RequestScope): Promise<SendMessageResult>;
+  /**
+   * Checks, without sending, what `sendMessage` checks before its upstream call: that this
+   * viewer may make this send now. An idempotent replay runs it, so a stored result never
+   * reaches a viewer who has since lost the right (e.g. an agent's private note).
+   * @throws GatewayError like `sendMessage` (NOT_FOUND, FORBIDDEN, NOT_SUPPORTED)
+   */
+  authorizeSend?(viewer: Viewer, request: SendMessageRequest, scope?: RequestScope): Promise<void>;
   /** Sets a conversation's status (`snoozedUntil` only with SNOOZED). @throws FORBIDDEN for viewers without the right */
   setConversationStatus?(
     viewer: Viewer,
@@ -329,6 +336,8 @@ export interface WebhookDelivery {
   messages: MessageRecord[];
   /** Conversations that appeared or changed (status, title, last activity). */
   conversations: ConversationRecord[];
+  /** A delivery received before (a replay): acknowledged, nothing published. */
+  duplicate?: boolean;
 }
 
 /** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */

@@ -18,14 +18,13 @@ import { ConversationRef, MessageRef } from './refs.js';
 import {
   payloadConversation,
   payloadMessages,
-  recallSend,
-  rememberSend,
   resolveSend,
   SendMessageInput,
   sendPayload,
   type SendMessageInputValue,
   type SendPayload,
 } from './send-message.js';
+import { reserveSend } from './idempotency.js';
 import { runWrite } from './write-support.js';
 
 type DeltaEvent = { kind: 'delta'; text: string; replace: boolean };
@@ -97,25 +96,32 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue, s
     });
   }
   const target = { operation: 'assistantReply' as const, sourceId: source.id, targetExternalId: resolved.request.conversationExternalId };
+  const { viewer } = slot;
   return context.gateway.live.track<ReplyEvent>(slot, async (push, signal) => {
-    const replay = await recallSend(context, resolved);
-    if (replay) {
+    const reservation = await reserveSend(context, resolved, viewer);
+    if (reservation?.kind === 'replay') {
+      const replay = reservation.result;
       await runWrite(context, { ...target, targetExternalId: replay.conversationExternalId }, async () => push(toEvent({ type: 'completed', result: replay }, source.id)), {
         replayed: true,
       });
       return;
     }
-    await runWrite(context, target, async (writer) => {
-      let completed: SendMessageResult | undefined;
-      for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
-        if (event.type === 'completed') {
-          completed = event.result;
-          await rememberSend(context, resolved, event.result);
+    let completed: SendMessageResult | undefined;
+    try {
+      await runWrite(context, target, async (writer) => {
+        for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
+          if (event.type === 'completed') {
+            completed = event.result;
+            await reservation?.commit(event.result);
+          }
+          push(toEvent(event, source.id));
         }
-        push(toEvent(event, source.id));
-      }
-      if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
-    });
+        if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
+      });
+    } finally {
+      // A send that stored nothing frees its key, so that a retry may send.
+      if (!completed) await reservation?.release();
+    }
   });
 }
 

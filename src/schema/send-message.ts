@@ -1,26 +1,25 @@
 /**
  * `sendMessage` and what a streamed send reuses: the `SendMessageInput` type, resolving an input
- * to a source and an adapter request (`resolveSend`), idempotency keys in the gateway's
- * cross-request cache (`recallSend`/`rememberSend`) and the payload (`sendPayload`).
+ * to a source and an adapter request (`resolveSend`) and the payload (`sendPayload`).
  *
- * Idempotency: a repeat with the same `idempotencyKey` from the same viewer to the same source
- * within 24 h answers the first result and calls no upstream. The cache key is a SHA-256 of
- * source id, viewer id and key, so no viewer data is readable in the store.
+ * Idempotency (src/schema/idempotency.ts): a repeat with the same `idempotencyKey` from the same
+ * viewer to the same source within 24 h answers the first result and calls no upstream, on
+ * every replica; a concurrent repeat waits for the first; another request under a used key is
+ * BAD_USER_INPUT.
  */
-import { createHash } from 'node:crypto';
 import type { GatewayContext } from '../context.js';
 import { requireViewer } from '../context.js';
 import type { SourceEntry } from '../gateway.js';
 import { badInput } from '../providers/errors.js';
-import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../providers/types.js';
+import type { MessageRecord, SendMessageRequest, SendMessageResult } from '../providers/types.js';
 import { builder } from './builder.js';
+import { idempotencyCacheKey, reserveSend } from './idempotency.js';
 import { ConversationRef, MessageRef } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
 import { notFound } from '../providers/errors.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
 
-/** How long an idempotency key is remembered, ms (24 h). */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 /** Longest message text, characters. */
 export const MAX_SEND_TEXT = 32_000;
 /** Longest idempotency key, characters. */
@@ -82,63 +81,11 @@ export function resolveSend(context: GatewayContext, input: SendMessageInputValu
   }
   requireCapability(source, 'sendMessage', 'send messages');
   if (!hasConversation) requireCapability(source, 'startConversation', 'start conversations');
-  const idempotencyCacheKey =
-    input.idempotencyKey == null
-      ? null
-      : `idempotency:send:${createHash('sha256')
-          .update(JSON.stringify([source.id, viewer.id, input.idempotencyKey]))
-          .digest('hex')}`;
   return {
     source,
     request: { conversationExternalId, text: input.text, private: input.private ?? false, inputs: inputs as Record<string, unknown> },
-    idempotencyCacheKey,
+    idempotencyCacheKey: idempotencyCacheKey(source.id, viewer.id, input.idempotencyKey),
   };
-}
-
-/** JSON form of a result in the cache (dates as ISO strings, so a shared store keeps them). */
-interface StoredSend {
-  conversationExternalId: string;
-  messages: Array<Omit<MessageRecord, 'createdAt'> & { createdAt: string | null }>;
-}
-
-/** The first result of an earlier send with the same key, if any. */
-export async function recallSend(context: GatewayContext, resolved: ResolvedSend): Promise<SendMessageResult | undefined> {
-  if (!resolved.idempotencyCacheKey) return undefined;
-  const stored = await context.gateway.cache.get<StoredSend>(resolved.idempotencyCacheKey);
-  if (!stored) return undefined;
-  return {
-    conversationExternalId: stored.conversationExternalId,
-    messages: stored.messages.map((message) => ({ ...message, createdAt: message.createdAt ? new Date(message.createdAt) : null })),
-  };
-}
-
-/** Remembers a send's result under its key for 24 h. */
-export async function rememberSend(context: GatewayContext, resolved: ResolvedSend, result: SendMessageResult): Promise<void> {
-  if (!resolved.idempotencyCacheKey) return;
-  const stored: StoredSend = {
-    conversationExternalId: result.conversationExternalId,
-    messages: result.messages.map((message) => ({ ...message, createdAt: message.createdAt?.toISOString() ?? null })),
-  };
-  await context.gateway.cache.set(resolved.idempotencyCacheKey, stored, IDEMPOTENCY_TTL_MS);
-}
-
-/**
- * Sends with an idempotency key still in progress on this instance, by cache key: a repeat that
- * arrives meanwhile joins the first instead of sending again.
- */
-const inFlight = new Map<string, Promise<{ result: SendMessageResult; replayed: boolean }>>();
-
-/** A replay of the first result for this key, or one upstream send remembered under it. */
-async function replayOrSend(
-  context: GatewayContext,
-  resolved: ResolvedSend,
-  viewer: Viewer,
-): Promise<{ result: SendMessageResult; replayed: boolean }> {
-  const replay = await recallSend(context, resolved);
-  if (replay) return { result: replay, replayed: true };
-  const result = await resolved.source.adapter.sendMessage!(viewer, resolved.request, context.loaders.scope);
-  await rememberSend(context, resolved, result);
-  return { result, replayed: false };
 }
 
 /**
@@ -147,26 +94,24 @@ async function replayOrSend(
  */
 export async function sendMessageOnce(context: GatewayContext, input: SendMessageInputValue): Promise<SendPayload> {
   const resolved = resolveSend(context, input);
-  const key = resolved.idempotencyCacheKey;
   const audit = { replayed: false };
   return runWrite(
     context,
     { operation: 'sendMessage', sourceId: resolved.source.id, targetExternalId: resolved.request.conversationExternalId },
     async (viewer) => {
-      let attempt = key ? inFlight.get(key) : undefined;
-      const joined = attempt !== undefined;
-      if (!attempt) {
-        attempt = replayOrSend(context, resolved, viewer);
-        if (key) {
-          inFlight.set(key, attempt);
-          attempt.then(
-            () => inFlight.delete(key),
-            () => inFlight.delete(key),
-          );
-        }
+      const reservation = await reserveSend(context, resolved, viewer);
+      if (reservation?.kind === 'replay') {
+        audit.replayed = true;
+        return sendPayload(resolved.source.id, reservation.result);
       }
-      const { result, replayed } = await attempt;
-      audit.replayed = joined || replayed;
+      let result: SendMessageResult;
+      try {
+        result = await resolved.source.adapter.sendMessage!(viewer, resolved.request, context.loaders.scope);
+      } catch (error) {
+        await reservation?.release();
+        throw error;
+      }
+      await reservation?.commit(result);
       return sendPayload(resolved.source.id, result);
     },
     audit,
@@ -201,7 +146,8 @@ const sendMessageMutation = builder.relayMutationField(
       private: t.boolean({ description: 'A private note, seen by agents only (Chatwoot).' }),
       inputs: t.field({ type: 'JSON', description: 'App input variables (Dify `inputs`); default `{}`.' }),
       idempotencyKey: t.string({
-        description: 'A repeat with the same key (same viewer, within 24 h) returns the first result without sending again.',
+        description:
+          'A repeat with the same key (same viewer, within 24 h) returns the first result without sending again, on every replica; a repeat while the first is still sending waits for it. The key reused for a different request is BAD_USER_INPUT.',
       }),
     }),
   },

@@ -8,10 +8,14 @@ import { createServer, connect } from 'node:net';
 export interface TestRedis {
   url: string;
   port: number;
-  /** The server's process id (to pause it with SIGSTOP). */
+  /** The server's process id (to kill it without warning). */
   pid: number;
-  /** Stops the server (SIGTERM, then SIGKILL). */
+  /** Stops the server (SIGTERM, then SIGKILL); a paused server is resumed first. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a stalled Redis. */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
 }
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -57,8 +61,11 @@ export async function startRedis(port?: number): Promise<TestRedis> {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,
     pid: child.pid!,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop() {
       if (child.exitCode !== null) return;
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
       await exited;

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
 import { createClient, type Client } from 'graphql-ws';
+import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { createViewerResolver } from '../../src/auth/viewer.js';
 import { validateConfig } from '../../src/config.js';
@@ -34,6 +35,8 @@ export interface LiveGatewayOptions {
   demo?: DemoOptions;
   /** Point the Chatwoot simulator's webhook at this gateway. @default true when it starts the simulators */
   connectWebhook?: boolean;
+  /** The gateway's logger. @default silent */
+  logger?: Logger;
 }
 
 /** A gateway listening on a free loopback port; the Chatwoot source verifies `WEBHOOK_SECRET`. */
@@ -47,7 +50,7 @@ export async function startLiveGateway(options: LiveGatewayOptions = {}): Promis
   if (options.redisUrl) raw.redis = { url: options.redisUrl, commandTimeoutMs: 300 };
   options.configure?.(raw);
   const config = await validateConfig(raw);
-  const gateway = await createGateway(config, createLogger('silent'));
+  const gateway = await createGateway(config, options.logger ?? createLogger('silent'));
   const resolveViewer = createViewerResolver({ auth: config.auth });
   const yoga = createGatewayYoga(gateway, { resolveViewer });
   const running = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1', resolveViewer });
@@ -279,4 +282,11 @@ export async function rawWs(url: string, headers: Record<string, string>, init: 
     waitFor,
     send: (message: unknown) => socket.send(JSON.stringify(message)),
   };
+}
+
+/** A logger that keeps every JSON line it writes, for checking levels and contents. */
+export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>> } {
+  const lines: Array<Record<string, any>> = [];
+  const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
 }

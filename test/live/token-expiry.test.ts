@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
-import { tokenExpiresAt } from '../../src/live/token-expiry.js';
+import { describe, expect, it, vi } from 'vitest';
+import { LONGEST_TIMER_MS, onTokenExpiry, tokenExpiresAt } from '../../src/live/token-expiry.js';
 
 const secret = new TextEncoder().encode('a-test-secret-that-is-long-enough');
 const viewer = (token?: string) => ({ id: 'u1', roles: [], ...(token === undefined ? {} : { token }) });
@@ -17,6 +17,22 @@ describe('tokenExpiresAt', () => {
     const arrayPayload = `e30.${Buffer.from('[1]').toString('base64url')}.sig`;
     for (const token of [undefined, '', noExp, 'opaque-token', 'a.b', 'a.%%%.c', 'a.bm90LWpzb24.c', stringExp, arrayPayload, 'a.b.c.d.e']) {
       expect(tokenExpiresAt(viewer(token))).toBeUndefined();
+    }
+  });
+});
+
+describe('onTokenExpiry', () => {
+  it('re-arms a wait longer than one timer instead of firing early', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const fired: number[] = [];
+      onTokenExpiry(3 * LONGEST_TIMER_MS + 5, () => fired.push(Date.now()));
+      vi.advanceTimersByTime(3 * LONGEST_TIMER_MS);
+      expect(fired).toEqual([]);
+      vi.advanceTimersByTime(5);
+      expect(fired).toEqual([3 * LONGEST_TIMER_MS + 5]);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

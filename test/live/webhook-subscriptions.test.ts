@@ -1,7 +1,8 @@
 /**
  * Chatwoot webhooks → subscriptions over real sockets: a signed delivery reaches SSE and
- * WebSocket subscribers once and in order; private notes reach agents only; a forged, stale or
- * replayed delivery answers 401 and publishes nothing; a foreign conversation opens no stream.
+ * WebSocket subscribers once and in order; private notes reach agents only; a forged or stale
+ * delivery answers 401 and a replayed one 200 `duplicate`, and neither publishes anything; a
+ * foreign conversation opens no stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -117,7 +118,7 @@ describe('webhook-driven messageAdded', () => {
 });
 
 describe('webhook authentication', () => {
-  it('answers 401 and publishes nothing for a forged, stale or replayed delivery', async () => {
+  it('publishes nothing for a forged or stale (401) or replayed (200 duplicate) delivery', async () => {
     const sse = await subscribeSse(live.url, MESSAGE_ADDED, { id: conversation.id }, AGENT);
     await settle();
     const forged = messageCreated(Number(conversation.externalId), { content: 'forged' });
@@ -143,8 +144,8 @@ describe('webhook authentication', () => {
     const headers = signWebhook(genuine.body);
     expect((await postWebhook(live.url, 'support', genuine.body, headers)).status).toBe(200);
     const replay = await postWebhook(live.url, 'support', genuine.body, headers);
-    expect(replay.status).toBe(401);
-    expect(await replay.json()).toEqual({ error: expect.stringContaining('already received') });
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ status: 'duplicate' });
 
     expect((await sse.queue.next()).data.messageAdded.text).toBe('genuine');
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -114,6 +114,7 @@ const chatwoot = {
       getMessages: (viewer, refs, memo) => loadMessages(context, viewer, refs, memo?.scope),
 
       sendMessage: (viewer, request, scope) => writes.sendMessage(context, viewer, request, scope),
+      authorizeSend: async (viewer, request, scope) => void (await writes.authorizeSend(context, viewer, request, scope)),
 
       setConversationStatus: (viewer, id, status, until, scope) => writes.setConversationStatus(context, viewer, id, status, until, scope),
       // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
@@ -130,13 +131,14 @@ const chatwoot = {
       ...(config.webhookSecret || config.webhookToken
         ? {
             async receiveWebhook(request: WebhookRequest) {
-              await authenticateWebhook(request, {
+              const receipt = await authenticateWebhook(request, {
                 secret: config.webhookSecret,
                 token: config.webhookToken,
                 cache: services.cache,
                 sourceId,
               });
-              return parseWebhook(request.rawBody, sourceId);
+              const delivery = parseWebhook(request.rawBody, sourceId, config.accountId);
+              return receipt === 'duplicate' ? { event: delivery.event, messages: [], conversations: [], duplicate: true } : delivery;
             },
           }
         : {}),

@@ -13,11 +13,19 @@ import type {
 } from '../types.js';
 import type { ChatwootAttachment, ChatwootConversation, ChatwootMessage } from './schemas.js';
 
+/**
+ * A table looked up by strings an upstream (or a webhook's sender) chose: a Map, so that keys
+ * such as `constructor` or `__proto__` find nothing instead of Object.prototype's members.
+ */
+function lookupTable<V>(entries: Record<string, V>): ReadonlyMap<string, V> {
+  return new Map(Object.entries(entries));
+}
+
 /** Chatwoot's `message_type` enum; the API sends the integer, webhooks and some views the name. */
-const MESSAGE_TYPES: Record<string, number> = { incoming: 0, outgoing: 1, activity: 2, template: 3 };
+const MESSAGE_TYPES = lookupTable<number>({ incoming: 0, outgoing: 1, activity: 2, template: 3 });
 
 /** Chatwoot's conversation `status` enum (names, and the integers some payloads carry). */
-const STATUSES: Record<string, ConversationStatus> = {
+const STATUSES = lookupTable<ConversationStatus>({
   open: 'OPEN',
   pending: 'PENDING',
   snoozed: 'SNOOZED',
@@ -26,11 +34,11 @@ const STATUSES: Record<string, ConversationStatus> = {
   '1': 'RESOLVED',
   '2': 'PENDING',
   '3': 'SNOOZED',
-};
-const STATUS_NAMES: Record<string, string> = { '0': 'open', '1': 'resolved', '2': 'pending', '3': 'snoozed' };
+});
+const STATUS_NAMES = lookupTable<string>({ '0': 'open', '1': 'resolved', '2': 'pending', '3': 'snoozed' });
 
 /** Sender kinds by `sender.type` (push_event_data) and by `sender_type` (the model class name). */
-const SENDER_KINDS: Record<string, SenderKind> = {
+const SENDER_KINDS = lookupTable<SenderKind>({
   contact: 'CONTACT',
   user: 'AGENT',
   agent_bot: 'BOT',
@@ -39,9 +47,9 @@ const SENDER_KINDS: Record<string, SenderKind> = {
   User: 'AGENT',
   AgentBot: 'BOT',
   'Captain::Assistant': 'BOT',
-};
+});
 
-const MIME_TYPES: Record<string, string> = {
+const MIME_TYPES = lookupTable<string>({
   png: 'image/png',
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
@@ -66,7 +74,7 @@ const MIME_TYPES: Record<string, string> = {
   mp4: 'video/mp4',
   mov: 'video/quicktime',
   webm: 'video/webm',
-};
+});
 
 /** Longest title made from a message, in characters. */
 const TITLE_LENGTH = 80;
@@ -83,11 +91,11 @@ export function toDate(value: number | string | null | undefined): Date | null {
 export function messageTypeCode(value: number | string | null | undefined): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
-  return /^\d+$/.test(value) ? Number(value) : MESSAGE_TYPES[value];
+  return /^\d+$/.test(value) ? Number(value) : MESSAGE_TYPES.get(value);
 }
 
 function senderKind(message: ChatwootMessage): SenderKind | undefined {
-  return SENDER_KINDS[message.sender?.type ?? ''] ?? SENDER_KINDS[message.sender_type ?? ''];
+  return SENDER_KINDS.get(message.sender?.type ?? '') ?? SENDER_KINDS.get(message.sender_type ?? '');
 }
 
 /**
@@ -150,7 +158,7 @@ export function mapAttachment(attachment: ChatwootAttachment): AttachmentRecord 
     url: attachment.data_url ?? null,
     type: attachment.file_type === null || attachment.file_type === undefined ? null : String(attachment.file_type),
     name,
-    mimeType: (extension && MIME_TYPES[extension]) || null,
+    mimeType: (extension && MIME_TYPES.get(extension)) || null,
     size: attachment.file_size ?? null,
   };
 }
@@ -175,7 +183,7 @@ export function mapMessage(message: ChatwootMessage, conversationExternalId: str
 
 /** `open|pending|snoozed|resolved` (or their integers) → the graph status; unknown → OPEN. */
 export function mapStatus(status: string | number | null | undefined): ConversationStatus {
-  return STATUSES[String(status ?? '')] ?? 'OPEN';
+  return STATUSES.get(String(status ?? '')) ?? 'OPEN';
 }
 
 /**
@@ -203,7 +211,7 @@ export function mapConversation(conversation: ChatwootConversation, cursorKey: s
     externalId: String(conversation.id),
     title: conversationTitle(conversation),
     status: mapStatus(raw),
-    upstreamStatus: raw === null || raw === undefined ? null : (STATUS_NAMES[String(raw)] ?? String(raw)),
+    upstreamStatus: raw === null || raw === undefined ? null : (STATUS_NAMES.get(String(raw)) ?? String(raw)),
     createdAt: toDate(conversation.created_at),
     updatedAt: toDate(conversation.last_activity_at ?? conversation.timestamp),
     cursorKey,

@@ -52,12 +52,26 @@ export async function sendMessage(
   request: SendMessageRequest,
   requestScope?: RequestScope,
 ): Promise<SendMessageResult> {
+  const displayId = await authorizeSend(context, viewer, request, requestScope);
+  const created = await context.client.createMessage(displayId, { content: request.text, private: request.private }, requestScope);
+  return { conversationExternalId: String(displayId), messages: [mapMessage(created, String(displayId))] };
+}
+
+/**
+ * What a send checks before its upstream call: the display id of a conversation this viewer
+ * may send to (agents only).
+ * @throws GatewayError NOT_SUPPORTED without a conversation, NOT_FOUND, FORBIDDEN for a contact
+ */
+export async function authorizeSend(
+  context: BatchContext,
+  viewer: Viewer,
+  request: SendMessageRequest,
+  requestScope?: RequestScope,
+): Promise<number> {
   if (request.conversationExternalId === null) {
     throw new GatewayError('NOT_SUPPORTED', `source "${context.sourceId}" cannot start conversations`, { sourceId: context.sourceId });
   }
-  const displayId = await writableConversation(context, viewer, request.conversationExternalId, 'send messages', requestScope);
-  const created = await context.client.createMessage(displayId, { content: request.text, private: request.private }, requestScope);
-  return { conversationExternalId: String(displayId), messages: [mapMessage(created, String(displayId))] };
+  return writableConversation(context, viewer, request.conversationExternalId, 'send messages', requestScope);
 }
 
 /**

@@ -250,6 +250,7 @@ const dify = {
       renameConversation: (viewer, id, rename, scope) => writes.renameConversation(deps, viewer, id, rename, scope),
       deleteConversation: (viewer, id, scope) => writes.deleteConversation(deps, viewer, id, scope),
       sendMessage: (viewer, request, scope) => writes.sendMessage(deps, viewer, request, scope),
+      authorizeSend: async (viewer, request) => void writes.authorizeSend(deps, viewer, request),
       transcribeAudio: (viewer, file, scope) => writes.transcribeAudio(deps, viewer, file, scope),
       listFeedbacks: (viewer, page, scope) => writes.listFeedbacks(deps, viewer, page, scope),
       suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),

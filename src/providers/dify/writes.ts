@@ -117,6 +117,18 @@ export async function sendMessage(
   request: SendMessageRequest,
   requestScope?: RequestScope,
 ): Promise<SendMessageResult> {
+  const { user, conversationId } = authorizeSend(deps, viewer, request);
+  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs }, requestScope);
+  const messages = mapCompletion(completion, request.text, user);
+  return { conversationExternalId: completion.conversation_id, messages };
+}
+
+/**
+ * What a send checks before its upstream call (Dify scopes the conversation to the user itself).
+ * @returns the upstream user and the Dify conversation id (null: a new conversation)
+ * @throws GatewayError NOT_FOUND (a malformed id, a viewer without identity), NOT_SUPPORTED (private)
+ */
+export function authorizeSend(deps: DifyReadDeps, viewer: Viewer, request: SendMessageRequest): { user: string; conversationId: string | null } {
   let conversationId: string | null = null;
   if (request.conversationExternalId !== null) {
     conversationId = normalizeDifyId(request.conversationExternalId);
@@ -125,10 +137,7 @@ export async function sendMessage(
   if (request.private) {
     throw new GatewayError('NOT_SUPPORTED', `source "${deps.sourceId}" has no private notes`, { sourceId: deps.sourceId });
   }
-  const user = userOf(deps, viewer, 'conversation');
-  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs }, requestScope);
-  const messages = mapCompletion(completion, request.text, user);
-  return { conversationExternalId: completion.conversation_id, messages };
+  return { user: userOf(deps, viewer, 'conversation'), conversationId };
 }
 
 /** `transcribeAudio` → `POST /audio-to-text` (multipart `file`, `user`). */

@@ -58,7 +58,9 @@ export function mapRole(senderType: string): MessageRole {
 
 /** The graph status of a listing `status` string (absent or unknown → OPEN). */
 export function mapStatus(status: string | null | undefined): ConversationStatus {
-  return (status && STATUSES[status.toLowerCase()]) || 'OPEN';
+  const key = status?.toLowerCase() ?? '';
+  // Own keys only: a status such as "constructor" must not find Object.prototype's members.
+  return Object.hasOwn(STATUSES, key) ? STATUSES[key]! : 'OPEN';
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Chatwoot webhook authentication and parsing, fixture in, decision or records out: the HMAC
- * signature over `<timestamp>.<body>`, the 5-minute window, delivery ids once, the URL token of
+ * signature over `<timestamp>.<body>`, the 5-minute window, each signed delivery once whatever
+ * its delivery id (and unsigned ones once per delivery id), the URL token of
  * versions that do not sign, and payloads with string `message_type` and ISO `created_at`.
  */
 import { createHmac } from 'node:crypto';
@@ -22,11 +23,12 @@ function signed(body: string, { secret = SECRET, timestamp = Math.floor(NOW / 10
 }
 
 describe('authenticateWebhook', () => {
-  it('accepts a valid signature once per delivery id', async () => {
+  it('accepts a valid signature once, whatever delivery id it is re-sent under', async () => {
     const options = { secret: SECRET, cache: createMemoryCache(), sourceId: 'support', now: () => NOW };
-    await expect(authenticateWebhook(signed('{"event":"x"}'), options)).resolves.toBeUndefined();
-    await expect(authenticateWebhook(signed('{"event":"x"}'), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(authenticateWebhook(signed('{"event":"x"}', { delivery: 'd-2' }), options)).resolves.toBeUndefined();
+    await expect(authenticateWebhook(signed('{"event":"x"}'), options)).resolves.toBe('new');
+    await expect(authenticateWebhook(signed('{"event":"x"}'), options)).resolves.toBe('duplicate');
+    await expect(authenticateWebhook(signed('{"event":"x"}', { delivery: 'd-2' }), options)).resolves.toBe('duplicate');
+    await expect(authenticateWebhook(signed('{"event":"y"}', { delivery: 'd-2' }), options)).resolves.toBe('new');
   });
 
   it('refuses a wrong secret, an altered body, a stale or future timestamp, and a missing signature', async () => {
@@ -59,13 +61,13 @@ describe('authenticateWebhook', () => {
       rawBody: '{}',
       query: new URLSearchParams(token === null ? {} : { token }),
     });
-    await expect(authenticateWebhook(unsigned(TOKEN), options)).resolves.toBeUndefined();
+    await expect(authenticateWebhook(unsigned(TOKEN), options)).resolves.toBe('new');
     await expect(authenticateWebhook(unsigned(`${TOKEN}x`), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authenticateWebhook(unsigned(null), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     // With both configured, a signed delivery is checked by its signature, an unsigned one by the token.
     const both = { ...options, secret: SECRET, now: () => NOW };
-    await expect(authenticateWebhook(signed('{}'), both)).resolves.toBeUndefined();
-    await expect(authenticateWebhook(unsigned(TOKEN), both)).resolves.toBeUndefined();
+    await expect(authenticateWebhook(signed('{}'), both)).resolves.toBe('new');
+    await expect(authenticateWebhook(unsigned(TOKEN), both)).resolves.toBe('new');
   });
 });
 

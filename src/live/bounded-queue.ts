@@ -67,7 +67,12 @@ export function createBoundedQueue<T>({ capacity, overflow, onEnd }: BoundedQueu
     },
     finish(last) {
       if (closed) return;
-      if (last !== undefined) queue.push(last);
+      if (last !== undefined) {
+        // The last value (a failure) is delivered even into a full buffer: one past the bound.
+        const resolve = waiting.shift();
+        if (resolve) resolve({ done: false, value: last });
+        else buffer.push(last);
+      }
       close();
     },
     next() {

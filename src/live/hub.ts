@@ -16,7 +16,6 @@
  * bounded buffer (src/live/bounded-queue.ts): feeds push without waiting, and a subscriber that
  * stops reading loses its stream (`SUBSCRIBER_TOO_SLOW`), never another's or the process.
  */
-import { createPubSub } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SourceEntry } from '../gateway.js';
@@ -29,7 +28,6 @@ import {
   toWireConversation,
   toWireMessage,
   type ConversationEvent,
-  type LiveTopics,
   type MessageEvent,
 } from './events.js';
 import { conversationPollTask, messagePollTask } from './feeds.js';
@@ -74,6 +72,11 @@ export interface LiveHubOptions {
   channelPrefix?: string;
   /** False while the pub/sub store (Redis) cannot be reached. */
   pubsubAvailable?: () => boolean;
+  /**
+   * Publishes one event and resolves once the pub/sub store took it (Redis), so a webhook is
+   * acknowledged only when its events went out. Without it events go to `eventTarget`.
+   */
+  publish?: (topic: string, payload: string) => Promise<void>;
 }
 
 /**
@@ -137,7 +140,6 @@ export function subscriberTooSlow(capacity: number): GatewayError {
 /** Creates the hub of one gateway process. */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   const { eventTarget, pollers, logger } = options;
-  const pubsub = createPubSub<LiveTopics>({ eventTarget: eventTarget as never });
   const prefix = options.channelPrefix ?? '';
   const capacity = options.subscriberBufferEvents ?? 100;
   const active = new Set<ActiveSubscription>();
@@ -345,14 +347,20 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     },
 
     async publish(sourceId, delivery) {
-      for (const message of delivery.messages) {
-        pubsub.publish('message:added', prefix + conversationKey(sourceId, message.conversationExternalId), {
-          sourceId,
-          message: toWireMessage(message),
-        });
-      }
-      for (const conversation of delivery.conversations) {
-        pubsub.publish('conversation:updated', prefix + sourceId, { sourceId, conversation: toWireConversation(conversation) });
+      const events: Array<[string, MessageEvent | ConversationEvent]> = [
+        ...delivery.messages.map((message): [string, MessageEvent] => [
+          `message:added:${prefix}${conversationKey(sourceId, message.conversationExternalId)}`,
+          { sourceId, message: toWireMessage(message) },
+        ]),
+        ...delivery.conversations.map((conversation): [string, ConversationEvent] => [
+          `conversation:updated:${prefix}${sourceId}`,
+          { sourceId, conversation: toWireConversation(conversation) },
+        ]),
+      ];
+      // In order: a message and the conversation change it caused arrive as they happened.
+      for (const [topic, event] of events) {
+        if (options.publish) await options.publish(topic, JSON.stringify(event));
+        else eventTarget.dispatchEvent(new CustomEvent(topic, { detail: event }));
       }
     },
 

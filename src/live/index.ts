@@ -39,6 +39,7 @@ export async function createLive(
     subscriberBufferEvents: config.server.limits.subscriberBufferEvents,
     channelPrefix: redis?.channelPrefix,
     pubsubAvailable: redis ? () => redis.available() : undefined,
+    publish: redis ? (topic, payload) => redis.publish(topic, payload) : undefined,
   });
   redis?.onDown(() =>
     hub.failPubSub(new GatewayError('UPSTREAM_UNAVAILABLE', 'live updates interrupted: the pub/sub store went away; subscribe again')),

@@ -4,11 +4,14 @@
  * `CHAT_GATEWAY_CONFIG`. Without a config it runs in demo mode on the built-in simulators.
  *
  * Only `node:` modules are imported up front: the gateway itself (src/start.ts) is loaded after
- * the flags are parsed, so `--help`, `--version` and usage errors answer at once.
+ * the flags are parsed, so `--help`, `--version` and usage errors answer at once. Once it
+ * listens, src/server/process-policy.ts decides what an uncaught failure does (a stray rejection is
+ * logged and the gateway keeps serving; an uncaught exception is logged and ends the process).
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
 import type { RunningServer } from './server/server.js';
 import type { StartOptions } from './start.js';
 
@@ -69,7 +72,10 @@ export function packageVersion(): string {
  * Starts the gateway as the CLI would (see src/start.ts).
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
-export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
+export async function startGateway(
+  options: CliOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningServer & { demo: boolean; logger: Logger }> {
   const start = await import('./start.js');
   return start.startFromOptions(options, env);
 }
@@ -91,7 +97,7 @@ export async function main(): Promise<void> {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
-  let running: RunningServer;
+  let running: Awaited<ReturnType<typeof startGateway>>;
   try {
     running = await startGateway(options, process.env);
   } catch (error) {
@@ -101,6 +107,7 @@ export async function main(): Promise<void> {
     process.stderr.write(`chat-gateway: ${message}\n`);
     process.exit(1);
   }
+  (await import('./server/process-policy.js')).installProcessPolicy(running.logger);
   installSignalHandlers(running);
 }
 

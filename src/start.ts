@@ -10,6 +10,7 @@ import { loadConfigFile, validateConfig } from './gateway/load-config.js';
 import type { DemoBackends } from './demo/demo.js';
 import type { Viewer } from './core/records.js';
 import { createGateway } from './gateway/gateway.js';
+import type { Logger } from 'pino';
 import { createLogger } from './core/logger.js';
 import { readinessOf } from './gateway/readiness.js';
 import { startServer, type RunningServer } from './server/server.js';
@@ -48,7 +49,10 @@ export function logLevelOf(value: string | undefined): string {
  * @returns the running server and whether it runs in demo mode
  * @throws ConfigError for an unusable config or demo mode under NODE_ENV=production
  */
-export async function startFromOptions(options: StartOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
+export async function startFromOptions(
+  options: StartOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningServer & { demo: boolean; logger: Logger }> {
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
@@ -110,5 +114,5 @@ export async function startFromOptions(options: StartOptions, env: NodeJS.Proces
   } else {
     logger.info({ sources: [...gateway.sources.keys()] }, `chat-gateway listening on ${running.url}/graphql`);
   }
-  return { ...running, demo: demo !== undefined };
+  return { ...running, demo: demo !== undefined, logger };
 }

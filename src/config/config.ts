@@ -45,6 +45,21 @@ const limitsSchema = z
     maxUploadBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
     /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
     maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
+    /**
+     * Live events held for one subscriber that has not read them yet (SSE and WebSocket alike);
+     * one more ends that stream with `SUBSCRIBER_TOO_SLOW`. @default 100
+     */
+    subscriberBufferEvents: z.number().int().min(1).max(100_000).default(100),
+    /**
+     * A connection (HTTP, SSE or WebSocket) whose peer has not taken its pending output for this
+     * long is closed (a WebSocket with `LiveCloseCode.SlowConsumer`), ms. @default 30000
+     */
+    maxStalledWriteMs: z.number().int().min(100).max(3_600_000).default(30_000),
+    /**
+     * Unsent output one connection may hold, bytes; past it the connection is closed at once.
+     * @default 16777216 (16 MiB)
+     */
+    maxConnectionBufferBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   })
   .strict();
 

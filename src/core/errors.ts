@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'NOT_SUPPORTED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** A live subscriber fell too far behind its stream (bounded buffer); that stream ended. */
+  | 'SUBSCRIBER_TOO_SLOW';
 
 export interface GatewayErrorOptions {
   /** The configured source involved, if any (becomes `extensions.sourceId`). */

@@ -9,8 +9,13 @@
  * A subscription that must end with an error yields a `LiveFailure` as its last value; the
  * resolver throws its error, so the client gets it as a GraphQL error (`extensions.code`) and
  * then the end of the stream.
+ *
+ * Admission is counted when the operation is accepted: a resolver reserves a `SubscriptionSlot`
+ * synchronously, before any await or upstream call, and the slot is released when the stream
+ * ends, so a burst of subscribes cannot pass the per-viewer cap. Every subscriber has its own
+ * bounded buffer (src/live/bounded-queue.ts): feeds push without waiting, and a subscriber that
+ * stops reading loses its stream (`SUBSCRIBER_TOO_SLOW`), never another's or the process.
  */
-import { Repeater, type PubSub } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SourceEntry } from '../providers/contract.js';
@@ -22,9 +27,11 @@ import {
   fromWireMessage,
   toWireConversation,
   toWireMessage,
-  type LiveTopics,
+  type ConversationEvent,
+  type MessageEvent,
 } from './events.js';
 import { conversationPollTask, messagePollTask } from './feeds.js';
+import { createBoundedQueue, type BoundedQueue } from './bounded-queue.js';
 import type { PollerRegistry } from './poller.js';
 import { onTokenExpiry, tokenExpiresAt } from './token-expiry.js';
 
@@ -39,37 +46,74 @@ export interface LiveConversation {
   record: ConversationRecord;
 }
 
+/**
+ * Where events are dispatched: an in-memory `EventTarget`, or the Redis event target (which
+ * subscribes to a channel per event type while it has listeners). Events are `CustomEvent`s.
+ */
+export interface LiveEventTarget {
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+  dispatchEvent(event: Event): boolean;
+}
+
 export interface LiveHubOptions {
-  pubsub: PubSub<LiveTopics>;
+  /** Carries published events to subscribers (to every replica's, with Redis). */
+  eventTarget: LiveEventTarget;
   pollers: PollerRegistry;
   logger: Logger;
   /** Open subscriptions one viewer (by id) may hold on this process. */
   maxSubscriptionsPerViewer: number;
+  /**
+   * Events held for one subscriber that has not read them; one more ends that stream with
+   * `SUBSCRIBER_TOO_SLOW`. @default 100
+   */
+  subscriberBufferEvents?: number;
   /** Prefixes every pub/sub key, so that several gateways can share one Redis. */
   channelPrefix?: string;
   /** False while the pub/sub store (Redis) cannot be reached. */
   pubsubAvailable?: () => boolean;
+  /**
+   * Publishes one event and resolves once the pub/sub store took it (Redis), so a webhook is
+   * acknowledged only when its events went out. Without it events go to `eventTarget`.
+   */
+  publish?: (topic: string, payload: string) => Promise<void>;
+}
+
+/**
+ * A place under the per-viewer cap, taken when an operation is accepted and held by the stream
+ * it opens. `release` is idempotent: a resolver that fails before opening its stream releases
+ * it; a stream releases it when it ends.
+ */
+export interface SubscriptionSlot {
+  readonly viewer: Viewer;
+  release(): void;
 }
 
 export interface LiveHub {
   /**
-   * New messages of one conversation the caller has already checked is the viewer's.
-   * @throws GatewayError RATE_LIMITED past the per-viewer cap, UPSTREAM_UNAVAILABLE while pub/sub is down
+   * Takes a place under `maxSubscriptionsPerViewer` at once (no await in between, so a burst of
+   * subscribes cannot all pass a check of the same count).
+   * @throws GatewayError RATE_LIMITED past the per-viewer cap
    */
-  messageAdded(viewer: Viewer, source: SourceEntry, conversationExternalId: string): AsyncIterable<MessageRecord | LiveFailure>;
+  reserve(viewer: Viewer): SubscriptionSlot;
+  /**
+   * New messages of one conversation the caller has already checked is the viewer's.
+   * @throws GatewayError UPSTREAM_UNAVAILABLE while pub/sub is down (the slot is released)
+   */
+  messageAdded(slot: SubscriptionSlot, source: SourceEntry, conversationExternalId: string): AsyncIterable<MessageRecord | LiveFailure>;
   /** The viewer's conversations of `sources` when one appears or changes. Throws like `messageAdded`. */
-  conversationUpdated(viewer: Viewer, sources: SourceEntry[]): AsyncIterable<LiveConversation | LiveFailure>;
+  conversationUpdated(slot: SubscriptionSlot, sources: SourceEntry[]): AsyncIterable<LiveConversation | LiveFailure>;
   /**
    * A stream this process produces itself (a streamed reply), held to the same per-viewer cap
    * and ended on shutdown. `run` pushes values and resolves when done (or rejects: the stream
    * ends with that error); `signal` aborts when the subscriber goes away first.
    */
-  track<T>(viewer: Viewer, run: (push: (value: T) => void, signal: AbortSignal) => Promise<void>): AsyncIterable<T | LiveFailure>;
+  track<T>(slot: SubscriptionSlot, run: (push: (value: T) => void, signal: AbortSignal) => Promise<void>): AsyncIterable<T | LiveFailure>;
   /** Publishes what a webhook delivery changed, to every replica's subscribers. */
   publish(sourceId: string, delivery: WebhookDelivery): Promise<void>;
   /** Ends every subscription that depends on pub/sub with `error` (the pub/sub store went away). */
   failPubSub(error: GatewayError): void;
-  /** Subscriptions open on this process. */
+  /** Subscriptions open (or reserved) on this process. */
   openSubscriptions(): number;
   /** False while the pub/sub store (Redis) cannot be reached. */
   available(): boolean;
@@ -85,93 +129,159 @@ interface ActiveSubscription {
 /** Message keys remembered per subscription to deliver each once. */
 const SEEN_PER_SUBSCRIPTION = 1000;
 
+/** The error a subscriber's stream ends with when its buffer overflows. */
+export function subscriberTooSlow(capacity: number): GatewayError {
+  return new GatewayError(
+    'SUBSCRIBER_TOO_SLOW',
+    `the subscriber fell ${capacity} events behind and its stream was ended: read faster, or subscribe again`,
+  );
+}
+
 /** Creates the hub of one gateway process. */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
-  const { pubsub, pollers, logger } = options;
+  const { eventTarget, pollers, logger } = options;
   const prefix = options.channelPrefix ?? '';
+  const capacity = options.subscriberBufferEvents ?? 100;
   const active = new Set<ActiveSubscription>();
   const perViewer = new Map<string, number>();
+  let reserved = 0;
 
-  function admit(viewer: Viewer, usesPubSub: boolean) {
-    if ((perViewer.get(viewer.id) ?? 0) >= options.maxSubscriptionsPerViewer) {
+  function reserve(viewer: Viewer): SubscriptionSlot {
+    const held = perViewer.get(viewer.id) ?? 0;
+    if (held >= options.maxSubscriptionsPerViewer) {
       throw new GatewayError('RATE_LIMITED', `at most ${options.maxSubscriptionsPerViewer} open subscriptions per viewer`);
     }
-    if (usesPubSub && options.pubsubAvailable && !options.pubsubAvailable()) {
-      throw new GatewayError('UPSTREAM_UNAVAILABLE', 'live updates are unavailable: the pub/sub store cannot be reached');
-    }
+    perViewer.set(viewer.id, held + 1);
+    reserved += 1;
+    let released = false;
+    return {
+      viewer,
+      release() {
+        if (released) return;
+        released = true;
+        reserved -= 1;
+        const left = (perViewer.get(viewer.id) ?? 1) - 1;
+        if (left > 0) perViewer.set(viewer.id, left);
+        else perViewer.delete(viewer.id);
+      },
+    };
   }
 
-  /** Runs `setup` when the stream starts and its clean-ups when it ends, however it ends. */
+  /**
+   * Opens a stream on `slot`: runs `setup` at once, and its clean-ups and the slot's release
+   * when the stream ends, however it ends (read to the end, returned by the transport,
+   * overflowed, failed, shut down).
+   */
   function stream<T>(
-    viewer: Viewer,
+    slot: SubscriptionSlot,
     usesPubSub: boolean,
     setup: (push: (value: T) => void, end: (error?: unknown) => void) => Array<() => void>,
   ): AsyncIterable<T | LiveFailure> {
-    admit(viewer, usesPubSub);
-    return new Repeater<T | LiveFailure>(async (push, stop) => {
-      let ended = false;
-      const subscription: ActiveSubscription = {
-        usesPubSub,
-        end(error) {
-          if (ended) return;
-          ended = true;
-          if (error !== undefined) void push(new LiveFailure(error));
-          stop();
-        },
-      };
-      active.add(subscription);
-      perViewer.set(viewer.id, (perViewer.get(viewer.id) ?? 0) + 1);
-      let cleanups: Array<() => void> = [];
-      try {
-        cleanups = setup((value) => {
-          if (!ended) void push(value);
-        }, subscription.end);
-      } catch (error) {
-        subscription.end(error);
-      }
-      // A stream outlives the request that opened it, never the viewer's token.
-      const expires = tokenExpiresAt(viewer);
-      const cancelExpiry =
-        expires === undefined
-          ? undefined
-          : onTokenExpiry(expires, () => subscription.end(new GatewayError('UNAUTHENTICATED', 'token expired: subscribe again with a fresh one')));
-      await stop;
-      cancelExpiry?.();
-      ended = true;
-      active.delete(subscription);
-      const left = (perViewer.get(viewer.id) ?? 1) - 1;
-      if (left > 0) perViewer.set(viewer.id, left);
-      else perViewer.delete(viewer.id);
-      for (const cleanup of cleanups) cleanup();
+    if (usesPubSub && options.pubsubAvailable && !options.pubsubAvailable()) {
+      slot.release();
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', 'live updates are unavailable: the pub/sub store cannot be reached');
+    }
+    const { viewer } = slot;
+    let cleanups: Array<() => void> = [];
+    let cancelExpiry: (() => void) | undefined;
+    const queue: BoundedQueue<T | LiveFailure> = createBoundedQueue<T | LiveFailure>({
+      capacity,
+      overflow: () => {
+        logger.warn({ viewerId: viewer.id, bufferedEvents: capacity }, 'live subscriber too slow: its stream was ended');
+        return new LiveFailure(subscriberTooSlow(capacity));
+      },
+      onEnd: () => {
+        cancelExpiry?.();
+        active.delete(subscription);
+        slot.release();
+        for (const cleanup of cleanups.splice(0)) cleanup();
+      },
     });
+    const subscription: ActiveSubscription = {
+      usesPubSub,
+      end(error) {
+        queue.finish(error === undefined ? undefined : new LiveFailure(error));
+        // An overflowed or failed stream stops listening at once, not when its reader returns.
+        for (const cleanup of cleanups.splice(0)) cleanup();
+      },
+    };
+    active.add(subscription);
+    const push = (value: T) => {
+      if (!queue.push(value)) for (const cleanup of cleanups.splice(0)) cleanup();
+    };
+    try {
+      cleanups = setup(push, subscription.end);
+    } catch (error) {
+      subscription.end(error);
+    }
+    // A stream outlives the request that opened it, never the viewer's token.
+    const expires = tokenExpiresAt(viewer);
+    if (expires !== undefined && !queue.closed) {
+      cancelExpiry = onTokenExpiry(expires, () =>
+        subscription.end(new GatewayError('UNAUTHENTICATED', 'token expired: subscribe again with a fresh one')),
+      );
+    }
+    return queue;
   }
 
-  /** Consumes a pub/sub iterable until the stream ends; returns its clean-up. */
-  function consume<E>(iterable: AsyncIterable<E>, handle: (event: E) => Promise<void> | void, end: (error?: unknown) => void) {
-    const iterator = iterable[Symbol.asyncIterator]();
-    void (async () => {
+  /**
+   * Listens to one pub/sub topic for a stream: each event is handed to `handle` as it arrives
+   * (never queued behind a slow reader here; the stream's own buffer bounds that). Returns the
+   * clean-up that stops listening.
+   */
+  function listen<E>(topic: string, handle: (event: E) => void, end: (error?: unknown) => void): () => void {
+    const listener = (event: Event) => {
       try {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done) return;
-          await handle(next.value);
-        }
+        handle((event as CustomEvent<E>).detail);
       } catch (error) {
         end(error);
       }
-    })();
-    return () => void iterator.return?.();
+    };
+    eventTarget.addEventListener(topic, listener);
+    return () => eventTarget.removeEventListener(topic, listener);
+  }
+
+  /**
+   * Runs async checks one after another, in arrival order, holding at most `capacity` waiting:
+   * past that the stream ends as a too-slow subscriber would.
+   */
+  function serially<E>(check: (event: E) => Promise<void>, end: (error?: unknown) => void): (event: E) => void {
+    let chain = Promise.resolve();
+    let waiting = 0;
+    let stopped = false;
+    return (event) => {
+      if (stopped) return;
+      if (waiting >= capacity) {
+        stopped = true;
+        logger.warn({ bufferedEvents: capacity }, 'live subscriber checks fell behind: its stream was ended');
+        end(subscriberTooSlow(capacity));
+        return;
+      }
+      waiting += 1;
+      chain = chain
+        .then(() => (stopped ? undefined : check(event)))
+        .catch((error: unknown) => {
+          stopped = true;
+          end(error);
+        })
+        .finally(() => {
+          waiting -= 1;
+        });
+    };
   }
 
   /** Who may be polled together: the same upstream user with the same roles sees the same. */
   const viewerKey = (viewer: Viewer) => JSON.stringify([viewer.id, [...viewer.roles].sort()]);
 
   return {
-    messageAdded(viewer, source, conversationExternalId) {
+    reserve,
+
+    messageAdded(slot, source, conversationExternalId) {
+      const { viewer } = slot;
       const { adapter } = source;
       const pushed = adapter.receiveWebhook !== undefined;
       const privateVisible = adapter.seesPrivateNotes?.(viewer) ?? false;
-      return stream<MessageRecord>(viewer, pushed, (push, end) => {
+      return stream<MessageRecord>(slot, pushed, (push, end) => {
         const seen = new LRUCache<string, true>({ max: SEEN_PER_SUBSCRIPTION });
         const deliver = (record: MessageRecord) => {
           if (record.isPrivate && !privateVisible) return;
@@ -180,8 +290,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
           push(record);
         };
         if (pushed) {
-          const key = prefix + conversationKey(source.id, conversationExternalId);
-          return [consume(pubsub.subscribe('message:added', key), (event) => deliver(fromWireMessage(event.message)), end)];
+          const topic = `message:added:${prefix}${conversationKey(source.id, conversationExternalId)}`;
+          return [listen<MessageEvent>(topic, (event) => deliver(fromWireMessage(event.message)), end)];
         }
         const pollKey = JSON.stringify(['messages', source.id, conversationExternalId, viewerKey(viewer)]);
         return [
@@ -193,17 +303,18 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       });
     },
 
-    conversationUpdated(viewer, sources) {
+    conversationUpdated(slot, sources) {
+      const { viewer } = slot;
       const usesPubSub = sources.some((source) => source.adapter.receiveWebhook !== undefined);
-      return stream<LiveConversation>(viewer, usesPubSub, (push, end) =>
+      return stream<LiveConversation>(slot, usesPubSub, (push, end) =>
         sources.map((source) => {
           const { adapter } = source;
           if (adapter.receiveWebhook) {
             // The event says which conversation changed; whether this viewer sees it, and how
             // it looks now, comes from the same lookup reads use.
-            return consume(
-              pubsub.subscribe('conversation:updated', prefix + source.id),
-              async (event) => {
+            return listen<ConversationEvent>(
+              `conversation:updated:${prefix}${source.id}`,
+              serially(async (event) => {
                 const hinted = fromWireConversation(event.conversation);
                 const [found] = await adapter.getConversations(viewer, [hinted.externalId]);
                 if (found instanceof Error) {
@@ -211,7 +322,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
                   return;
                 }
                 if (found) push({ sourceId: source.id, record: found });
-              },
+              }, end),
               end,
             );
           }
@@ -224,8 +335,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       );
     },
 
-    track(viewer, run) {
-      return stream(viewer, false, (push, end) => {
+    track(slot, run) {
+      return stream(slot, false, (push, end) => {
         const controller = new AbortController();
         run(push, controller.signal).then(
           () => end(),
@@ -236,14 +347,20 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     },
 
     async publish(sourceId, delivery) {
-      for (const message of delivery.messages) {
-        pubsub.publish('message:added', prefix + conversationKey(sourceId, message.conversationExternalId), {
-          sourceId,
-          message: toWireMessage(message),
-        });
-      }
-      for (const conversation of delivery.conversations) {
-        pubsub.publish('conversation:updated', prefix + sourceId, { sourceId, conversation: toWireConversation(conversation) });
+      const events: Array<[string, MessageEvent | ConversationEvent]> = [
+        ...delivery.messages.map((message): [string, MessageEvent] => [
+          `message:added:${prefix}${conversationKey(sourceId, message.conversationExternalId)}`,
+          { sourceId, message: toWireMessage(message) },
+        ]),
+        ...delivery.conversations.map((conversation): [string, ConversationEvent] => [
+          `conversation:updated:${prefix}${sourceId}`,
+          { sourceId, conversation: toWireConversation(conversation) },
+        ]),
+      ];
+      // In order: a message and the conversation change it caused arrive as they happened.
+      for (const [topic, event] of events) {
+        if (options.publish) await options.publish(topic, JSON.stringify(event));
+        else eventTarget.dispatchEvent(new CustomEvent(topic, { detail: event }));
       }
     },
 
@@ -251,7 +368,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       for (const subscription of [...active]) if (subscription.usesPubSub) subscription.end(error);
     },
 
-    openSubscriptions: () => active.size,
+    openSubscriptions: () => reserved,
 
     available: () => options.pubsubAvailable?.() ?? true,
 

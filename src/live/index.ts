@@ -3,7 +3,6 @@
  * `redis.url` is set), the shared pollers, the hub every subscription goes through, and the
  * cross-request cache (Redis-backed beside a Redis pub/sub, in memory otherwise).
  */
-import { createPubSub } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createMemoryCache, type SharedCache } from '../core/cache.js';
 import type { GatewayConfig } from '../config/config.js';
@@ -31,16 +30,17 @@ export async function createLive(
 ): Promise<Live> {
   // ioredis is loaded only with `redis.url`: an in-memory gateway never imports it.
   const redis = config.redis ? await (await import('./redis.js')).connectRedis(config.redis, logger) : undefined;
-  const pubsub = createPubSub<LiveTopics>(redis ? { eventTarget: redis.eventTarget } : {});
   const intervals = new Map(config.sources.map((source) => [source.id, source.pollIntervalMs ?? 5_000]));
   const pollers = createPollerRegistry({ logger, intervalMs: (id) => intervals.get(id) ?? 5_000, circuitState });
   const hub = createLiveHub({
-    pubsub,
+    eventTarget: redis?.eventTarget ?? new EventTarget(),
     pollers,
     logger,
     maxSubscriptionsPerViewer: config.server.limits.maxSubscriptionsPerViewer ?? 20,
+    subscriberBufferEvents: config.server.limits.subscriberBufferEvents,
     channelPrefix: redis?.channelPrefix,
     pubsubAvailable: redis ? () => redis.available() : undefined,
+    publish: redis ? (topic, payload) => redis.publish(topic, payload) : undefined,
   });
   redis?.onDown(() =>
     hub.failPubSub(new GatewayError('UPSTREAM_UNAVAILABLE', 'live updates interrupted: the pub/sub store went away; subscribe again')),

@@ -29,6 +29,12 @@ export interface RedisConnection {
   channelPrefix: string;
   /** Both connections are up. */
   available(): boolean;
+  /**
+   * Publishes `message` on `channel` and resolves once Redis took it (what the event target's
+   * fire-and-forget publish cannot say).
+   * @throws GatewayError UPSTREAM_UNAVAILABLE when Redis does not take it
+   */
+  publish(channel: string, message: string): Promise<void>;
   /** Whether Redis answered its last command or PING (false while it is away or stalled). */
   answering(): boolean;
   /** Called whenever a connection that was up goes away. */
@@ -86,7 +92,13 @@ export async function connectRedis(config: RedisConfig, logger: Logger): Promise
   const publishClient = { publish: (channel: string, message: string) => publisher.publish(channel, message).catch(ignore) };
   const subscribeClient = {
     on: (event: string, listener: (...args: any[]) => void) => subscriber.on(event, listener), // eslint-disable-line @typescript-eslint/no-explicit-any
-    subscribe: (channel: string) => subscriber.subscribe(channel).catch(ignore),
+    // A SUBSCRIBE that fails leaves its streams deaf while the event target counts them as
+    // listening: they are ended (UPSTREAM_UNAVAILABLE) so that their clients subscribe again.
+    subscribe: (channel: string) =>
+      subscriber.subscribe(channel).catch(() => {
+        logger.warn({ redis: 'subscribe' }, 'redis subscribe failed; live updates of that channel end');
+        for (const listener of downListeners) listener();
+      }),
     unsubscribe: (channel: string) => subscriber.unsubscribe(channel).catch(ignore),
   };
   const eventTarget = createRedisEventTarget({
@@ -161,6 +173,13 @@ export async function connectRedis(config: RedisConfig, logger: Logger): Promise
     cache,
     channelPrefix: `${config.keyPrefix}live:`,
     available: () => publisher.status === 'ready' && subscriber.status === 'ready',
+    async publish(channel, message) {
+      try {
+        await command(() => publisher.publish(channel, message));
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
     answering: () => answering && publisher.status === 'ready',
     onDown: (listener) => void downListeners.push(listener),
     async close() {

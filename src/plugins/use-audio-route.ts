@@ -24,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UPSTREAM_ERROR: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  SUBSCRIBER_TOO_SLOW: 503,
 };
 
 /**

@@ -18,7 +18,7 @@ import { usePersistedOperationList } from './use-persisted-operation-list.js';
  * @throws ConfigError when the persisted operation file cannot be read (at creation, not per request)
  */
 export function useHardening(server: GatewayConfig['server']): Plugin {
-  const plugins: Plugin[] = [useCsrf()];
+  const plugins: Plugin[] = [useCsrf(server.corsOrigins)];
   if (server.persistedOperations !== undefined) {
     plugins.push(usePersistedOperationList({ file: server.persistedOperations, only: server.persistedOperationsOnly }));
   }

@@ -8,7 +8,8 @@
  * the upstream generation.
  */
 import { requireViewer, type GatewayContext } from './context.js';
-import { LiveFailure } from '../live/hub.js';
+import { admitted } from './admission.js';
+import { LiveFailure, type SubscriptionSlot } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { ReplyStreamEvent, SendMessageResult } from '../core/records.js';
@@ -85,8 +86,7 @@ function toEvent(event: ReplyStreamEvent, sourceId: string): ReplyEvent {
   }
 }
 
-function subscribeReply(context: GatewayContext, input: SendMessageInputValue): AsyncIterable<ReplyEvent | LiveFailure> {
-  const viewer = requireViewer(context);
+function subscribeReply(context: GatewayContext, input: SendMessageInputValue, slot: SubscriptionSlot): AsyncIterable<ReplyEvent | LiveFailure> {
   const resolved = resolveSend(context, input);
   const { source } = resolved;
   const adapter = source.adapter;
@@ -96,7 +96,8 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue): 
     });
   }
   const target = { operation: 'assistantReply' as const, sourceId: source.id, targetExternalId: resolved.request.conversationExternalId };
-  return context.gateway.live.track<ReplyEvent>(viewer, async (push, signal) => {
+  const { viewer } = slot;
+  return context.gateway.live.track<ReplyEvent>(slot, async (push, signal) => {
     const reservation = await reserveSend(context, resolved, viewer);
     if (reservation?.kind === 'replay') {
       const replay = reservation.result;
@@ -131,7 +132,7 @@ builder.subscriptionField('assistantReply', (t) =>
       'Sends a message and streams the answer (Dify): deltas and agent steps as they come, then the stored messages. ' +
       'Same input, checks and idempotency as `sendMessage`; leaving early stops the generation.',
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
-    subscribe: (_root, { input }, context) => subscribeReply(context, input as SendMessageInputValue),
+    subscribe: (_root, { input }, context) => admitted(context, (slot) => subscribeReply(context, input as SendMessageInputValue, slot)),
     resolve: (payload: ReplyEvent | LiveFailure, _args, context) => {
       if (payload instanceof LiveFailure) throw payload.error;
       // The completed event reads the conversation after the write.

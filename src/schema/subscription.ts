@@ -5,6 +5,7 @@
  */
 import { requireViewer, type GatewayContext } from './context.js';
 import { parseGlobalId } from '../core/global-id.js';
+import { admitted } from './admission.js';
 import { LiveFailure, type LiveConversation } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
 import { badInput, notFound } from '../core/errors.js';
@@ -34,16 +35,16 @@ builder.subscriptionField('messageAdded', (t) =>
       'Each new message of one conversation, once and in order, as the viewer may see it (private notes only for agents). ' +
       'A conversation that is absent or not yours is NOT_FOUND and opens no stream.',
     args: { conversationId: t.arg.id({ required: true }) },
-    subscribe: async (_root, { conversationId }, context) => {
-      const viewer = requireViewer(context);
-      const ref = parseGlobalId(String(conversationId), 'Conversation');
-      if (ref.type !== 'Conversation') throw notFound('conversation');
-      const source = context.gateway.sources.get(ref.sourceId);
-      if (!source) throw notFound('conversation', ref.sourceId);
-      const record = await context.loaders.forSource(ref.sourceId).conversation.load(ref.conversationId);
-      if (!record) throw notFound('conversation', ref.sourceId);
-      return context.gateway.live.messageAdded(viewer, source, ref.conversationId);
-    },
+    subscribe: (_root, { conversationId }, context) =>
+      admitted(context, async (slot) => {
+        const ref = parseGlobalId(String(conversationId), 'Conversation');
+        if (ref.type !== 'Conversation') throw notFound('conversation');
+        const source = context.gateway.sources.get(ref.sourceId);
+        if (!source) throw notFound('conversation', ref.sourceId);
+        const record = await context.loaders.forSource(ref.sourceId).conversation.load(ref.conversationId);
+        if (!record) throw notFound('conversation', ref.sourceId);
+        return context.gateway.live.messageAdded(slot, source, ref.conversationId);
+      }),
     resolve: (payload: MessageRecord | LiveFailure, { conversationId }, context) => {
       const record = unwrap(payload, context);
       return messageShape(parseGlobalId(String(conversationId), 'Conversation').sourceId, record);
@@ -60,18 +61,18 @@ builder.subscriptionField('conversationUpdated', (t) =>
     args: {
       sourceIds: t.arg.idList({ required: false, description: 'Only these sources (their names, or Source global IDs).' }),
     },
-    subscribe: (_root, { sourceIds }, context) => {
-      const viewer = requireViewer(context);
-      const { sources } = context.gateway;
-      let chosen = [...sources.values()];
-      if (sourceIds) {
-        const wanted = sourceIds.map((value) => sourceIdOf(String(value)));
-        for (const id of wanted) if (!sources.has(id)) throw badInput(`unknown source "${id}"`);
-        chosen = chosen.filter((source) => wanted.includes(source.id));
-      }
-      chosen = chosen.filter((source) => source.adapter.receiveWebhook || source.adapter.capabilities.listConversations);
-      return context.gateway.live.conversationUpdated(viewer, chosen);
-    },
+    subscribe: (_root, { sourceIds }, context) =>
+      admitted(context, (slot) => {
+        const { sources } = context.gateway;
+        let chosen = [...sources.values()];
+        if (sourceIds) {
+          const wanted = sourceIds.map((value) => sourceIdOf(String(value)));
+          for (const id of wanted) if (!sources.has(id)) throw badInput(`unknown source "${id}"`);
+          chosen = chosen.filter((source) => wanted.includes(source.id));
+        }
+        chosen = chosen.filter((source) => source.adapter.receiveWebhook || source.adapter.capabilities.listConversations);
+        return context.gateway.live.conversationUpdated(slot, chosen);
+      }),
     resolve: (payload: LiveConversation | LiveFailure, _args, context) => {
       const { sourceId, record } = unwrap(payload, context);
       return conversationShape(sourceId, record);

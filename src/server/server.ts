@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ViewerResolver } from '../auth/viewer.js';
+import { createConnectionWatchdog } from './connection-watchdog.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.js';
 import type { GatewayYoga } from '../yoga/yoga.js';
@@ -64,6 +65,8 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
     return liveClosed;
   };
   server.requestTimeout = requestTimeoutMs + 5_000;
+  const watchdog = createConnectionWatchdog({ ...gateway.config.server.limits, logger: gateway.logger });
+  server.on('connection', (socket) => watchdog.watch(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -73,7 +76,7 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
   });
   // Attached once listening, so a failed listen (a port in use) is reported once, by the CLI,
   // and never also by the WebSocket server as an internal error with a stack.
-  ws = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer }) : undefined;
+  ws = resolveViewer ? attachGraphQLWs(server, yoga, gateway, { resolveViewer, watchdog }) : undefined;
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const logger = gateway.logger;
@@ -97,6 +100,7 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       }, shutdownTimeoutMs);
       await closed;
       clearTimeout(grace);
+      watchdog.stop();
       await yoga.dispose();
       await gateway.close();
       await onStop?.();

@@ -5,13 +5,22 @@
  * `connectionParams.authorization` (or `Authorization`, or the upgrade request's header),
  * verified at `connection_init`. A bad one closes with 4403; the token's `exp` later closes the
  * socket with `LiveCloseCode.TokenExpired`. Keep-alive is ws ping/pong every `keepAliveMs`.
+ *
+ * The upgrade follows the origin rule of HTTP requests (`isCrossSiteOrigin`): another site's
+ * `Origin` gets HTTP 403 and no socket, so a page elsewhere cannot ride a cookie-authenticated
+ * proxy's session. With that, a socket is as safe as a JSON POST, and it serves mutations too.
+ * One bad operation (a syntax error, a limit, a validation error) is answered with that
+ * operation's `error` message; the socket and its other operations live on.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { ConnectionInitMessage } from 'graphql-ws';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ViewerResolver } from '../auth/viewer.js';
+import type { ConnectionWatchdog } from './connection-watchdog.js';
+import { isCrossSiteOrigin } from '../plugins/use-csrf.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Viewer } from '../core/records.js';
 import type { GatewayYoga } from '../yoga/yoga.js';
@@ -29,6 +38,11 @@ export enum LiveCloseCode {
   Forbidden = 4403,
   /** The gateway is shutting down. */
   GoingAway = 1001,
+  /**
+   * The peer stopped reading: its output waited `server.limits.maxStalledWriteMs` without
+   * draining, or exceeded `server.limits.maxConnectionBufferBytes`.
+   */
+  SlowConsumer = 4008,
 }
 
 export interface GraphQLWsOptions {
@@ -37,6 +51,8 @@ export interface GraphQLWsOptions {
   keepAliveMs?: number;
   /** The path served. @default /graphql */
   path?: string;
+  /** Closes sockets whose peer stopped reading; given the WebSocket's own way to close. */
+  watchdog?: ConnectionWatchdog;
 }
 
 export interface GraphQLWsServer {
@@ -71,9 +87,23 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gate
   let endpoint: Promise<WsEndpoint> | undefined;
   let loaded: WsEndpoint | undefined;
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isCrossSiteOrigin(request.headers.origin, request.headers.host, gateway.config.server.corsOrigins)) {
+      const body = 'WebSocket upgrades from another site are refused: list its origin in server.corsOrigins\n';
+      socket.end(`HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
     endpoint ??= loadEndpoint(yoga, gateway, options).then((ready) => (loaded = ready));
     endpoint.then(
-      ({ wsServer }) => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request)),
+      ({ wsServer }) =>
+        wsServer.handleUpgrade(request, socket, head, (ws) => {
+          options.watchdog?.setCloser(socket as Socket, () => {
+            ws.close(LiveCloseCode.SlowConsumer, 'the client stopped reading');
+            // A peer that does not read will not take the close frame either.
+            setTimeout(() => ws.terminate(), 1_000).unref();
+          });
+          quietClientFaults(ws, gateway.logger);
+          wsServer.emit('connection', ws, request);
+        }),
       () => socket.destroy(),
     );
   };
@@ -85,6 +115,24 @@ export function attachGraphQLWs(server: Server, yoga: GatewayYoga, gateway: Gate
       await (await endpoint?.catch(() => undefined))?.close();
     },
   };
+}
+
+/**
+ * A frame the client got wrong (too large, bad opcode, bad UTF-8: `ws`'s `WS_ERR_*` codes) makes
+ * `ws` emit 'error' and then close the socket itself with the matching code (1009 for a frame
+ * over `maxBodyBytes`). graphql-ws would print such an 'error' to stderr with a stack as an
+ * internal fault; it is the client's, so it is logged at warn and not passed on.
+ */
+function quietClientFaults(ws: WebSocket, logger: Gateway['logger']): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string | symbol, ...args: unknown[]) => {
+    const code = (args[0] as { code?: unknown } | undefined)?.code;
+    if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) {
+      logger.warn({ code }, 'WebSocket client sent a malformed or oversized frame: closed');
+      return true;
+    }
+    return emit(event, ...args);
+  }) as WebSocket['emit'];
 }
 
 interface WsEndpoint {
@@ -123,25 +171,33 @@ async function loadEndpoint(yoga: GatewayYoga, gateway: Gateway, options: GraphQ
         return true;
       },
       async onSubscribe(ctx, _id, payload) {
-        const { socket, request } = ctx.extra;
+        const { socket } = ctx.extra;
+        // No `request` in the envelope: yoga's "mutations only over POST" check reads it, and
+        // this socket passed the origin check that makes it as safe as a POST.
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          request,
           socket,
           params: payload,
           viewer: viewers.get(socket) ?? null,
         });
-        const args: ExecutionArgs = {
-          schema,
-          operationName: payload.operationName,
-          document: parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
-        return args;
+        try {
+          const args: ExecutionArgs = {
+            schema,
+            operationName: payload.operationName,
+            document: parse(payload.query),
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+          const errors = validate(args.schema, args.document);
+          if (errors.length > 0) return errors;
+          return args;
+        } catch (error) {
+          // Thrown here, graphql-ws would close the whole socket (4500).
+          if (error instanceof GraphQLError) return [error];
+          gateway.logger.error({ err: error }, 'graphql-ws operation failed before execution');
+          return [new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
+        }
       },
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),

@@ -344,7 +344,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     return {
       status: response.statusCode,
       headers: response.headers,
-      body: Readable.toWeb(response.body) as unknown as ReadableStream<Uint8Array>,
+      body: webStreamOf(response.body),
     };
   }
 
@@ -361,5 +361,29 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       await closePool(pool ?? (await poolLoading!));
     },
   };
+}
+
+/**
+ * A web stream that reads `body` as it is pulled. Not `Readable.toWeb`: on Node 20 its data
+ * listener enqueues after the consumer cancelled (a subscriber that went away mid-reply) and
+ * throws `ERR_INVALID_STATE` as an uncaught exception.
+ */
+function webStreamOf(body: Readable): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      try {
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      } catch {
+        // Cancelled while this read was waiting: nothing left to deliver to.
+      }
+    },
+    async cancel() {
+      body.destroy();
+      await chunks.return?.();
+    },
+  });
 }
 

@@ -8,6 +8,8 @@ import { createServer, connect } from 'node:net';
 export interface TestRedis {
   url: string;
   port: number;
+  /** The server's process id (to kill it without warning). */
+  pid: number;
   /** Stops the server (SIGTERM, then SIGKILL); a paused server is resumed first. */
   stop(): Promise<void>;
   /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a stalled Redis. */
@@ -58,6 +60,7 @@ export async function startRedis(port?: number): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${chosen}`,
     port: chosen,
+    pid: child.pid!,
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
     async stop() {

@@ -249,6 +249,41 @@ export function messageCreated(
   };
 }
 
+/**
+ * A bare graphql-transport-ws socket (no client library), acknowledged: tests drive the protocol
+ * message by message, in bursts a client library would never send.
+ */
+export async function rawWs(url: string, headers: Record<string, string>, init: Record<string, unknown> = { type: 'connection_init' }) {
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', { headers });
+  const messages: any[] = [];
+  let closed: { code: number; reason: string } | undefined;
+  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+  socket.on('close', (code, reason) => (closed = { code, reason: String(reason) }));
+  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
+  /** Resolves with the first message `match` accepts, failing after `ms`. */
+  const waitFor = (match: (message: any) => boolean, ms = 5_000, what = 'message') =>
+    within(
+      ms,
+      (async () => {
+        for (;;) {
+          const found = messages.find(match);
+          if (found) return found;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })(),
+      what,
+    );
+  socket.send(JSON.stringify(init));
+  await waitFor((message) => message.type === 'connection_ack', 5_000, 'connection_ack');
+  return {
+    socket,
+    messages,
+    closed: () => closed,
+    waitFor,
+    send: (message: unknown) => socket.send(JSON.stringify(message)),
+  };
+}
+
 /** A logger that keeps every JSON line it writes, for checking levels and contents. */
 export function capturedLogger(): { logger: Logger; lines: Array<Record<string, any>> } {
   const lines: Array<Record<string, any>> = [];

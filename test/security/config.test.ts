@@ -21,6 +21,9 @@ describe('security config', () => {
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
       maxSubscriptionsPerViewer: 20,
+      subscriberBufferEvents: 100,
+      maxStalledWriteMs: 30_000,
+      maxConnectionBufferBytes: 16 * 1024 * 1024,
     });
     expect(config.server.corsOrigins).toEqual([]);
     expect(config.server.persistedOperationsOnly).toBe(false);

@@ -151,7 +151,8 @@ const jwtSchema = z
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
   })
   .strict()
-  .refine((jwt) => Boolean(jwt.secret) !== Boolean(jwt.jwksUrl), {
+  // Set or not, not truthy: an empty secret is reported once, as too short, not also here.
+  .refine((jwt) => (jwt.secret !== undefined) !== (jwt.jwksUrl !== undefined), {
     message: 'set exactly one of secret or jwksUrl',
   });
 
@@ -347,8 +348,12 @@ export async function validateConfig(raw: unknown, options: ValidateOptions = {}
     result = schema.safeParse(input);
   }
   if (!result.success) {
+    // A value whose variable is missing was reported as such: not again for what it holds instead.
+    const unset = new Set((options.problems ?? []).map((problem) => problem.path.join('.')));
     const issues = result.error.issues.filter(
-      (issue) => !(issue.path[0] === 'sources' && typeof issue.path[1] === 'number' && badKinds.has(issue.path[1])),
+      (issue) =>
+        !(issue.path[0] === 'sources' && typeof issue.path[1] === 'number' && badKinds.has(issue.path[1])) &&
+        !unset.has(issue.path.join('.')),
     );
     lines.push(...describeIssues(issues, schema, input, placeholders));
   }

@@ -9,7 +9,7 @@ import { ConfigError, loadConfigFile, redisFromUrl, validateConfig, type Gateway
 import type { DemoBackends } from './demo.js';
 import type { Viewer } from './providers/types.js';
 import { createGateway } from './gateway.js';
-import { createLogger } from './logger.js';
+import { createLogger, routeConsoleTo } from './logger.js';
 import { readinessOf } from './readiness.js';
 import { startServer, type RunningServer } from './server.js';
 import { createGatewayYoga } from './yoga.js';
@@ -41,6 +41,8 @@ export function logLevelOf(value: string | undefined): string {
  */
 export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv): Promise<RunningServer & { demo: boolean }> {
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
+  // A collector reads the output line by line as JSON: what a library prints goes through the logger.
+  if (env.NODE_ENV === 'production') routeConsoleTo(logger);
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   let demoViewer: Viewer | undefined;
@@ -62,7 +64,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
   const otlpEndpoint = config.telemetry.otlp?.endpoint;
   const telemetry =
     otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      ? (await import('./telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName, logger, env })
       : undefined;
   const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demoViewer });

@@ -72,6 +72,7 @@ export async function startGateway(options: CliOptions, env: NodeJS.ProcessEnv):
     plugins: telemetry ? [telemetry.plugin] : undefined,
     resolveViewer,
     graphiqlHeaders: demoViewer ? { 'x-chat-user': demoViewer.id } : undefined,
+    graphiqlExampleWrites: demo !== undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,

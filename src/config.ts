@@ -31,7 +31,7 @@ const limitsSchema = z
     /**
      * Cost (armor's formula: scalars 1, objects 2, ×1.5 per level, × `first`/`last`, 20 when
      * omitted, × the ids of `nodes`/`_entities`; introspection exempt). The README's graph query with 20
-     * conversations × their last 20 messages costs 60,280 (`npx tsx scripts/operation-costs.ts --readme`).
+     * conversations × their last 20 messages costs 67,114 (`npx tsx scripts/operation-costs.ts --readme`).
      * @default 500000
      */
     maxCost: z.number().int().min(1).default(500_000),

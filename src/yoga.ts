@@ -71,7 +71,7 @@ query RecentConversations {
 `;
 
 /**
- * The example write GraphiQL opens with, after `EXAMPLE_OPERATION`: it works in demo mode as is
+ * The example write GraphiQL offers in a second tab in demo mode: it works there as is
  * (a question to the demo Dify app, answered in the payload).
  */
 export const EXAMPLE_MUTATION = /* GraphQL */ `# Ask the Dify assistant something; its answer comes back in the payload (run "AskAssistant").

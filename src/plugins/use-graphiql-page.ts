@@ -40,7 +40,11 @@ export function useGraphiQLPage(options: GraphiQLOptions, endpoint = '/graphql')
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint || !shouldRenderGraphiQL(request)) return;
-      rendered ??= renderPage(options);
+      // A failed render (out of memory, say) is tried again at the next load, not kept.
+      rendered ??= renderPage(options).catch((error: unknown) => {
+        rendered = undefined;
+        throw error;
+      });
       return rendered.then((page) => {
         const encoding = preferredEncoding(request.headers.get('accept-encoding') ?? '');
         const { body, etag } = page[encoding];

@@ -15,12 +15,35 @@ import type { Logger } from 'pino';
 import type { RunningServer } from './server/server.js';
 import type { StartOptions } from './start.js';
 
-export const USAGE = `usage: chat-gateway [--config FILE] [--port N]
+/** The one-line synopsis; usage errors print it after their message. */
+export const SYNOPSIS = 'usage: chat-gateway [--config FILE] [--port N]';
 
-  -c, --config FILE  YAML or JSON config (default: $CHAT_GATEWAY_CONFIG; none = demo mode)
-  -p, --port N       listening port (default: $PORT, then server.port, then 4000)
+/** `--help`: every flag, every environment variable the gateway reads, and where to start. */
+export const USAGE = `${SYNOPSIS}
+
+One Relay GraphQL graph over Dify, Chatwoot and generic REST chat-history backends.
+
+Options:
+  -c, --config FILE  YAML or JSON config (default: $CHAT_GATEWAY_CONFIG; none = demo mode on
+                     built-in simulators, refused when NODE_ENV=production)
+  -p, --port N       listening port, 0-65535 (default: $PORT, then server.port, then 4000)
   -h, --help         show this help
-  -v, --version      print the version`;
+  -v, --version      print the version
+
+Environment:
+  CHAT_GATEWAY_CONFIG  the config file when --config is not given
+  PORT                 the listening port when --port is not given
+  LOG_LEVEL            trace, debug, info (default), warn, error, fatal or silent
+  NODE_ENV             production: refuses demo mode and requires server.cursorSecret
+  REDIS_URL            redis://host:port, used when the config has no redis section
+  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+                       switch tracing on (OTLP/HTTP), like telemetry.otlp.endpoint; the
+                       OpenTelemetry SDK reads its other OTEL_* variables (headers, ...) itself
+  any \${VAR} the config file names (\${VAR:-default} when unset or empty)
+
+Example config: gateway.example.yaml in the repository (copy it to gateway.yaml).
+Simulated upstreams for a config: npm run simulators -- --write simulators.yaml
+  then: chat-gateway --config simulators.yaml`;
 
 /** A command-line mistake: print usage and exit 2. */
 export class UsageError extends Error {}
@@ -31,9 +54,13 @@ export interface CliOptions extends StartOptions {
   version?: boolean;
 }
 
+/** Ports `--port` and `PORT` accept. */
+const MAX_PORT = 65535;
+
 /**
  * Parses flags and the environment.
- * @throws UsageError for an unknown flag or a port that is not 0–65535
+ * @throws UsageError for an unknown flag, a flag without its value, a positional argument, or
+ *   a port (from `--port` or `PORT`, named in the message) that is not 0-65535
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   let values: { config?: string; port?: string; help?: boolean; version?: boolean };
@@ -50,16 +77,36 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(parseArgsProblem(error as Error & { code?: string }));
   }
-  const portText = values.port ?? env.PORT;
-  let port: number | undefined;
-  if (portText !== undefined && portText !== '') {
-    port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${portText}`);
-  }
+  const port = portOf(values.port, '--port') ?? portOf(env.PORT, 'PORT');
   const configFile = values.config ?? (env.CHAT_GATEWAY_CONFIG || undefined);
   return { configFile, port, help: values.help ?? false, version: values.version ?? false };
+}
+
+/** A port from `where` (`--port` or `PORT`); undefined when not given or empty. */
+function portOf(text: string | undefined, where: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > MAX_PORT) throw new UsageError(`invalid ${where}: ${text.slice(0, 40)} (expected 0-${MAX_PORT})`);
+  return port;
+}
+
+/** node:util's parseArgs errors in this CLI's words: `unknown option --bogus`. */
+function parseArgsProblem(error: Error & { code?: string }): string {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const long = /--[a-z-]+/.exec(error.message)?.[0];
+      return long && /argument missing/.test(error.message) ? `option ${long} needs a value` : error.message;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${quoted}`;
+    default:
+      return error.message;
+  }
 }
 
 /** The package version, read from package.json next to src/ or dist/. */
@@ -86,7 +133,7 @@ export async function main(): Promise<void> {
   try {
     options = parseCli(process.argv.slice(2), process.env);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`chat-gateway: ${(error as Error).message}\n${SYNOPSIS}\nRun chat-gateway --help for every option and variable.\n`);
     process.exit(2);
   }
   if (options.help) {

@@ -1,16 +1,25 @@
 /**
- * `npm run simulators [-- --base-port N] [--gateway-port G]`: the three demo upstreams (Dify,
- * Chatwoot, generic REST) on their own, on fixed loopback ports (N, N+1, N+2; default 4101–4103),
- * printing a gateway config that points at them. For trying a config, a client or a second
- * gateway against the simulated backends without demo mode. The printed config listens on G
- * (default 4000) and its `support` source verifies webhooks, so the Chatwoot simulator posts its
- * signed webhooks to `http://127.0.0.1:G/webhooks/support` (without them, live updates of that
- * source would never arrive: a source with a webhook secret is not polled). Simulated data only;
- * stops on SIGTERM/SIGINT.
+ * `npm run simulators [-- --base-port N] [--gateway-port G] [--only KIND[,KIND]] [--write FILE]`:
+ * the demo upstreams (Dify, Chatwoot, generic REST) on their own, on fixed loopback ports (Dify
+ * on N, Chatwoot on N+1, REST on N+2; default 4101–4103), printing a gateway config that points
+ * at them. For trying a config, a client or a second gateway against the simulated backends
+ * without demo mode.
+ *
+ * - `--write FILE` also writes that config to FILE, ready for `chat-gateway --config FILE`.
+ * - `--only dify` (or `chatwoot`, `rest`, or a comma-separated list) runs just those upstreams,
+ *   on the same ports as in the full set: an operator can run each in its own process, with the
+ *   full config, and stop one to watch the gateway handle its failure.
+ *
+ * The printed config listens on G (default 4000) and its `support` source verifies webhooks, so
+ * the Chatwoot simulator posts its signed webhooks to `http://127.0.0.1:G/webhooks/support`
+ * (without them, live updates of that source would never arrive: a source with a webhook secret
+ * is not polled). Simulated data only; stops on SIGTERM/SIGINT. Usage errors exit 2, a port in
+ * use exits 1, each with one `simulators: …` line.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { startDemoBackends } from './demo/demo.js';
+import { DEMO_SOURCE_KINDS, startDemoSources, type DemoSourceId } from './demo/demo.js';
 
 /** First port used when `--base-port` is not given. */
 export const DEFAULT_BASE_PORT = 4101;
@@ -18,33 +27,98 @@ export const DEFAULT_BASE_PORT = 4101;
 /** Gateway port of the printed config, and of the webhook URL, when `--gateway-port` is not given. */
 export const DEFAULT_GATEWAY_PORT = 4000;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'base-port': { type: 'string' }, 'gateway-port': { type: 'string' } }, strict: true });
-  const base = Number(values['base-port'] ?? DEFAULT_BASE_PORT);
-  if (!Number.isInteger(base) || base < 1 || base > 65533) {
-    process.stderr.write(`simulators: invalid --base-port: ${values['base-port']}\n`);
-    process.exit(2);
+/** Each demo source's port, as an offset from `--base-port`, whichever of them run. */
+const PORT_OFFSETS: Record<DemoSourceId, number> = { assistant: 0, support: 1, legacy: 2 };
+
+/** A mistake on the command line or in the environment: one line, then exit with `code`. */
+class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
   }
+}
+
+interface Options {
+  base: number;
+  gatewayPort: number;
+  ids: DemoSourceId[];
+  write: string | undefined;
+}
+
+function parseOptions(argv: string[]): Options {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { 'base-port': { type: 'string' }, 'gateway-port': { type: 'string' }, only: { type: 'string' }, write: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new CommandError((error as Error).message, 2);
+  }
+  const base = Number(values['base-port'] ?? DEFAULT_BASE_PORT);
+  if (!Number.isInteger(base) || base < 1 || base > 65533) throw new CommandError(`invalid --base-port: ${values['base-port']}`, 2);
   const gatewayPort = Number(values['gateway-port'] ?? DEFAULT_GATEWAY_PORT);
   if (!Number.isInteger(gatewayPort) || gatewayPort < 1 || gatewayPort > 65535) {
-    process.stderr.write(`simulators: invalid --gateway-port: ${values['gateway-port']}\n`);
-    process.exit(2);
+    throw new CommandError(`invalid --gateway-port: ${values['gateway-port']}`, 2);
   }
-  const backends = await startDemoBackends({ ports: { assistant: base, support: base + 1, legacy: base + 2 } });
+  return { base, gatewayPort, ids: sourcesOf(values.only), write: values.write };
+}
+
+/** The demo sources `--only` names by kind (all three without it), in the usual order. */
+function sourcesOf(only: string | undefined): DemoSourceId[] {
+  const all = Object.keys(DEMO_SOURCE_KINDS) as DemoSourceId[];
+  if (only === undefined) return all;
+  const kinds = only.split(',').map((kind) => kind.trim().toLowerCase());
+  const known = Object.values(DEMO_SOURCE_KINDS) as string[];
+  const unknown = kinds.find((kind) => !known.includes(kind));
+  if (unknown !== undefined) throw new CommandError(`unknown --only kind "${unknown.slice(0, 40)}" (expected dify, chatwoot or rest)`, 2);
+  return all.filter((id) => kinds.includes(DEMO_SOURCE_KINDS[id]));
+}
+
+async function main(): Promise<void> {
+  const { base, gatewayPort, ids, write } = parseOptions(process.argv.slice(2));
+  const ports = Object.fromEntries(ids.map((id) => [id, base + PORT_OFFSETS[id]]));
+  const backends = await startDemoSources(ids, { ports }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    const port = (error as { port?: number }).port;
+    throw new CommandError(`port ${port} is in use (choose other ports with --base-port N)`, 1);
+  });
   const config = { ...backends.config, server: { host: '127.0.0.1', port: gatewayPort, shutdownDelayMs: 0 } };
+  const yaml = stringify(config);
   backends.connectChatwootWebhook(`http://127.0.0.1:${gatewayPort}`);
+  if (write !== undefined) {
+    try {
+      writeFileSync(write, yaml);
+    } catch (error) {
+      await backends.close();
+      throw new CommandError(`cannot write ${write}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 1);
+    }
+  }
   process.stdout.write(
     `Simulated upstreams (SIMULATED data):\n` +
       Object.entries(backends.simulators)
-        .map(([id, simulator]) => `  ${id.padEnd(10)} ${simulator.origin}\n`)
+        .map(([id, simulator]) => `  ${id.padEnd(10)} ${DEMO_SOURCE_KINDS[id as DemoSourceId].padEnd(9)} ${simulator.origin}\n`)
         .join('') +
-      `Chatwoot webhooks go to http://127.0.0.1:${gatewayPort}/webhooks/support (--gateway-port moves them).\n` +
-      `\nA gateway config pointing at them (save as simulators.yaml, then: npm start -- --config simulators.yaml):\n\n` +
-      stringify(config),
+      (backends.simulators.support
+        ? `Chatwoot webhooks go to http://127.0.0.1:${gatewayPort}/webhooks/support (--gateway-port moves them).\n`
+        : '') +
+      (write !== undefined
+        ? `\nThe gateway config pointing at them is in ${write}: npm start -- --config ${write}\n\n`
+        : `\nA gateway config pointing at them (or write it to a file: npm run simulators -- --write simulators.yaml):\n\n`) +
+      yaml,
   );
   const stop = () => void backends.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof CommandError)) throw error;
+  process.stderr.write(`simulators: ${error.message}\n`);
+  process.exit(error.code);
+}

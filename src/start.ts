@@ -11,7 +11,7 @@ import type { DemoBackends } from './demo/demo.js';
 import type { Viewer } from './core/records.js';
 import { createGateway } from './gateway/gateway.js';
 import type { Logger } from 'pino';
-import { createLogger } from './core/logger.js';
+import { createLogger, routeConsoleTo } from './core/logger.js';
 import { readinessOf } from './gateway/readiness.js';
 import { startServer, type RunningServer } from './server/server.js';
 import { createGatewayYoga } from './yoga/yoga.js';
@@ -54,6 +54,8 @@ export async function startFromOptions(
   env: NodeJS.ProcessEnv,
 ): Promise<RunningServer & { demo: boolean; logger: Logger }> {
   const logger = createLogger(logLevelOf(env.LOG_LEVEL));
+  // A collector reads the output line by line as JSON: what a library prints goes through the logger.
+  if (env.NODE_ENV === 'production') routeConsoleTo(logger);
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
   let demoViewer: Viewer | undefined;
@@ -77,7 +79,7 @@ export async function startFromOptions(
   const otlpEndpoint = config.telemetry.otlp?.endpoint;
   const telemetry =
     otlpEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-      ? (await import('./observability/telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName })
+      ? (await import('./observability/telemetry.js')).startTelemetry({ endpoint: otlpEndpoint, serviceName: config.telemetry.serviceName, logger, env })
       : undefined;
   const gateway = await createGateway(config, logger, { requireCursorSecret: env.NODE_ENV === 'production' });
   const resolveViewer = createViewerResolver({ auth: config.auth, defaultViewer: demoViewer });
@@ -86,6 +88,7 @@ export async function startFromOptions(
     resolveViewer,
     graphiqlHeaders: demoViewer ? { 'x-chat-user': demoViewer.id } : undefined,
     inboxDirectory,
+    graphiqlExampleWrites: demo !== undefined,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,34 @@ describe('chat-gateway command', () => {
     const version = await run(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('--help lists every flag, every environment variable the gateway reads, the simulators and the example config', async () => {
+    const help = (await run(['--help'])).stdout;
+    for (const flag of ['--config', '-c', '--port', '-p', '--help', '-h', '--version', '-v']) expect(help).toContain(flag);
+    // Every variable the source reads by name (`env.NAME`), found in the code rather than listed here.
+    const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
+    const read = new Set(sources.flatMap((name) => [...readFileSync(join(root, 'src', name), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((match) => match[1]!)));
+    expect([...read]).toEqual(expect.arrayContaining(['CHAT_GATEWAY_CONFIG', 'PORT', 'LOG_LEVEL', 'NODE_ENV', 'REDIS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']));
+    for (const name of read) expect(help).toContain(name);
+    expect(help).toContain('npm run simulators');
+    expect(help).toContain('gateway.example.yaml');
+  });
+
+  it('reports every usage error in one style, prefixed and naming the flag or variable', async () => {
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [['--port', 'abc'], {}, 'chat-gateway: invalid --port: abc (expected 0-65535)'],
+      [[], { PORT: '99999' }, 'chat-gateway: invalid PORT: 99999 (expected 0-65535)'],
+      [['--config'], {}, 'chat-gateway: option --config needs a value'],
+      [['--bogus'], {}, 'chat-gateway: unknown option --bogus'],
+      [['extra'], {}, 'chat-gateway: unexpected argument extra'],
+    ];
+    for (const [args, env, line] of cases) {
+      const result = await run(args, env);
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toBe(line);
+      expect(result.stderr).toContain("chat-gateway --help");
+    }
   });
 
   it('refuses an unknown LOG_LEVEL listing the valid ones', async () => {

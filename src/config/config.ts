@@ -28,7 +28,8 @@ const limitsSchema = z
     maxTokens: z.number().int().min(1).max(1_000_000).default(2000),
     /**
      * Cost (armor's formula: scalars 1, objects 2, ×1.5 per level, × `first`/`last`, 20 when
-     * omitted, × the ids of `nodes`/`_entities`; introspection exempt). 20 conversations × their last 20 messages cost about 230,000.
+     * omitted, × the ids of `nodes`/`_entities`; introspection exempt). The README's graph query with 20
+     * conversations × their last 20 messages costs 67,114 (`npx tsx scripts/operation-costs.ts --readme`).
      * @default 500000
      */
     maxCost: z.number().int().min(1).default(500_000),
@@ -164,7 +165,8 @@ const jwtSchema = z
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
   })
   .strict()
-  .refine((jwt) => Boolean(jwt.secret) !== Boolean(jwt.jwksUrl), {
+  // Set or not, not truthy: an empty secret is reported once, as too short, not also here.
+  .refine((jwt) => (jwt.secret !== undefined) !== (jwt.jwksUrl !== undefined), {
     message: 'set exactly one of secret or jwksUrl',
   });
 
@@ -323,8 +325,12 @@ export function validateConfigFor(kinds: KnownKinds, raw: unknown, options: Vali
     result = schema.safeParse(input);
   }
   if (!result.success) {
+    // A value whose variable is missing was reported as such: not again for what it holds instead.
+    const unset = new Set((options.problems ?? []).map((problem) => problem.path.join('.')));
     const issues = result.error.issues.filter(
-      (issue) => !(issue.path[0] === 'sources' && typeof issue.path[1] === 'number' && badKinds.has(issue.path[1])),
+      (issue) =>
+        !(issue.path[0] === 'sources' && typeof issue.path[1] === 'number' && badKinds.has(issue.path[1])) &&
+        !unset.has(issue.path.join('.')),
     );
     lines.push(...describeIssues(issues, schema, input, placeholders));
   }

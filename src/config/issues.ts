@@ -108,9 +108,13 @@ export function describeIssues(
       }
       continue;
     }
+    const variable = placeholders.get(path.join('.'));
+    if (variable !== undefined && issue.code === 'too_small' && issue.origin === 'string') {
+      lines.push(configLine(path, fromVariable(variable, getAt(raw, path), Number(issue.minimum)), raw));
+      continue;
+    }
     // zod's own wording for a wrong type is rewritten; a schema's custom message is kept.
     if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
-      const variable = placeholders.get(path.join('.'));
       if (getAt(raw, path) === undefined) lines.push(configLine(path, `required (${issue.expected})`, raw));
       else if (variable) lines.push(configLine(path, `expected ${issue.expected}, but \${${variable}} is not one`, raw));
       else lines.push(configLine(path, `expected ${issue.expected}`, raw));
@@ -119,4 +123,13 @@ export function describeIssues(
     lines.push(configLine(path, issue.message, raw));
   }
   return lines;
+}
+
+/**
+ * A string too short when its whole value came from one variable: names the variable (never
+ * the value), and calls an empty one empty — what compose passes for `${VAR:-}` when unset.
+ */
+function fromVariable(variable: string, value: unknown, minimum: number): string {
+  const needs = minimum > 1 ? ` (needs at least ${minimum} characters)` : '';
+  return `environment variable ${variable} is ${value === '' ? 'empty' : 'too short'}${needs}`;
 }

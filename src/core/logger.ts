@@ -5,6 +5,7 @@
  * - strings (messages, values, serialized errors) have bearer/basic credentials, JWT-shaped
  *   tokens and credentials in URLs (`user:pass@`, `?token=`, `?api_key=`, …) masked.
  */
+import { format } from 'node:util';
 import { pino, type Logger } from 'pino';
 
 /** Log keys whose values are always replaced by `[redacted]` (compared case-insensitively). */
@@ -81,9 +82,17 @@ export function createLogger(level: string = 'info', destination?: pino.Destinat
       formatters: { log: (object) => scrub(object, 0) as Record<string, unknown> },
       // pino's serialized error is a class instance: made plain first so that it is scrubbed too.
       serializers: { err: (error: Error) => scrub(JSON.parse(JSON.stringify(pino.stdSerializers.err(error))), 0) },
+      // pino writes a child's bindings and a line's own fields side by side, so a field given
+      // both ways would appear twice in one JSON object: the line drops what is already bound.
+      onChild: (child) => {
+        (child as BoundLogger)[BOUND_KEYS] = new Set(Object.keys(child.bindings()));
+      },
       hooks: {
         logMethod(args, method) {
-          const clean = args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg));
+          const bound = (this as BoundLogger)[BOUND_KEYS];
+          const clean = args.map((arg, index) =>
+            typeof arg === 'string' ? redactText(arg) : index === 0 && bound ? withoutKeys(arg, bound) : arg,
+          );
           return method.apply(this, clean as Parameters<typeof method>);
         },
       },
@@ -91,6 +100,32 @@ export function createLogger(level: string = 'info', destination?: pino.Destinat
     // A silent logger (tests) writes nothing: no stdout batching for it.
     destination ?? (level === 'silent' ? undefined : batchedStdout()),
   );
+}
+
+/**
+ * Sends what libraries print with `console` through `logger` as JSON lines (`console: true`):
+ * `console.error` and `console.warn` at warn, the others at info (`console.debug` at debug).
+ * For production, where every output line must be one JSON object; it replaces the global
+ * console's methods for the rest of the process.
+ */
+export function routeConsoleTo(logger: Logger): void {
+  const to = (level: 'warn' | 'info' | 'debug') => (...args: unknown[]) => logger[level]({ console: true }, format(...args));
+  console.error = to('warn');
+  console.warn = to('warn');
+  console.log = to('info');
+  console.info = to('info');
+  console.debug = to('debug');
+}
+
+/** Where a child logger keeps the names of the fields it is bound to (set by `onChild`). */
+const BOUND_KEYS = Symbol('boundKeys');
+type BoundLogger = Logger & { [BOUND_KEYS]?: Set<string> };
+
+/** A log call's object without the keys its logger is bound to (the same object when it has none). */
+function withoutKeys(value: unknown, keys: Set<string>): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (!Object.keys(value).some((key) => keys.has(key))) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.has(key)));
 }
 
 /** Masks credentials that can ride in a URL (`user:pass@`, `token=`, `api_key=`, …). */

@@ -42,30 +42,67 @@ export interface DemoOptions {
   ports?: { assistant?: number; support?: number; legacy?: number };
 }
 
-/** Running simulators and the raw config (`server`, `auth`, `sources`) that points at them. */
-export interface DemoBackends {
-  config: { server: { host: string; shutdownDelayMs: number }; auth: { mode: 'header' }; sources: Array<Record<string, unknown>> };
-  simulators: { assistant: DifySimulator; support: ChatwootSimulator; legacy: StartedSimulator };
+/** The demo sources by id, with the simulator kind each one runs. */
+export const DEMO_SOURCE_KINDS = { assistant: 'dify', support: 'chatwoot', legacy: 'rest' } as const;
+
+/** The id of a demo source (`assistant`, `support`, `legacy`). */
+export type DemoSourceId = keyof typeof DEMO_SOURCE_KINDS;
+
+/** The raw config (`server`, `auth`, `sources`) that points at running simulators. */
+export interface DemoConfig {
+  server: { host: string; shutdownDelayMs: number };
+  auth: { mode: 'header' };
+  sources: Array<Record<string, unknown>>;
+}
+
+/** Some of the demo simulators (`startDemoSources`), and the raw config that points at them. */
+export interface DemoSources {
+  config: DemoConfig;
+  simulators: { assistant?: DifySimulator; support?: ChatwootSimulator; legacy?: StartedSimulator };
   /**
    * Sends the Chatwoot simulator's webhooks, signed with `DEMO_CHATWOOT_WEBHOOK_SECRET`, to
-   * `<gatewayOrigin>/webhooks/support` (e.g. `http://127.0.0.1:4000`).
+   * `<gatewayOrigin>/webhooks/support` (e.g. `http://127.0.0.1:4000`); nothing without it.
    */
   connectChatwootWebhook(gatewayOrigin: string): void;
   close(): Promise<void>;
 }
 
+/** Running simulators and the raw config (`server`, `auth`, `sources`) that points at them. */
+export interface DemoBackends extends DemoSources {
+  simulators: { assistant: DifySimulator; support: ChatwootSimulator; legacy: StartedSimulator };
+}
+
 /** Starts the three simulators on loopback (free ports unless `options.ports` names them). */
 export async function startDemoBackends(options: DemoOptions = {}): Promise<DemoBackends> {
+  return (await startDemoSources(Object.keys(DEMO_SOURCE_KINDS) as DemoSourceId[], options)) as DemoBackends;
+}
+
+/**
+ * Starts the simulators of the given demo sources on loopback, in the order given.
+ * @throws the first start-up error (e.g. `EADDRINUSE` for a port in `options.ports`), after
+ *   closing the simulators that did start
+ */
+export async function startDemoSources(ids: readonly DemoSourceId[], options: DemoOptions = {}): Promise<DemoSources> {
   const replyDelayMs = options.chatwootReplyDelayMs === undefined ? 3_000 : options.chatwootReplyDelayMs;
-  const [assistant, support, legacy] = await Promise.all([
-    startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40, port: options.ports?.assistant }),
-    startChatwootSimulator({
-      autoReply: replyDelayMs === null ? undefined : { delayMs: replyDelayMs },
-      port: options.ports?.support,
-    }),
-    startRestSimulator({ port: options.ports?.legacy }),
-  ]);
-  const simulators = { assistant, support, legacy };
+  const starters: Record<DemoSourceId, () => Promise<StartedSimulator>> = {
+    assistant: () => startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40, port: options.ports?.assistant }),
+    support: () =>
+      startChatwootSimulator({
+        autoReply: replyDelayMs === null ? undefined : { delayMs: replyDelayMs },
+        port: options.ports?.support,
+      }),
+    legacy: () => startRestSimulator({ port: options.ports?.legacy }),
+  };
+  const started = await Promise.allSettled(ids.map((id) => starters[id]()));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+    throw failed.reason;
+  }
+  const simulators = Object.fromEntries(
+    ids.map((id, index) => [id, (started[index] as PromiseFulfilledResult<StartedSimulator>).value]),
+  ) as DemoSources['simulators'];
+  const support = simulators.support as ChatwootSimulator | undefined;
   return {
     config: {
       // Nothing routes traffic to a demo: Ctrl-C stops it at once.
@@ -80,7 +117,7 @@ export async function startDemoBackends(options: DemoOptions = {}): Promise<Demo
     },
     simulators,
     connectChatwootWebhook(gatewayOrigin) {
-      support.setWebhook({ url: `${gatewayOrigin.replace(/\/$/, '')}/webhooks/support`, secret: DEMO_CHATWOOT_WEBHOOK_SECRET });
+      support?.setWebhook({ url: `${gatewayOrigin.replace(/\/$/, '')}/webhooks/support`, secret: DEMO_CHATWOOT_WEBHOOK_SECRET });
     },
     close: async () => {
       await Promise.all(Object.values(simulators).map((simulator) => simulator.close()));

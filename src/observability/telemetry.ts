@@ -19,9 +19,10 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Plugin } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
 import { currentUpstreamCall, trackUpstreamCalls } from '../upstream/observer.js';
 
 export interface TelemetryOptions {
@@ -35,6 +36,13 @@ export interface TelemetryOptions {
   serviceName?: string;
   /** Replaces the OTLP exporter (tests pass an in-memory exporter's processor). */
   spanProcessors?: SpanProcessor[];
+  /**
+   * Says at start (info) that tracing is on and where it exports, and warns once when the
+   * collector stops answering (again only after it answered in between).
+   */
+  logger?: Logger;
+  /** The environment the exporter reads `OTEL_EXPORTER_OTLP_*` from, for the start line. @default {} */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Running tracing. */
@@ -58,11 +66,13 @@ const UNTRACED_PATHS = new Set(['/health', '/ready', '/livez', '/metrics']);
  * and pino: the SDK exports traces only.
  */
 export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
+  const endpoint = traceExportUrl(options.endpoint, options.env ?? {});
   const spanProcessors = options.spanProcessors ?? [
     new BatchSpanProcessor(
-      new OTLPTraceExporter(options.endpoint ? { url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` } : {}),
+      reportingExporter(new OTLPTraceExporter(options.endpoint ? { url: endpoint } : {}), endpoint, options.logger),
     ),
   ];
+  if (!options.spanProcessors) options.logger?.info({ endpoint }, 'tracing on: spans are exported over OTLP/HTTP');
   const sdk = new NodeSDK({
     serviceName: options.serviceName ?? 'chat-history-gateway',
     spanProcessors,
@@ -116,6 +126,46 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
         sdk.shutdown().catch(() => undefined),
         new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_FLUSH_MS).unref()),
       ])),
+  };
+}
+
+/**
+ * Where the OTLP/HTTP exporter sends spans: `<endpoint>/v1/traces` for a configured endpoint,
+ * else the standard variables' (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is,
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`), else the SDK's default.
+ */
+export function traceExportUrl(endpoint: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (endpoint) return `${endpoint.replace(/\/+$/, '')}/v1/traces`;
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  return `${(env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`;
+}
+
+/** What an exporter reports for one batch (`ExportResult`; code 0 is success). */
+type ExportOutcome = { code: number; error?: Error };
+
+/**
+ * The exporter, with its failures logged: one warning when exports start failing (a batch
+ * every few seconds would otherwise say it again and again), one info line when they succeed
+ * again. Without a logger, the exporter itself.
+ */
+function reportingExporter(exporter: SpanExporter, endpoint: string, logger: Logger | undefined): SpanExporter {
+  if (!logger) return exporter;
+  let failing = false;
+  return {
+    export(spans, done) {
+      exporter.export(spans, (outcome: ExportOutcome) => {
+        if (outcome.code !== 0 && !failing) {
+          failing = true;
+          logger.warn({ endpoint, reason: outcome.error?.message }, 'trace collector unreachable: spans are dropped until it answers');
+        } else if (outcome.code === 0 && failing) {
+          failing = false;
+          logger.info({ endpoint }, 'trace collector answers again');
+        }
+        done(outcome as Parameters<typeof done>[0]);
+      });
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
   };
 }
 

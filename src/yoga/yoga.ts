@@ -3,7 +3,7 @@
  * puts it behind a listening socket.
  */
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, maskError, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { InvalidTokenError } from '../auth/jwt.js';
 import { peerOf } from '../auth/header-trust.js';
 import type { ViewerResolver } from '../auth/viewer.js';
@@ -13,6 +13,7 @@ import { useWebhooks } from '../plugins/use-webhooks.js';
 import { createGatewayMetrics } from '../observability/gateway-metrics.js';
 import { useAccessLog } from '../observability/use-access-log.js';
 import { upstreamCallsOf, useDeadline } from '../plugins/use-deadline.js';
+import { useGraphiQLPage } from '../plugins/use-graphiql-page.js';
 import { useHardening } from '../plugins/use-hardening.js';
 import { useAudioRoute } from '../plugins/use-audio-route.js';
 import { CSRF_HEADERS } from '../plugins/use-csrf.js';
@@ -71,7 +72,7 @@ query RecentConversations {
 `;
 
 /**
- * The example write GraphiQL opens with, after `EXAMPLE_OPERATION`: it works in demo mode as is
+ * The example write GraphiQL offers in a second tab in demo mode: it works there as is
  * (a question to the demo Dify app, answered in the payload).
  */
 export const EXAMPLE_MUTATION = /* GraphQL */ `# Ask the Dify assistant something; its answer comes back in the payload (run "AskAssistant").
@@ -92,13 +93,21 @@ mutation AskAssistant {
 }
 `;
 
-/** GraphiQL's default document: the example query, then the example mutation. */
-export const GRAPHIQL_DOCUMENT = `${EXAMPLE_OPERATION}\n${EXAMPLE_MUTATION}`;
+/**
+ * The tabs GraphiQL opens with: the example query alone, so Run runs it, and with
+ * `exampleWrites` the example mutation in a second tab. Writes only on request (demo mode):
+ * against real backends the mutation would send a real message.
+ */
+export function graphiqlTabs(headers: string | undefined, exampleWrites: boolean): NonNullable<GraphiQLOptions['defaultTabs']> {
+  return [EXAMPLE_OPERATION, ...(exampleWrites ? [EXAMPLE_MUTATION] : [])].map((query) => ({ query, headers: headers ?? null }));
+}
 
 export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
   /** Headers GraphiQL starts with (demo mode: the demo viewer). */
   graphiqlHeaders?: Record<string, string>;
+  /** Open GraphiQL with the example mutation in a second tab (demo mode only). @default false */
+  graphiqlExampleWrites?: boolean;
   /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
   plugins?: Plugin[];
   /** The built example inbox to serve at `/inbox` (demo mode: `dist/inbox`); not served without. */
@@ -160,19 +169,8 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // Our /health answers {"status":"ok"}; yoga's own empty 200 moves out of its way.
     healthCheckEndpoint: '/livez',
     maskedErrors: { maskError: maskGatewayError },
-    graphiql: server.graphiql
-      ? {
-          title: 'chat-history-gateway',
-          defaultQuery: GRAPHIQL_DOCUMENT,
-          headers: options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined,
-          shouldPersistHeaders: false,
-          // GraphiQL streams subscriptions over a GET (text/event-stream), which the CSRF check
-          // refuses without a proof header; only same-origin script can add one.
-          additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
-        }
-      : false,
-    // The GraphiQL page's renderer (a large module) is loaded when the page is first asked for.
-    renderGraphiQL: async (graphiql) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiql),
+    // The page is served by useGraphiQLPage (rendered and compressed once), not by yoga.
+    graphiql: false,
     // A WebSocket operation arrives with the viewer its connection authenticated (src/server/ws.ts).
     context: async (initial) =>
       buildContext(
@@ -192,6 +190,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       ...(metrics ? [useMetrics(gateway, { token: server.metricsToken, metrics, closeMetrics: true, countOperations: false })] : []),
       useAccessLog(gateway.logger.child({ component: 'access' }), { upstreamCallsOf, onReport: metrics?.recordOperation }),
       ...(options.plugins ?? []),
+      ...(server.graphiql ? [useGraphiQLPage(graphiqlOptions(options))] : []),
       useWebhooks(gateway),
       useHealth(gateway),
       ...(options.inboxDirectory ? [useInboxRoute(options.inboxDirectory)] : []),
@@ -204,4 +203,18 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],
   });
+}
+
+/** What the GraphiQL page opens with. */
+function graphiqlOptions(options: GatewayYogaOptions): GraphiQLOptions {
+  const headers = options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined;
+  return {
+    title: 'chat-history-gateway',
+    defaultTabs: graphiqlTabs(headers, options.graphiqlExampleWrites ?? false),
+    headers,
+    shouldPersistHeaders: false,
+    // GraphiQL streams subscriptions over a GET (text/event-stream), which the CSRF check
+    // refuses without a proof header; only same-origin script can add one.
+    additionalHeaders: { [CSRF_HEADERS[0]!]: 'graphiql' },
+  };
 }

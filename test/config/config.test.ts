@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, interpolateEnv } from '../../src/config/config.js';
 import { loadConfigFile, validateConfig } from '../../src/gateway/load-config.js';
@@ -204,5 +205,32 @@ sorces: []
       sources: [source],
     });
     expect(two.server.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
+
+describe('config messages for empty and unset variables', () => {
+  const example = fileURLToPath(new URL('../../gateway.example.yaml', import.meta.url));
+  const filled = { DIFY_API_KEY: SECRET, CHATWOOT_API_TOKEN: SECRET, LEGACY_API_TOKEN: SECRET, JWT_SECRET: 'j'.repeat(32), CURSOR_SECRET: 'c'.repeat(32) };
+  const linesOf = async (env: Record<string, string>) =>
+    (await rejectionOf(loadConfigFile(example, env))).message.split('\n').map((line) => line.trim()).filter((line) => line !== 'invalid config:');
+
+  it('names the variable and the key when a variable is empty (what compose passes for ${VAR:-})', async () => {
+    expect(await linesOf({ ...filled, DIFY_API_KEY: '' })).toEqual([
+      'sources.0.apiKey: environment variable DIFY_API_KEY is empty (source "assistant")',
+    ]);
+    expect(await linesOf({ ...filled, JWT_SECRET: '' })).toEqual([
+      'auth.jwt.secret: environment variable JWT_SECRET is empty (needs at least 16 characters)',
+    ]);
+  });
+
+  it('names the variable when its value is too short, without printing the value', async () => {
+    const lines = await linesOf({ ...filled, CURSOR_SECRET: 'short-secret' });
+    expect(lines).toEqual(['server.cursorSecret: environment variable CURSOR_SECRET is too short (needs at least 16 characters)']);
+    expect(lines.join('\n')).not.toContain('short-secret');
+  });
+
+  it('gives one line for an unset JWT_SECRET', async () => {
+    const { JWT_SECRET: _unset, ...env } = filled;
+    expect(await linesOf(env)).toEqual(['auth.jwt.secret: environment variable JWT_SECRET is not set']);
   });
 });

@@ -60,3 +60,32 @@ describe('the logger writing to stdout', () => {
     expect(messages(stdout)).toEqual(['alone']);
   });
 });
+
+describe('fields bound to a child logger', () => {
+  it('appear once per line, also when a line repeats them', async () => {
+    const { createLogger } = await import('../../src/core/logger.js');
+    const lines: string[] = [];
+    const root = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const child = root.child({ sourceId: 'assistant' }).child({ component: 'breaker' });
+    child.warn({ sourceId: 'assistant', component: 'breaker', coolDownMs: 10 }, 'circuit opened');
+    child.info('no object');
+    expect(lines[0]!.match(/"sourceId"/g)).toHaveLength(1);
+    expect(lines[0]!.match(/"component"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ sourceId: 'assistant', component: 'breaker', coolDownMs: 10, msg: 'circuit opened' });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ sourceId: 'assistant', msg: 'no object' });
+  });
+});
+
+describe('routeConsoleTo', () => {
+  it("turns a library's console output into JSON log lines on stdout", async () => {
+    const { stdout } = await runLogging(
+      `const { routeConsoleTo } = await import(${JSON.stringify(logger)});\nrouteConsoleTo(log);\nconsole.error('Scalar with %s inputs', 'variable');\nconsole.log('plain');\nlog.flush();`,
+      (out) => out.includes('plain'),
+    );
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, console: true, msg: 'Scalar with variable inputs' }),
+      expect.objectContaining({ level: 30, console: true, msg: 'plain' }),
+    ]);
+  });
+});

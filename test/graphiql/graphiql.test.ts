@@ -6,13 +6,14 @@
  * screenshot the README shows (docs/graphiql.png) when it is missing or UPDATE_SCREENSHOTS=1.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/cli.js';
-import { DEMO_VIEWER } from '../../src/demo/demo.js';
+import { DEMO_VIEWER, startDemoBackends } from '../../src/demo/demo.js';
 import type { RunningServer } from '../../src/server/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -60,6 +61,19 @@ afterAll(async () => {
   await running?.stop();
 });
 
+/** One GET of the GraphiQL page as a browser sends it, with the bytes that crossed the wire. */
+function getPage(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { accept: 'text/html', ...headers } }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, bytes }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 /** The text the result pane shows, with whitespace collapsed (the pane wraps long lines). */
 async function resultText(page: Page): Promise<string> {
   return (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');
@@ -83,13 +97,13 @@ describe('GraphiQL', () => {
     const runButton = page.locator('.graphiql-execute-button');
     await runButton.waitFor({ state: 'visible', timeout: 30_000 });
     await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), { timeout: 20_000 }).toContain('RecentConversations');
+    // The first tab holds the query alone: Run runs it, with no operation to choose.
+    expect(await page.locator('.graphiql-query-editor').innerText()).not.toContain('mutation');
 
-    const answered = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && candidate.request().method() === 'POST' && (candidate.request().postData() ?? '').includes('RecentConversations'));
+    const answered = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && candidate.request().method() === 'POST' && (candidate.request().postData() ?? '').includes('RecentConversations'), { timeout: 10_000 });
     await runButton.click();
-    // The document holds two operations (the query, then the example mutation): GraphiQL asks which.
-    const choice = page.getByRole('menuitem', { name: 'RecentConversations' });
-    await choice.waitFor({ state: 'visible', timeout: 5_000 }).then(() => choice.click(), () => undefined);
     const graphqlResponse = await answered;
+    expect(await page.getByRole('menuitem').count()).toBe(0);
     // GraphiQL sent the preset demo viewer header, and the gateway answered with data.
     expect(graphqlResponse.request().headers()['x-chat-user']).toBe(DEMO_VIEWER.id);
     const body = (await graphqlResponse.json()) as { data: any; errors?: unknown };
@@ -101,6 +115,21 @@ describe('GraphiQL', () => {
     const shown = await resultText(page);
     expect(shown).toContain('"demo-user"');
     expect(shown).toContain('"conversations"');
+
+    // The example mutation waits in a second tab (demo mode only).
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['RecentConversations', 'AskAssistant']);
+    const showTab = (name: string, text: string) =>
+      expect
+        .poll(
+          async () => {
+            await page.getByRole('tab', { name }).click();
+            return `${await page.getByRole('tab', { name }).getAttribute('aria-selected')} ${(await page.locator('.graphiql-query-editor').innerText()).replace(/\s+/g, ' ')}`;
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toMatch(new RegExp(`^true [\\s\\S]*${text}`));
+    await showTab('AskAssistant', 'mutation AskAssistant');
+    await showTab('RecentConversations', 'query RecentConversations');
 
     const png = await page.screenshot();
     expect(png.subarray(1, 4).toString()).toBe('PNG');
@@ -136,6 +165,50 @@ describe('GraphiQL', () => {
     await expect.poll(() => resultText(page), { timeout: 30_000 }).toContain('AssistantReplyCompleted');
     expect(await resultText(page)).toContain('How do I reset my password?');
     await page.close();
+  });
+
+  it('sends the page compressed, with a validator, and answers a reload with 304', async () => {
+    const first = await getPage(`${running.url}/graphql`, { 'accept-encoding': 'br, gzip' });
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('br');
+    expect(first.headers['content-type']).toMatch(/^text\/html/);
+    expect(first.headers.vary).toMatch(/accept-encoding/i);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    // 9 MB uncompressed: a browser receives about a fifth of it.
+    expect(first.bytes).toBeLessThan(2_500_000);
+    const gzip = await getPage(`${running.url}/graphql`, { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers.etag).not.toBe(first.headers.etag);
+    const again = await getPage(`${running.url}/graphql`, { 'accept-encoding': 'br, gzip', 'if-none-match': first.headers.etag! });
+    expect(again.status).toBe(304);
+    expect(again.bytes).toBe(0);
+  });
+
+  it('offers no write in config mode: one tab, the query', { timeout: 60_000 }, async () => {
+    const backends = await startDemoBackends({ chatwootReplyDelayMs: null });
+    const config = {
+      server: { host: '127.0.0.1', shutdownDelayMs: 0, shutdownTimeoutMs: 1_000 },
+      auth: { mode: 'header' },
+      sources: Object.entries(backends.simulators).map(([id, simulator]) => ({ id, ...simulator.sourceConfig })),
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'graphiql-config-')), 'gateway.json');
+    writeFileSync(file, JSON.stringify(config));
+    const configured = await startGateway({ configFile: file, port: 0, help: false }, { LOG_LEVEL: 'silent' });
+    const page = await context.newPage();
+    try {
+      // A fresh origin (another port): no tabs restored from the demo pages.
+      await page.goto(`${configured.url}/graphql`, { waitUntil: 'load' });
+      await page.locator('.graphiql-execute-button').waitFor({ state: 'visible', timeout: 30_000 });
+      await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), { timeout: 20_000 }).toContain('RecentConversations');
+      expect(await page.locator('.graphiql-tab').count()).toBeLessThanOrEqual(1);
+      expect(await page.locator('.graphiql-query-editor').innerText()).not.toContain('mutation');
+      const html = await (await fetch(`${configured.url}/graphql`, { headers: { accept: 'text/html' } })).text();
+      expect(html).not.toContain('AskAssistant');
+    } finally {
+      await page.close();
+      await configured.stop();
+      await backends.close();
+    }
   });
 
   it('made no request that left loopback', () => {

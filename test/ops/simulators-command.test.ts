@@ -6,10 +6,12 @@
 import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { validateConfig } from '../../src/gateway/load-config.js';
+import { loadConfigFile, validateConfig } from '../../src/gateway/load-config.js';
 import { root } from './cli-process.js';
 
 async function freePort(): Promise<number> {
@@ -93,5 +95,63 @@ it('points the Chatwoot simulator\'s signed webhooks at the gateway port of the 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
+});
+
+/** Runs the simulators command until it prints `ready` (or exits), then hands over. */
+function startCommand(args: string[]) {
+  const child = spawn(process.execPath, [join(root, 'dist', 'demo-simulators.js'), ...args], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+it('writes the printed config to a file with --write, ready for --config', async () => {
+  const base = await freePort();
+  const file = join(mkdtempSync(join(tmpdir(), 'simulators-write-')), 'simulators.yaml');
+  const command = startCommand(['--base-port', String(base), '--write', file]);
+  try {
+    await expect.poll(() => existsSync(file) && command.stdout().includes(file), { timeout: 15_000 }).toBe(true);
+    const config = await loadConfigFile(file, {});
+    expect(config.sources.map((source) => source.id)).toEqual(['assistant', 'support', 'legacy']);
+    expect(new URL(config.sources[0]!.baseUrl).port).toBe(String(base));
+  } finally {
+    command.child.kill('SIGTERM');
+    expect(await command.exited).toBe(0);
+  }
+});
+
+it('runs one upstream with --only KIND, on the port that kind has in the full set', async () => {
+  const base = await freePort();
+  const command = startCommand(['--base-port', String(base), '--only', 'chatwoot']);
+  try {
+    await expect.poll(() => command.stdout(), { timeout: 15_000 }).toMatch(/apiAccessToken:.*\n/);
+    const config = await validateConfig(parseYaml(command.stdout().slice(command.stdout().indexOf('server:'))));
+    expect(config.sources.map((source) => [source.id, new URL(source.baseUrl).port])).toEqual([['support', String(base + 1)]]);
+    // The other kinds' ports stay free.
+    await expect(fetch(`http://127.0.0.1:${base}/`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${base + 2}/`)).rejects.toThrow();
+  } finally {
+    command.child.kill('SIGTERM');
+    expect(await command.exited).toBe(0);
+  }
+  const bad = startCommand(['--only', 'slack']);
+  expect(await bad.exited).toBe(2);
+  expect(bad.stderr().trim()).toBe('simulators: unknown --only kind "slack" (expected dify, chatwoot or rest)');
+});
+
+it('prints one line naming --base-port when a port is in use, and exits 1', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as { port: number };
+  try {
+    const command = startCommand(['--base-port', String(port)]);
+    expect(await command.exited).toBe(1);
+    expect(command.stderr().trim()).toBe(`simulators: port ${port} is in use (choose other ports with --base-port N)`);
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
   }
 });

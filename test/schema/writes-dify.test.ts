@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFY_ALICE_CONVERSATION_ID, DIFY_DEMO_API_KEY } from '../../src/demo/simulators/dify/fixtures.js';
-import { GRAPHIQL_DOCUMENT } from '../../src/yoga/yoga.js';
+import { EXAMPLE_MUTATION } from '../../src/yoga/yoga.js';
 import { conversationId, startWritesGateway, type WritesGateway } from './writes-setup.js';
 
 let gw: WritesGateway;
@@ -49,7 +49,7 @@ describe('sendMessage (Dify, blocking)', () => {
     const response = await gw.yoga.fetch('http://gateway.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
-      body: JSON.stringify({ query: GRAPHIQL_DOCUMENT, operationName: 'AskAssistant' }),
+      body: JSON.stringify({ query: EXAMPLE_MUTATION }),
     });
     const body = (await response.json()) as any;
     expect(body.errors).toBeUndefined();

@@ -4,8 +4,10 @@
  * 1. `/ready` turns 503 (`draining`) at once, and responses carry `Connection: close` so
  *    keep-alive clients reconnect elsewhere; requests are still served for
  *    `server.shutdownDelayMs` while load balancers take the replica out;
- * 2. the listener closes (new connections are refused, never reset), idle connections close,
- *    and every subscription (SSE and WebSocket) ends cleanly (`closeLive`);
+ * 2. the listener closes (new connections are refused) and every subscription (SSE and
+ *    WebSocket) ends cleanly (`closeLive`); an open connection is never cut while a request may
+ *    be arriving on it: it closes after its next response, or once silent for 250 ms
+ *    (src/connection-drain.ts);
  * 3. in-flight requests finish, bounded by `server.shutdownTimeoutMs`, after which the
  *    remaining connections are closed;
  * 4. yoga's plugins are disposed, then the upstream connection pools close, last.
@@ -14,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ViewerResolver } from './auth/viewer.js';
+import { trackConnections } from './connection-drain.js';
 import type { Gateway } from './gateway.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './live/ws.js';
 import type { GatewayYoga } from './yoga.js';
@@ -64,6 +67,7 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
     return liveClosed;
   };
   server.requestTimeout = requestTimeoutMs + 5_000;
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -88,8 +92,7 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       gateway.draining = true;
       logger.info({ reason, shutdownDelayMs, shutdownTimeoutMs }, 'shutdown: readiness 503, still serving until the delay ends');
       if (shutdownDelayMs > 0) await sleep(shutdownDelayMs);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const closed = connections.stopListening();
       await closeLive();
       const grace = setTimeout(() => {
         logger.warn({ shutdownTimeoutMs }, 'shutdown: requests still running after the time-out, closing their connections');
@@ -106,3 +109,4 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
   };
   return { server, url: `http://${shownHost}:${address.port}`, stop, closeLive };
 }
+

@@ -44,7 +44,12 @@ export interface Gateway {
   observeCacheLookups(listener: CacheLookupListener): () => void;
   /** The circuit-breaker state of a source's upstream. */
   circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
-  /** Closes every adapter's connection pool. Safe to call twice. */
+  /**
+   * Fails every upstream call still running (UPSTREAM_UNAVAILABLE "gateway shutting down") and
+   * destroys the connection pools, so `close()` does not wait for them: the shutdown deadline.
+   */
+  abortUpstreamCalls(): void;
+  /** Closes every adapter's connection pool, after the calls in flight finish. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -65,6 +70,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
+  const stop = new AbortController();
   const circuitState = (sourceId: string) => services.get(sourceId)?.circuitState() ?? 'closed';
   const live = await createLive(config, logger, circuitState);
   const cacheListeners = new Set<CacheLookupListener>();
@@ -74,7 +80,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
-    const sourceServices = createSourceServices(source, logger, cache, upstreamCalls.observe);
+    const sourceServices = createSourceServices(source, logger, cache, upstreamCalls.observe, stop.signal);
     services.set(source.id, sourceServices);
     const adapter = kind.create(source as never, sourceServices);
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
@@ -94,6 +100,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
       return () => cacheListeners.delete(listener);
     },
     circuitState,
+    abortUpstreamCalls: () => stop.abort(),
     close() {
       live.hub.close();
       closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(async () => {

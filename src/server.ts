@@ -9,7 +9,7 @@
  *    be arriving on it: it closes after its next response, or once silent for 250 ms
  *    (src/connection-drain.ts);
  * 3. in-flight requests finish, bounded by `server.shutdownTimeoutMs`, after which the
- *    remaining connections are closed;
+ *    remaining connections are closed and upstream calls still running are aborted;
  * 4. yoga's plugins are disposed, then the upstream connection pools close, last.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -94,14 +94,17 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       if (shutdownDelayMs > 0) await sleep(shutdownDelayMs);
       const closed = connections.stopListening();
       await closeLive();
-      const grace = setTimeout(() => {
-        logger.warn({ shutdownTimeoutMs }, 'shutdown: requests still running after the time-out, closing their connections');
+      // The deadline: what still runs then (a request, or an upstream call whose client left,
+      // such as a blocking send) is cut, so the process never outlives delay + time-out.
+      const deadline = setTimeout(() => {
+        logger.warn({ shutdownTimeoutMs }, 'shutdown: still running after the time-out, closing connections and aborting upstream calls');
         server.closeAllConnections();
-      }, shutdownTimeoutMs);
+        gateway.abortUpstreamCalls();
+      }, Math.max(0, started + shutdownDelayMs + shutdownTimeoutMs - Date.now()));
       await closed;
-      clearTimeout(grace);
       await yoga.dispose();
       await gateway.close();
+      clearTimeout(deadline);
       await onStop?.();
       logger.info({ durationMs: Date.now() - started }, 'shutdown: complete');
     })();

@@ -61,6 +61,12 @@ export interface UpstreamClientOptions {
   mapError?: (response: UpstreamErrorResponse) => GatewayError | undefined;
   /** Told about every finished call (metrics); see upstream-observer.ts. */
   observe?: UpstreamObserver;
+  /**
+   * Aborted when the gateway's shutdown reaches its deadline: every call still running then
+   * (a blocking send included, whatever its `sendTimeoutMs`) fails at once with
+   * UPSTREAM_UNAVAILABLE "gateway shutting down", and the pool closes without waiting for it.
+   */
+  stopSignal?: AbortSignal;
 }
 
 export interface UpstreamRequest {
@@ -253,7 +259,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** Set by `close()` when no call had started a pool yet. */
   let closedUnused = false;
   let closing: Promise<void> | undefined;
+  /** Set when `stopSignal` fired: failures are then reported as the shutdown's doing. */
+  let stopped = false;
   const closePool = (current: Pool) => (closing ??= current.agent.close());
+  // One listener per client, not one per call: destroying the pool fails every request on it.
+  options.stopSignal?.addEventListener(
+    'abort',
+    () => {
+      stopped = true;
+      if (pool) closing = pool.agent.destroy(new ShutdownAbortError());
+      else closedUnused = true;
+    },
+    { once: true },
+  );
   const poolOf = (): Pool | Promise<Pool> =>
     pool ??
     (poolLoading ??= loadUndici().then((module) => {
@@ -329,7 +347,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         signal,
       });
     } catch (error) {
-      const reason = signal?.aborted ? 'request deadline exceeded' : networkReason(error);
+      const reason = stopped ? SHUTDOWN_REASON : signal?.aborted ? 'request deadline exceeded' : networkReason(error);
       options.logger.warn({ path, err: describe(error), reason }, 'upstream call failed');
       throw unavailable(options.sourceId, reason, error);
     }
@@ -412,7 +430,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
       return { response, signal, timeoutMs };
     } catch (error) {
-      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
+      const reason = stopped ? SHUTDOWN_REASON : signal.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
       options.logger.warn({ path, method: request.method, err: describe(error), reason }, 'upstream write failed');
       throw unavailable(options.sourceId, reason, error);
     }
@@ -577,8 +595,20 @@ function unavailable(sourceId: string, reason: string, cause?: unknown): Gateway
   return new GatewayError('UPSTREAM_UNAVAILABLE', `source "${sourceId}" is unavailable (${reason})`, { sourceId, cause });
 }
 
+/** Why calls fail once `stopSignal` fired. */
+const SHUTDOWN_REASON = 'gateway shutting down';
+
+/** What the pool is destroyed with at the shutdown deadline; calls on it fail with this. */
+class ShutdownAbortError extends Error {
+  constructor() {
+    super('upstream call aborted at the shutdown deadline');
+    this.name = 'ShutdownAbortError';
+  }
+}
+
 function networkReason(error: unknown): string {
   // Network errors come from a pool, so undici is loaded by the time one is described.
+  if (error instanceof ShutdownAbortError) return SHUTDOWN_REASON;
   const errors = undici?.errors;
   if (errors && error instanceof errors.ConnectTimeoutError) return 'connect time-out';
   if (errors && error instanceof errors.HeadersTimeoutError) return 'time-out waiting for response headers';

@@ -25,12 +25,14 @@ export interface SourceServices extends AdapterServices {
  * @param logger the gateway's logger; a child carrying `sourceId` is handed to the adapter
  * @param cache the gateway's cross-request cache; the adapter sees it under `source:<id>:`
  * @param observe told about every finished upstream call of the source (metrics)
+ * @param stopSignal aborted at the shutdown deadline: every call of the source still running fails
  */
 export function createSourceServices(
   config: SourceCommonConfig,
   logger: Logger,
   cache: SharedCache,
   observe?: UpstreamObserver,
+  stopSignal?: AbortSignal,
 ): SourceServices {
   const sourceLogger = logger.child({ sourceId: config.id });
   const breaker = createSourceBreaker(config.id, config.circuitBreaker ?? CIRCUIT_BREAKER_DEFAULTS, sourceLogger);
@@ -53,6 +55,7 @@ export function createSourceServices(
         logger: sourceLogger,
         breaker,
         observe,
+        stopSignal,
       }),
     cache: prefixCache(cache, `source:${config.id}:`),
     circuitState: () => breaker.state(),

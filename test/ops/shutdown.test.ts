@@ -177,6 +177,47 @@ describe('shutdown of the chat-gateway process', () => {
     expect(gateway.output()).toContain('shutdown already in progress');
   });
 
+  it('aborts an upstream send still running at the deadline (delay + time-out), whatever its sendTimeoutMs', async () => {
+    const upstream = await startFaultProxy(dify.origin);
+    upstream.setFault({ kind: 'hang' }, { match: '/chat-messages' });
+    const bounded = writeTempFile(
+      'gateway.yaml',
+      [
+        'server: { host: 127.0.0.1, shutdownDelayMs: 200, shutdownTimeoutMs: 800 }',
+        'auth: { mode: header }',
+        'sources:',
+        '  - id: assistant',
+        '    kind: dify',
+        `    baseUrl: ${upstream.origin}/v1`,
+        '    apiKey: ${DIFY_KEY}',
+        '    sendTimeoutMs: 20000',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const gateway = await spawnGateway(['--config', bounded, '--port', '0'], { env: { DIFY_KEY: difyKey } });
+      const send = fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+        body: JSON.stringify({ query: 'mutation { sendMessage(input: { sourceId: "assistant", text: "hello" }) { messages { text } } }' }),
+      }).then(
+        (response) => response.status,
+        (error: Error) => String(error.cause ?? error.message),
+      );
+      while (!upstream.requests.some((request) => request.url.includes('/chat-messages'))) await sleep(20);
+      const signalled = Date.now();
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited, gateway.output()).toBe(0);
+      const exitMs = Date.now() - signalled;
+      // 200 ms delay + 800 ms time-out, with a margin for a loaded machine; never the 20 s send.
+      expect(exitMs, gateway.output()).toBeLessThan(4_000);
+      expect(gateway.output()).toContain('aborting upstream calls');
+      await send;
+    } finally {
+      await upstream.close();
+    }
+  }, 40_000);
+
   it('stops the gateway when SIGTERM reaches the `npm start` process only', async () => {
     const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {
       command: 'npm-start',

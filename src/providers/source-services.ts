@@ -7,8 +7,10 @@
 import type { Logger } from 'pino';
 import { prefixCache, type SharedCache } from '../cache.js';
 import { CIRCUIT_BREAKER_DEFAULTS, createSourceBreaker, type CircuitState } from './circuit-breaker.js';
+import { GatewayError } from './errors.js';
 import { createUpstreamClient } from './http.js';
-import type { UpstreamObserver } from './upstream-observer.js';
+import { PROBE_TIMEOUT_MS, probeStatus } from './probe.js';
+import { observeCall, type UpstreamObserver } from './upstream-observer.js';
 import type { AdapterServices, SourceCommonConfig } from './types.js';
 
 /** `AdapterServices` plus what the gateway keeps for itself. */
@@ -35,7 +37,9 @@ export function createSourceServices(
   stopSignal?: AbortSignal,
 ): SourceServices {
   const sourceLogger = logger.child({ sourceId: config.id });
-  const breaker = createSourceBreaker(config.id, config.circuitBreaker ?? CIRCUIT_BREAKER_DEFAULTS, sourceLogger);
+  const breaker = createSourceBreaker(config.id, config.circuitBreaker ?? CIRCUIT_BREAKER_DEFAULTS, sourceLogger, () =>
+    probeThroughObserver(config, observe),
+  );
   return {
     logger: sourceLogger,
     http: (options) =>
@@ -61,4 +65,20 @@ export function createSourceServices(
     circuitState: () => breaker.state(),
     close: () => breaker.shutdown(),
   };
+}
+
+/**
+ * The half-open trial call: the credential-less `GET <baseUrl>` of probe.ts, reported like any
+ * upstream call (metrics, and `/ready`, which then shows the source up again).
+ * @throws GatewayError UPSTREAM_UNAVAILABLE on no answer or a 5xx
+ */
+function probeThroughObserver(config: SourceCommonConfig, observe: UpstreamObserver | undefined): Promise<void> {
+  return observeCall(observe, { sourceId: config.id, method: 'GET', endpoint: '/' }, async (outcome) => {
+    outcome.sent = true;
+    const status = await probeStatus(config.baseUrl, PROBE_TIMEOUT_MS);
+    outcome.status = status;
+    if (status === undefined || status >= 500) {
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', `source "${config.id}" still does not answer its probe`, { sourceId: config.id });
+    }
+  });
 }

@@ -105,8 +105,10 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue): 
       });
       return;
     }
+    let completed: SendMessageResult | undefined;
+    // The subscriber left before the reply completed: its stream was cut on purpose.
+    const cancelled = () => signal.aborted && completed === undefined;
     await runWrite(context, target, async (writer) => {
-      let completed: SendMessageResult | undefined;
       for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
         if (event.type === 'completed') {
           completed = event.result;
@@ -115,7 +117,7 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue): 
         push(toEvent(event, source.id));
       }
       if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
-    });
+    }, { cancelled });
   });
 }
 

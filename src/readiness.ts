@@ -40,7 +40,7 @@ export interface Readiness {
   snapshot(): { httpStatus: number; body: ReadinessBody };
 }
 
-/** Least time between two background probes of a `down` source, ms. */
+/** Least time without news of a source (traffic or a probe) before `/ready` probes it again, ms. */
 export const REPROBE_INTERVAL_MS = 10_000;
 export { PROBE_TIMEOUT_MS };
 

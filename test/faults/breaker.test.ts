@@ -132,7 +132,9 @@ describe('the half-open probe (short cool-down)', () => {
     // The cool-down ends: the breaker's own trial call (a GET of the base URL) meets the 502.
     await waitForState(harness, 'assistant', 'half-open');
     await waitForState(harness, 'assistant', 'open');
-    expect(proxy.requests.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /v1']);
+    // One trial per cool-down (a slow poll may have let more than one cool-down pass).
+    expect(proxy.requests.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.requests.map((request) => `${request.method} ${request.url}`)).toEqual(proxy.requests.map(() => 'GET /v1'));
 
     // The upstream is back; no query is sent, yet the next trial closes the circuit.
     proxy.setFault(null);

@@ -245,6 +245,8 @@ export const bodyErrorSchema = z
     when: pathSchema,
     /** @default UPSTREAM_ERROR */
     code: errorCodeSchema.default('UPSTREAM_ERROR'),
+    /** Also check answers with an error status (before `status`); by default only 2xx answers are checked. @default false */
+    anyStatus: z.boolean().default(false),
     /** Refines the code by a value of the body, e.g. `{ path: error, values: { channel_not_found: NOT_FOUND } }`. */
     codeFrom: z.object({ path: pathSchema, values: z.record(z.string(), errorCodeSchema) }).strict().optional(),
   })
@@ -256,7 +258,7 @@ export const errorsSchema = z
     status: z
       .record(z.string().regex(/^[1-5]\d\d$/, 'must be an HTTP status code'), errorCodeSchema)
       .default({}),
-    /** Conditions on a body, checked in order, on error answers and on 2xx answers alike. */
+    /** Conditions on a body, checked in order on 2xx answers (and on error answers where `anyStatus`). */
     body: z.array(bodyErrorSchema).default([]),
     /** Where RATE_LIMITED finds how long to wait: the `Retry-After` header, else this body path. */
     retryAfter: z

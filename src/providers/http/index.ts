@@ -3,13 +3,10 @@
  * vocabulary, the README section "Plug in any chat API" its reference). Requests are templates,
  * selection and mapping are JMESPath, paging is one of the strategies in paging/.
  */
-import type { ProviderAdapter, ProviderKind } from '../contract.js';
+import type { ProviderKind } from '../contract.js';
+import { createHttpAdapter } from './adapter.js';
 import { httpConfigShape } from './config.js';
 import { refineHttpConfig } from './validate.js';
-
-function create(): ProviderAdapter {
-  throw new Error('the http kind is configured but its adapter is not built yet');
-}
 
 /** The `http` kind; graph kind `HTTP`. */
 export default {
@@ -17,7 +14,7 @@ export default {
   graphKind: 'HTTP',
   description: 'Any chat API described by configuration (a declarative HTTP source).',
   configShape: httpConfigShape,
-  create,
+  create: createHttpAdapter,
   refineConfig: refineHttpConfig,
   forwardsViewerToken: (config) => (config.auth.type === 'forward' ? { key: 'auth', setting: 'auth type "forward"' } : undefined),
 } satisfies ProviderKind<typeof httpConfigShape>;

@@ -77,20 +77,31 @@ export function templateProblems(source: string, settings: ReadonlySet<string>, 
   return problems;
 }
 
+/** A variable a template needs has no value for this request (e.g. a viewer without an email). */
+export class MissingVariable extends Error {
+  constructor(readonly variable: string) {
+    super(`template variable {${variable}} has no value here`);
+    this.name = 'MissingVariable';
+  }
+}
+
 /**
  * Renders a template.
  * @param encode applied to each substituted value (e.g. `encodeURIComponent` in a path)
- * @returns the text, or undefined when the template is one placeholder whose value is absent
- *   (so an optional query parameter such as `after: "{page.cursor}"` is left out on the first page)
- * @throws TypeError naming the variable when a placeholder inside longer text has no value
+ * @returns the text, or undefined when the template is one `page.*` placeholder without a value
+ *   (so a query parameter such as `after: "{page.cursor}"` is left out on the first page)
+ * @throws MissingVariable when any other variable has no value: a request is never sent with a
+ *   viewer's identity silently left out
  */
 export function render(template: Template, values: TemplateValues, encode: (value: string) => string = (value) => value): string | undefined {
   const { parts } = template;
-  if (parts.length === 3 && parts[0] === '' && parts[2] === '' && values[parts[1]!] === undefined) return undefined;
+  if (parts.length === 3 && parts[0] === '' && parts[2] === '' && values[parts[1]!] === undefined && parts[1]!.startsWith('page.')) {
+    return undefined;
+  }
   let text = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
     const value = values[parts[i]!];
-    if (value === undefined) throw new TypeError(`template variable {${parts[i]}} has no value here`);
+    if (value === undefined) throw new MissingVariable(parts[i]!);
     text += encode(String(value)) + parts[i + 1]!;
   }
   return text;

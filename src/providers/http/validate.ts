@@ -80,6 +80,9 @@ function checkPaging(ctx: Ctx, settings: ReadonlySet<string>, paging: PagingConf
   if (directions.length === 0) {
     ctx.addIssue({ code: 'custom', path, message: `paging strategy "${strategy}" needs ${listing ? 'forward' : 'backward and/or forward'}` });
   }
+  if (!listing && strategy === 'time-window' && directions.length === 1) {
+    ctx.addIssue({ code: 'custom', path, message: 'paging strategy "time-window" needs both backward and forward' });
+  }
   if (listing && paging.backward) {
     ctx.addIssue({ code: 'custom', path: [...path, 'backward'], message: 'a conversation listing pages forward only (most recently updated first)' });
   }

@@ -49,10 +49,10 @@ export interface Requester {
    */
   read(viewer: Viewer, request: CompiledRequest, values: TemplateValues, extras: RequestExtras, scope: RequestScope | undefined): Promise<Answer>;
   /**
-   * A read of a next-page URL the upstream gave.
+   * A read of a next-page URL the upstream gave, with the endpoint's and walk's headers.
    * @throws GatewayError UPSTREAM_ERROR when it points outside `baseUrl`
    */
-  readUrl(viewer: Viewer, url: string, endpoint: string, scope: RequestScope | undefined): Promise<Answer>;
+  readUrl(viewer: Viewer, url: string, request: CompiledRequest, values: TemplateValues, extras: RequestExtras, scope: RequestScope | undefined): Promise<Answer>;
   /** A write, never retried. @returns the parsed body (undefined when empty) */
   write(viewer: Viewer, request: CompiledRequest, values: TemplateValues, scope: RequestScope | undefined): Promise<unknown>;
   close(): Promise<void>;
@@ -192,7 +192,7 @@ export function createRequester(config: HttpConfig & { id: string; baseUrl: stri
       const body = await upstream.send({ method: request.method, path, query, headers, endpoint: request.endpoint, json: renderBody(request.body, values) }, z.unknown(), scope);
       return checked(body, {});
     },
-    async readUrl(viewer, url, endpoint, scope) {
+    async readUrl(viewer, url, request, values, extras, scope) {
       let next: URL;
       try {
         next = new URL(url, base);
@@ -204,7 +204,10 @@ export function createRequester(config: HttpConfig & { id: string; baseUrl: stri
       }
       const query: Record<string, string> = { ...authQuery };
       for (const [name, value] of next.searchParams) query[name] = value;
-      return get(next.pathname.slice(prefix.length), query, rendered(() => viewerHeaders(viewer)), endpoint, scope);
+      // The link replaces path and query, not the headers: an endpoint's headers (e.g. the viewer
+      // the upstream acts for) must go with every page, or later pages answer someone else.
+      const { headers } = prepare(viewer, request, values, extras);
+      return get(next.pathname.slice(prefix.length), query, headers, request.endpoint, scope);
     },
     async write(viewer, request, values, scope) {
       const { path, query, headers } = prepare(viewer, request, values, {});

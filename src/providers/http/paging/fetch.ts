@@ -48,9 +48,10 @@ function text(value: unknown): string | undefined {
 async function load(spec: ListSpec, context: ReadContext, walk: Walk, request: PageRequest): Promise<Page> {
   const settings = spec.walks[walk];
   const scope = scopeOf(context);
+  const values = { ...context.values, ...request.vars };
   const answer = request.url
-    ? await spec.requester.readUrl(context.viewer, request.url, spec.request.endpoint, scope)
-    : await spec.requester.read(context.viewer, spec.request, { ...context.values, ...request.vars }, settings ?? {}, scope);
+    ? await spec.requester.readUrl(context.viewer, request.url, spec.request, values, settings ?? {}, scope)
+    : await spec.requester.read(context.viewer, spec.request, values, settings ?? {}, scope);
   const raw = spec.select(answer.body);
   const items = raw.map((entry) => spec.place(entry));
   if (settings?.reversePages) items.reverse();

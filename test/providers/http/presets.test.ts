@@ -26,14 +26,18 @@ interface Vendor {
   oneWay: boolean;
   /** The preset lists the viewer's conversations. */
   listing: boolean;
+  /** The role of the long thread's replies (the seed alternates user, reply, user, …). */
+  replyRole: string;
 }
 
 const vendors: Array<[string, Vendor]> = [
-  ['openai-assistants', { file: 'openai-assistants.yaml', start: startOpenAiSimulator, listPath: (id) => `/v1/threads/${id}/messages`, oneWay: false, listing: false }],
-  ['matrix-room-messages', { file: 'matrix-room-messages.yaml', start: () => startMatrixSimulator(), listPath: (id) => `/_matrix/client/v3/rooms/${id}/messages`, oneWay: false, listing: true }],
-  ['slack-conversations-history', { file: 'slack-conversations-history.yaml', start: startSlackSimulator, listPath: () => '/api/conversations.history', oneWay: true, listing: true }],
-  ['zendesk-ticket-comments', { file: 'zendesk-ticket-comments.yaml', start: startZendeskSimulator, listPath: (id) => `/api/v2/tickets/${id}/comments`, oneWay: false, listing: true }],
+  ['openai-assistants', { file: 'openai-assistants.yaml', start: startOpenAiSimulator, listPath: (id) => `/v1/threads/${id}/messages`, oneWay: false, listing: false, replyRole: 'ASSISTANT' }],
+  ['matrix-room-messages', { file: 'matrix-room-messages.yaml', start: () => startMatrixSimulator(), listPath: (id) => `/_matrix/client/v3/rooms/${id}/messages`, oneWay: false, listing: true, replyRole: 'ASSISTANT' }],
+  ['slack-conversations-history', { file: 'slack-conversations-history.yaml', start: startSlackSimulator, listPath: () => '/api/conversations.history', oneWay: true, listing: true, replyRole: 'ASSISTANT' }],
+  ['zendesk-ticket-comments', { file: 'zendesk-ticket-comments.yaml', start: startZendeskSimulator, listPath: (id) => `/api/v2/tickets/${id}/comments`, oneWay: false, listing: true, replyRole: 'AGENT' }],
 ];
+
+const REFUSED_SECRET = 'refused-secret-must-never-leak';
 
 const PAGE = `edges { cursor node { id externalId text role createdAt } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 
@@ -106,6 +110,9 @@ describe.each(vendors)('the %s preset against its simulator', (_name, vendor) =>
     gw = await startTestGateway({
       configure: (config) => {
         config.sources.push(source);
+        // The same preset with a credential the upstream refuses.
+        const refused = Object.fromEntries(Object.entries(sim.env).map(([name, value]) => [name, /TOKEN|KEY/.test(name) ? REFUSED_SECRET : value]));
+        config.sources.push({ ...presetSource(vendor.file, refused), id: `${sourceId}-refused` });
         if (vendor.oneWay) {
           // Pages of 10: reaching the oldest of 150 from the newest takes 15 calls.
           config.sources.push({ ...source, id: `${sourceId}-ahead`, maxCallsPerRead: 20, messages: { ...(source.messages as object), paging: { ...(source.messages as any).paging, maxPageSize: 10 } } });
@@ -141,6 +148,22 @@ describe.each(vendors)('the %s preset against its simulator', (_name, vendor) =>
     expect(oldest.pageInfo.hasNextPage).toBe(true);
     const newer = await page(sim.conversations.long, { first: size, after: oldest.pageInfo.endCursor });
     expect(newer.edges.map((edge) => edge.node.externalId)).toEqual(upstream.slice(size, 2 * size));
+  });
+
+  it('maps text, role and time of each message', async () => {
+    const [first, second] = (await page(sim.conversations.long, { first: 2 })).edges;
+    expect(first!.node).toMatchObject({ role: 'USER', text: expect.stringMatching(/\(#1\)$/) });
+    expect(second!.node).toMatchObject({ role: vendor.replyRole, text: expect.stringMatching(/\(#2\)$/) });
+    expect(Date.parse(first!.node.createdAt)).toBeGreaterThan(Date.UTC(2026, 2, 1));
+    expect(Date.parse(second!.node.createdAt)).toBeGreaterThanOrEqual(Date.parse(first!.node.createdAt));
+  });
+
+  it('reports a refused credential as UPSTREAM_ERROR without echoing it (a 200 `ok: false` body too)', async () => {
+    const answer = await ask(`query ($id: ID!) { conversation(id: $id) { messages(last: 3) { edges { cursor } } } }`, {
+      id: conversationId(sim.conversations.short, `${sourceId}-refused`),
+    });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(JSON.stringify(answer)).not.toContain(REFUSED_SECRET);
   });
 
   it('reads an empty conversation as no messages', async () => {

@@ -77,7 +77,7 @@ const serverSchema = z
      * there are none, and under NODE_ENV=production.
      */
     cursorSecret: z.string().min(16).optional(),
-    /** Limits on one request (src/plugins/use-armor.ts, use-body-limit.ts). */
+    /** Limits on one request (src/plugins/use-armor.ts, src/plugins/use-upload-limits.ts, src/plugins/use-deadline.ts). */
     limits: limitsSchema.prefault({}),
     /**
      * Allow-list of persisted operations: a JSON file `{ "<id or sha256>": "<document>" }`,

@@ -10,6 +10,11 @@
  */
 import { badInput } from './errors.js';
 
+/**
+ * What a global ID decodes to. `conversationId` here is the backend's own id of the conversation
+ * (an adapter's `conversationExternalId`), not the global ID that GraphQL inputs named
+ * `conversationId` carry: decode an input with `decodeGlobalId` to get this shape.
+ */
 export type NodeRef =
   | { type: 'Source'; sourceId: string }
   | { type: 'Conversation'; sourceId: string; conversationId: string }

@@ -1,7 +1,11 @@
 /**
  * The gateway's long-lived state, built once at start from a validated config: one adapter per
- * configured source, the cursor codec and the logger. Per-request state (viewer, DataLoaders)
- * lives in the GraphQL context instead (src/schema/context.ts).
+ * configured source (each with its HTTP client services and circuit breaker:
+ * source-services.ts), the cursor codec, the logger, the cross-request cache (in memory, or
+ * Redis) with its lookup listeners, the live hub that every subscription goes through, the hub
+ * of finished upstream calls that metrics subscribe to, and the draining flag `/ready` reads.
+ * Per-request state (viewer, DataLoaders, request scope) lives in the GraphQL context instead
+ * (src/schema/context.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';

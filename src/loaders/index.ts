@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import type { SourceEntry } from '../providers/contract.js';
 import { notFound } from '../core/errors.js';
-import type { RequestScope } from '../upstream/http.js';
+import type { RequestScope } from '../upstream/request-scope.js';
 import { createRequestMemo, type RequestMemo } from '../upstream/request-memo.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../core/records.js';
 

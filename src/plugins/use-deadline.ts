@@ -9,7 +9,7 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../schema/context.js';
-import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../upstream/http.js';
+import { createCallBudget, createRequestScope, type UpstreamCallCounts } from '../upstream/request-scope.js';
 
 export interface DeadlineOptions {
   /**
@@ -19,7 +19,6 @@ export interface DeadlineOptions {
   maxUpstreamCalls?: number;
 }
 
-/** Call counters of the operations in flight (and just finished), by GraphQL context. */
 /**
  * The upstream calls the operation running with `context` has sent and had refused so far
  * (live counters, not a snapshot): the call budget of its scope (`context.loaders.scope`);

@@ -2,8 +2,9 @@
  * The public endpoint's protections in one plugin, from config `server`: CSRF prevention,
  * operation limits (depth, aliases, tokens, cost, directives), introspection switched off when
  * `server.introspection` is false (field suggestions are masked then too), and the persisted
- * operation allow-list when `server.persistedOperations` is set. The body size limit is yoga's
- * own `maxRequestBodySize` (src/yoga/yoga.ts).
+ * operation allow-list when `server.persistedOperations` is set. The body size limits
+ * (`server.limits.maxBodyBytes`, larger for transcribeAudio's file) are use-upload-limits.ts's:
+ * yoga's own `maxRequestBodySize` is switched off (src/yoga/yoga.ts).
  */
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import type { Plugin } from 'graphql-yoga';

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { SharedCache } from '../core/cache.js';
 import { z } from 'zod';
 import { circuitBreakerSchema } from '../upstream/circuit-breaker.js';
-import type { RequestScope, UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
+import type { RequestScope } from '../upstream/request-scope.js';
+import type { UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
 import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type {
@@ -54,7 +55,7 @@ export type AdapterCapability = Exclude<keyof AdapterCapabilities, 'listConversa
 /**
  * A configured source, ready to serve reads. Every method runs as `viewer` and applies that
  * viewer's scope; an item the viewer may not see is reported exactly like one that does not
- * exist. Methods throw `UpstreamError` (src/core/errors.ts), never a raw HTTP error.
+ * exist. Methods throw `GatewayError` (src/core/errors.ts), never a raw HTTP error.
  *
  * Reads take an optional `memo` (request-memo.ts): the request's per-source memo, present when
  * the read serves a GraphQL request, so that reads of one request can share upstream walks;

@@ -13,7 +13,7 @@ import { createLoaders } from '../loaders/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { ReplyStreamEvent, SendMessageResult } from '../core/records.js';
 import { builder } from './builder.js';
-import { ConversationRef, MessageRef } from './refs.js';
+import { ConversationObject, MessageObject } from './refs.js';
 import {
   payloadConversation,
   payloadMessages,
@@ -57,11 +57,11 @@ const AssistantReplyCompleted = builder.objectRef<CompletedEvent>('AssistantRepl
   description: 'The last event: the conversation and the messages the send stored, oldest first.',
   fields: (t) => ({
     conversation: t.field({
-      type: ConversationRef,
+      type: ConversationObject,
       nullable: true,
       resolve: ({ payload }, _args, context) => payloadConversation(context, payload),
     }),
-    messages: t.field({ type: [MessageRef], resolve: ({ payload }) => payloadMessages(payload) }),
+    messages: t.field({ type: [MessageObject], resolve: ({ payload }) => payloadMessages(payload) }),
   }),
 });
 

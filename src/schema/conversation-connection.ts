@@ -18,12 +18,12 @@ import { parseConnectionArgs, type ConnectionArgs } from './connection-args.js';
 import { prefetchListedMessages } from './conversation-prefetch.js';
 import { reportPartialError } from './errors.js';
 import { lazyPage } from './lazy-edges.js';
-import { ConversationRef } from './refs.js';
+import { ConversationObject } from './refs.js';
 import { conversationShape } from './shapes.js';
 
 export const ConversationConnection = builder.connectionObject(
   {
-    type: ConversationRef,
+    type: ConversationObject,
     name: 'ConversationConnection',
     description: 'Conversations, most recently updated first.',
   },

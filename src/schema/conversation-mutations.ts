@@ -7,7 +7,7 @@ import { globalIdOf } from '../core/global-id.js';
 import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { ConversationStatus } from './conversation.js';
-import { ConversationRef } from './refs.js';
+import { ConversationObject } from './refs.js';
 import { conversationShape, type ConversationShape } from './shapes.js';
 import { requireCapability, runWrite, sourceOf } from './write-support.js';
 
@@ -60,7 +60,7 @@ builder.relayMutationField(
 {
     outputFields: (t) => ({
       conversation: t.field({
-        type: ConversationRef,
+        type: ConversationObject,
         nullable: true,
         description: 'The conversation after the write.',
         resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
@@ -122,7 +122,7 @@ builder.relayMutationField(
 {
     outputFields: (t) => ({
       conversation: t.field({
-        type: ConversationRef,
+        type: ConversationObject,
         nullable: true,
         description: 'The conversation after the write.',
         resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),

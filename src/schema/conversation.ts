@@ -7,7 +7,7 @@ import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
 import { MessageConnection, resolveMessageConnection } from './message-connection.js';
-import { ConversationRef, SourceRef } from './refs.js';
+import { ConversationObject, SourceObject } from './refs.js';
 import { openConversation, recordOf } from './conversation-open.js';
 import { sourceShape, type ConversationShape } from './shapes.js';
 import type { GatewayContext } from './context.js';
@@ -33,7 +33,7 @@ function fromRecord<T>(pick: (record: ConversationRecord) => T) {
     shape.partial ? recordOf(context, shape).then(pick) : pick(shape.record);
 }
 
-builder.node(ConversationRef, {
+builder.node(ConversationObject, {
   description: 'One conversation in one source.',
   id: { resolve: ({ sourceId, record }) => innerId({ type: 'Conversation', sourceId, conversationId: record.externalId }) },
   isTypeOf: (value) => (value as { kind?: string }).kind === 'Conversation',
@@ -43,7 +43,7 @@ builder.node(ConversationRef, {
       resolve: ({ record }) => record.externalId,
     }),
     source: t.field({
-      type: SourceRef,
+      type: SourceObject,
       resolve: ({ sourceId }, _args, context) => {
         const source = context.gateway.sources.get(sourceId);
         if (!source) throw notFound('source', sourceId);
@@ -88,7 +88,7 @@ builder.node(ConversationRef, {
 
 builder.queryField('conversation', (t) =>
   t.field({
-    type: ConversationRef,
+    type: ConversationObject,
     nullable: true,
     description: 'A conversation by global ID; null with NOT_FOUND when absent or not yours.',
     args: { id: t.arg.id({ required: true }) },

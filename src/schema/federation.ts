@@ -35,7 +35,7 @@ import { schema as apiSchema } from './index.js';
 import { settleItem } from './errors.js';
 import { loadNode, MAX_NODES } from './node.js';
 import { withSyncGlobalIds } from './sync-global-ids.js';
-import { ConversationRef, MessageRef, SourceRef } from './refs.js';
+import { ConversationObject, MessageObject, SourceObject } from './refs.js';
 import type { ConversationShape, MessageShape, SourceShape } from './shapes.js';
 
 /** The federation spec version the subgraph links. */
@@ -62,17 +62,17 @@ async function loadEntity<T extends SourceShape | ConversationShape | MessageSha
   return (await loadNode(context, parseGlobalId(representation.id, type), info)) as T;
 }
 
-builder.asEntity(ConversationRef, {
+builder.asEntity(ConversationObject, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: (representation, context, info) => loadEntity<ConversationShape>('Conversation', representation, context, info),
 });
 
-builder.asEntity(MessageRef, {
+builder.asEntity(MessageObject, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: (representation, context, info) => loadEntity<MessageShape>('Message', representation, context, info),
 });
 
-builder.asEntity(SourceRef, {
+builder.asEntity(SourceObject, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: (representation, context, info) => loadEntity<SourceShape>('Source', representation, context, info),
 });

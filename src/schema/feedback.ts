@@ -10,13 +10,13 @@ import { badInput, GatewayError, notFound } from '../core/errors.js';
 import type { FeedbackRecord } from '../core/records.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
-import { FeedbackRef, MessageRef, SourceRef } from './refs.js';
+import { FeedbackObject, MessageObject, SourceObject } from './refs.js';
 import { messageShape, type FeedbackShape } from './shapes.js';
 
 /** Dify's largest `/app/feedbacks` page. */
 const MAX_UPSTREAM_PAGE = 100;
 
-builder.node(FeedbackRef, {
+builder.node(FeedbackObject, {
   description: 'One rating of one assistant message.',
   id: {
     resolve: ({ sourceId, message }) =>
@@ -33,7 +33,7 @@ builder.node(FeedbackRef, {
       resolve: (feedback) => feedback.fromSource,
     }),
     message: t.field({
-      type: MessageRef,
+      type: MessageObject,
       nullable: true,
       description: 'The rated message, when the viewer may read it.',
       resolve: async (feedback, _args, context) => {
@@ -58,7 +58,7 @@ interface FeedbackConnectionShape {
 const FeedbackEdge = builder.objectRef<FeedbackEdgeShape>('FeedbackEdge').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
-    node: t.field({ type: FeedbackRef, resolve: (edge) => edge.node }),
+    node: t.field({ type: FeedbackObject, resolve: (edge) => edge.node }),
   }),
 });
 
@@ -83,7 +83,7 @@ function toShape(sourceId: string, record: FeedbackRecord): FeedbackShape | null
   };
 }
 
-builder.objectField(SourceRef, 'feedbacks', (t) =>
+builder.objectField(SourceObject, 'feedbacks', (t) =>
   t.field({
     type: FeedbackConnection,
     nullable: true,

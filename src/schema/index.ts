@@ -1,6 +1,8 @@
 /**
- * Builds the schema: imports every type file (each registers itself on the builder) and
- * returns `builder.toSchema()`. `schema.graphql` is printed from this (npm run print-schema).
+ * Builds the schema: imports every type file (each registers itself on the builder, in this
+ * order, which fixes the printed order), builds it with `builder.toSchema()` and swaps the Node
+ * types' async `id` resolvers for synchronous ones (sync-global-ids.ts). `schema.graphql` is
+ * printed from this (npm run print-schema); the federation subgraph (federation.ts) extends it.
  */
 import { builder } from './builder.js';
 import './date-time.js';

@@ -9,12 +9,12 @@ import { badInput } from '../core/errors.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs, type PageRequest } from './connection-args.js';
 import { lazyPage } from './lazy-edges.js';
-import { MessageRef } from './refs.js';
+import { MessageObject } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
 
 export const MessageConnection = builder.connectionObject(
   {
-    type: MessageRef,
+    type: MessageObject,
     name: 'MessageConnection',
     description: 'Messages of one conversation, oldest first.',
   },

@@ -6,7 +6,7 @@ import type { GatewayContext } from './context.js';
 import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
-import { MessageRef } from './refs.js';
+import { MessageObject } from './refs.js';
 import { messageShape, type MessageShape } from './shapes.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
 
@@ -71,7 +71,7 @@ builder.relayMutationField(
   {
     outputFields: (t) => ({
       message: t.field({
-        type: MessageRef,
+        type: MessageObject,
         nullable: true,
         description: 'The rated message, showing its new `feedback`.',
         resolve: (payload, _args, context) => freshMessage(context, payload),

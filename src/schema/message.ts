@@ -7,7 +7,7 @@ import { globalIdOf, innerId } from '../core/global-id.js';
 import { notFound } from '../core/errors.js';
 import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, SenderRecord } from '../core/records.js';
 import { builder } from './builder.js';
-import { ConversationRef, FeedbackRef, MessageRef } from './refs.js';
+import { ConversationObject, FeedbackObject, MessageObject } from './refs.js';
 import { selectionNeedsRecord } from './conversation-open.js';
 import { conversationReference, conversationShape, feedbackShape } from './shapes.js';
 
@@ -76,7 +76,7 @@ const Citation = builder.objectRef<CitationRecord>('Citation').implement({
   }),
 });
 
-builder.node(MessageRef, {
+builder.node(MessageObject, {
   description: 'One message of a conversation.',
   id: {
     resolve: ({ sourceId, record }) =>
@@ -89,7 +89,7 @@ builder.node(MessageRef, {
       resolve: ({ record }) => record.externalId,
     }),
     conversation: t.field({
-      type: ConversationRef,
+      type: ConversationObject,
       nullable: true,
       resolve: async ({ sourceId, record }, _args, context, info) => {
         // The message was read in the viewer's scope, so its conversation is theirs: only
@@ -106,7 +106,7 @@ builder.node(MessageRef, {
     sender: t.field({ type: Sender, nullable: true, resolve: ({ record }) => record.sender }),
     attachments: t.field({ type: [Attachment], resolve: ({ record }) => record.attachments }),
     feedback: t.field({
-      type: FeedbackRef,
+      type: FeedbackObject,
       nullable: true,
       description: "The viewer's rating of an assistant answer.",
       resolve: ({ sourceId, record }) =>

@@ -1,11 +1,12 @@
 /**
- * Type references shared between the type files, so that `Conversation.messages` and
- * `Message.conversation` can name each other without circular imports.
+ * Pothos references to the GraphQL object types (`…Object`), shared between the type files so
+ * that `Conversation.messages` and `Message.conversation` can name each other without circular
+ * imports. (A provider's `MessageRef`, src/core/records.ts, is the backend address of a message.)
  */
 import { builder } from './builder.js';
 import type { ConversationShape, FeedbackShape, MessageShape, SourceShape } from './shapes.js';
 
-export const SourceRef = builder.objectRef<SourceShape>('Source');
-export const ConversationRef = builder.objectRef<ConversationShape>('Conversation');
-export const MessageRef = builder.objectRef<MessageShape>('Message');
-export const FeedbackRef = builder.objectRef<FeedbackShape>('Feedback');
+export const SourceObject = builder.objectRef<SourceShape>('Source');
+export const ConversationObject = builder.objectRef<ConversationShape>('Conversation');
+export const MessageObject = builder.objectRef<MessageShape>('Message');
+export const FeedbackObject = builder.objectRef<FeedbackShape>('Feedback');

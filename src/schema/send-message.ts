@@ -14,7 +14,7 @@ import type { SourceEntry } from '../providers/contract.js';
 import { badInput } from '../core/errors.js';
 import type { MessageRecord, SendMessageRequest, SendMessageResult, Viewer } from '../core/records.js';
 import { builder } from './builder.js';
-import { ConversationRef, MessageRef } from './refs.js';
+import { ConversationObject, MessageObject } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
 import { notFound } from '../core/errors.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
@@ -212,12 +212,12 @@ const sendMessageMutation = builder.relayMutationField(
   {
     outputFields: (t) => ({
       conversation: t.field({
-        type: ConversationRef,
+        type: ConversationObject,
         nullable: true,
         resolve: (payload, _args, context) => payloadConversation(context, payload as SendPayload),
       }),
       messages: t.field({
-        type: [MessageRef],
+        type: [MessageObject],
         description: 'What the send created, oldest first (Dify: the USER and ASSISTANT halves).',
         resolve: (payload) => payloadMessages(payload as SendPayload),
       }),

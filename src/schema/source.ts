@@ -7,7 +7,7 @@ import { badInput, GatewayError } from '../core/errors.js';
 import { builder } from './builder.js';
 import { providerKinds } from './provider-kinds.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
-import { ConversationRef, SourceRef } from './refs.js';
+import { ConversationObject, SourceObject } from './refs.js';
 import { openConversation } from './conversation-open.js';
 import { sourceShape } from './shapes.js';
 
@@ -17,7 +17,7 @@ const SourceKind = builder.enumType('SourceKind', {
   values: Object.fromEntries(providerKinds.map((kind) => [kind.graphKind, { description: kind.description }])),
 });
 
-builder.node(SourceRef, {
+builder.node(SourceObject, {
   description: 'A configured chat-history backend.',
   id: { resolve: ({ source }) => innerId({ type: 'Source', sourceId: source.id }) },
   isTypeOf: (value) => (value as { kind?: string }).kind === 'Source',
@@ -43,7 +43,7 @@ builder.node(SourceRef, {
       },
     }),
     conversation: t.field({
-      type: ConversationRef,
+      type: ConversationObject,
       nullable: true,
       description: "Opens a conversation by the backend's own id (Chatwoot: display id), e.g. from a deep link.",
       args: { externalId: t.arg.string({ required: true }) },
@@ -58,7 +58,7 @@ builder.node(SourceRef, {
 
 builder.queryField('sources', (t) =>
   t.field({
-    type: [SourceRef],
+    type: [SourceObject],
     description: 'Every configured source, in config order.',
     resolve: (_root, _args, context) => {
       requireViewer(context);
@@ -69,7 +69,7 @@ builder.queryField('sources', (t) =>
 
 builder.queryField('source', (t) =>
   t.field({
-    type: SourceRef,
+    type: SourceObject,
     nullable: true,
     description: 'A source by its config id; null when there is none.',
     args: { name: t.arg.string({ required: true }) },

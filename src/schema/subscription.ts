@@ -10,7 +10,7 @@ import { createLoaders } from '../loaders/index.js';
 import { badInput, notFound } from '../core/errors.js';
 import type { MessageRecord } from '../core/records.js';
 import { builder } from './builder.js';
-import { ConversationRef, MessageRef } from './refs.js';
+import { ConversationObject, MessageObject } from './refs.js';
 import { conversationShape, messageShape } from './shapes.js';
 
 builder.subscriptionType({
@@ -29,7 +29,7 @@ function unwrap<T>(payload: T | LiveFailure, context: GatewayContext): T {
 
 builder.subscriptionField('messageAdded', (t) =>
   t.field({
-    type: MessageRef,
+    type: MessageObject,
     description:
       'Each new message of one conversation, once and in order, as the viewer may see it (private notes only for agents). ' +
       'A conversation that is absent or not yours is NOT_FOUND and opens no stream.',
@@ -53,7 +53,7 @@ builder.subscriptionField('messageAdded', (t) =>
 
 builder.subscriptionField('conversationUpdated', (t) =>
   t.field({
-    type: ConversationRef,
+    type: ConversationObject,
     description:
       "The viewer's conversations when one appears or its status, title or last activity changes. " +
       'Sources that cannot list conversations take part only when they push (webhooks).',

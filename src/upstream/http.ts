@@ -4,28 +4,23 @@
  * the decisions of retry-policy.ts), the source's circuit breaker, a response-size cap, the
  * request's overall deadline, JSON parsing and zod validation. Every failure leaves here as a
  * `GatewayError` naming the source. Adapters get their client from `AdapterServices.http`
- * (source-services.ts), which fills these options from the source's config.
+ * (src/gateway/source-services.ts), which fills these options from the source's config.
+ * Beside it: the request's deadline and call budget (request-scope.ts), reading and judging an
+ * answer (responses.ts), the retry decisions (retry-policy.ts), the breaker (circuit-breaker.ts),
+ * the call observer for metrics and traces (observer.ts), the options (options.ts).
  */
-import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { SourceBreaker } from './circuit-breaker.js';
 import { GatewayError } from '../core/errors.js';
-import { createRetryPolicy, RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryAfterSeconds } from './retry-policy.js';
+import { createRetryPolicy, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from './retry-policy.js';
 import { UPSTREAM_DEFAULTS, type UpstreamOptions } from './options.js';
+import { admitUpstreamCall, deadlineOf, type RequestScope } from './request-scope.js';
+import { defaultError, describe, networkReason, parseBody, readCapped, unavailable, validatePayload, type UpstreamErrorResponse } from './responses.js';
+import { loadUndici, type Undici } from './undici.js';
 import { endpointTemplate, observeCall, runInUpstreamCall, type UpstreamObserver } from './observer.js';
-
-export { retryAfterSeconds } from './retry-policy.js';
-
-/** A non-2xx upstream answer, handed to the adapter's `mapError`. */
-export interface UpstreamErrorResponse {
-  status: number;
-  /** Parsed JSON body, or the raw text when it was not JSON (Chatwoot's plain-text 429). */
-  body: unknown;
-  headers: Record<string, string | string[] | undefined>;
-}
 
 /** One source's HTTP client: its upstream keys (options.ts) plus what the gateway and the adapter add. */
 export interface UpstreamClientOptions extends UpstreamOptions {
@@ -115,109 +110,6 @@ export interface UpstreamStream {
 }
 
 
-/**
- * What one GraphQL request has asked of the upstreams so far, across every source: the budget
- * given to `createRequestScope`, live (`upstreamCallsOf(context)` in src/plugins/use-deadline.ts).
- */
-export interface UpstreamCallCounts {
-  /** Upstream calls sent (one per `getJson`, whatever its retries). */
-  readonly calls: number;
-  /** Calls refused because the budget was spent; never sent. */
-  readonly refused: number;
-  /** The budget: most calls one request may send (`server.limits.maxUpstreamCallsPerRequest`). */
-  readonly limit: number;
-}
-
-/** Mutable counters behind `UpstreamCallCounts`; one per request. */
-export interface UpstreamCallBudget extends UpstreamCallCounts {
-  calls: number;
-  refused: number;
-}
-
-/**
- * @param limit most upstream calls the request may send; `Infinity` counts without refusing
- * @throws TypeError when `limit` is not a positive integer (or Infinity)
- */
-export function createCallBudget(limit: number): UpstreamCallBudget {
-  if (!(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit > 0))) {
-    throw new TypeError(`an upstream call budget must be a positive integer, got ${String(limit)}`);
-  }
-  return { limit, calls: 0, refused: 0 };
-}
-
-/**
- * Everything one GraphQL request carries down to its upstream calls: made once per operation
- * (useDeadline, when it starts executing) and handed explicitly to every client method the
- * operation causes (reads find it as `RequestMemo.scope`, writes take it as their last
- * argument). Work outside a request (live pollers, webhooks, subscriptions) passes none and
- * has neither a deadline nor a call budget.
- */
-export interface RequestScope {
-  /**
-   * The request's deadline: reads started after it fired fail at once with
-   * UPSTREAM_UNAVAILABLE "request deadline exceeded"; reads in flight are aborted. Writes
-   * (`send`, `stream`) keep their own time-out instead.
-   */
-  readonly signal: AbortSignal;
-  /** The request's call budget; every call (read or write) counts against it. Absent: no counting. */
-  readonly budget: UpstreamCallBudget | undefined;
-}
-
-/**
- * When each deadline signal fires (epoch ms), so retries know how long they may still wait.
- * Keyed by signal because undici's retry decisions see the dispatch options, not the scope.
- */
-const expiries = new WeakMap<AbortSignal, number>();
-
-/**
- * The scope of one GraphQL request whose deadline is `timeoutMs` milliseconds from now (its
- * overall time budget). Reads started after the deadline fail at once; reads in flight are
- * aborted; retries never wait past it. With `budget`, each upstream call counts against it, and
- * calls past its limit fail with `BAD_USER_INPUT` without being sent.
- */
-export function createRequestScope(timeoutMs: number, budget?: UpstreamCallBudget): RequestScope {
-  const signal = AbortSignal.timeout(timeoutMs);
-  expiries.set(signal, Date.now() + timeoutMs);
-  // Every upstream call in flight listens for the abort (and stops listening when it settles);
-  // one operation may run a hundred at once, which is not the leak Node's warning suspects.
-  setMaxListeners(0, signal);
-  return { signal, budget };
-}
-
-/**
- * Counts one upstream call against the budget of `scope`'s request, before it is sent. Every
- * client method (reads and writes alike) calls it first; without a scope or budget it does nothing.
- * @throws GatewayError BAD_USER_INPUT "upstream call budget of N exceeded" once the request has
- *   sent `limit` calls; the call must then not be sent
- */
-export function admitUpstreamCall(sourceId: string, scope: RequestScope | undefined, logger?: Logger): void {
-  const budget = scope?.budget;
-  if (!budget) return;
-  if (budget.calls < budget.limit) {
-    budget.calls += 1;
-    return;
-  }
-  budget.refused += 1;
-  // Once per request: a client can cause this at will, so it is no fault of the gateway's.
-  if (budget.refused === 1) logger?.info({ limit: budget.limit }, 'upstream call budget exceeded');
-  throw new GatewayError('BAD_USER_INPUT', `upstream call budget of ${budget.limit} exceeded`, { sourceId });
-}
-
-type Undici = typeof import('undici');
-/** undici once loaded (`loadUndici`); until then no upstream call has been made. */
-let undici: Undici | undefined;
-let undiciLoading: Promise<Undici> | undefined;
-
-/**
- * The undici module, imported on the first upstream call (or probe) rather than at start-up:
- * it is a large package and nothing before the listening socket needs it. Later calls get the
- * same module at once.
- */
-export function loadUndici(): Promise<Undici> {
-  undiciLoading ??= import('undici').then((module) => (undici = module));
-  return undiciLoading;
-}
-
 /** A source's connection pool: the bare agent (writes) and the agent with retries (reads). */
 interface Pool {
   agent: Agent;
@@ -264,7 +156,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           maxRetries: options.retries,
           backoffMs: options.retryBackoffMs ?? UPSTREAM_DEFAULTS.retryBackoffMs,
           maxWaitMs: options.retryMaxWaitMs ?? UPSTREAM_DEFAULTS.retryMaxWaitMs,
-          expiresAt: (signal) => (signal ? expiries.get(signal) : undefined),
+          expiresAt: deadlineOf,
         }),
         // Hand the last answer (a 503 body, a 429 with Retry-After) to us instead of a bare error.
         throwOnError: false,
@@ -474,128 +366,3 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   };
 }
 
-/**
- * Reads the body as text, failing once it passes `maxResponseBytes` instead of buffering it
- * whole, and once reading it takes longer than `bodyTimeoutMs` in total (undici's own body
- * time-out only bounds the gap between two chunks, so a slow trickle would pass it).
- */
-async function readCapped(
-  response: Dispatcher.ResponseData,
-  options: UpstreamClientOptions,
-  bodyTimeoutMs: number,
-  signal: AbortSignal | undefined,
-): Promise<string> {
-  const declared = Number(response.headers['content-length']);
-  if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
-    response.body.destroy();
-    throw tooLarge(options);
-  }
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    response.body.destroy();
-  }, bodyTimeoutMs);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > options.maxResponseBytes) {
-        response.body.destroy();
-        throw tooLarge(options);
-      }
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (error instanceof GatewayError) throw error;
-    const reason = signal?.aborted
-      ? 'request deadline exceeded'
-      : timedOut
-        ? 'time-out reading the response body'
-        : networkReason(error);
-    throw unavailable(options.sourceId, reason, error);
-  } finally {
-    clearTimeout(timer);
-  }
-  // destroy() without an error ends the iteration quietly: a cut-off body must not parse.
-  if (timedOut) throw unavailable(options.sourceId, 'time-out reading the response body');
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * Checks a parsed upstream body against the zod schema of its endpoint.
- * @throws GatewayError UPSTREAM_ERROR when the body is not JSON or not of the schema's shape
- *   (the message names the first mismatching path, never a value)
- */
-function validatePayload<T>(sourceId: string, body: unknown, status: number, schema: z.ZodType<T>): T {
-  if (body === undefined || typeof body === 'string') {
-    throw new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" answered with a body that is not JSON`, { sourceId, status });
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape';
-    throw new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" answered with an unexpected payload (${where})`, { sourceId });
-  }
-  return parsed.data;
-}
-
-function parseBody(text: string, contentType: string | string[] | undefined): unknown {
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    void contentType;
-    return text;
-  }
-}
-
-function tooLarge(options: UpstreamClientOptions): GatewayError {
-  return new GatewayError(
-    'UPSTREAM_ERROR',
-    `source "${options.sourceId}" answered with a body over ${options.maxResponseBytes} bytes`,
-    { sourceId: options.sourceId },
-  );
-}
-
-function unavailable(sourceId: string, reason: string, cause?: unknown): GatewayError {
-  return new GatewayError('UPSTREAM_UNAVAILABLE', `source "${sourceId}" is unavailable (${reason})`, { sourceId, cause });
-}
-
-function networkReason(error: unknown): string {
-  // Network errors come from a pool, so undici is loaded by the time one is described.
-  const errors = undici?.errors;
-  if (errors && error instanceof errors.ConnectTimeoutError) return 'connect time-out';
-  if (errors && error instanceof errors.HeadersTimeoutError) return 'time-out waiting for response headers';
-  if (errors && error instanceof errors.BodyTimeoutError) return 'time-out reading the response body';
-  if ((errors && error instanceof errors.RequestAbortedError) || (error as Error)?.name === 'AbortError') {
-    return 'request deadline exceeded';
-  }
-  const code = (error as { code?: string })?.code;
-  return code ? `network error ${code}` : 'network error';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${(error as { code?: string }).code ?? error.message}` : String(error);
-}
-
-/** DESIGN §5 mapping for answers the adapter did not claim. */
-export function defaultError(sourceId: string, answer: UpstreamErrorResponse): GatewayError {
-  const { status } = answer;
-  if (status === 401 || status === 403) {
-    return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" rejected the gateway's credentials (HTTP ${status})`, {
-      sourceId,
-      status,
-    });
-  }
-  if (status === 404) return new GatewayError('NOT_FOUND', 'not found', { sourceId, status });
-  if (status === 429) {
-    return new GatewayError('RATE_LIMITED', `source "${sourceId}" is rate limiting the gateway`, {
-      sourceId,
-      status,
-      retryAfter: retryAfterSeconds(answer.headers['retry-after']),
-    });
-  }
-  if (status >= 500) return unavailable(sourceId, `HTTP ${status}`);
-  return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the request (HTTP ${status})`, { sourceId, status });
-}

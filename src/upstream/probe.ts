@@ -4,7 +4,7 @@
  * below 500 — a 401 or 404 included — proves the upstream is there and answering; a network
  * error, a time-out or a 5xx (often a proxy in front of a dead service) says it is not.
  */
-import { loadUndici } from './http.js';
+import { loadUndici } from './undici.js';
 
 /** What a probe found. */
 export type ProbeResult = 'up' | 'down';

@@ -7,7 +7,7 @@
  * The memo also carries the request's `RequestScope` (deadline, call budget), which adapters
  * hand to every upstream call the read makes.
  */
-import type { RequestScope } from './http.js';
+import type { RequestScope } from './request-scope.js';
 
 /** Per-request state of one source, keyed by strings the adapter chooses. */
 export interface RequestMemo {

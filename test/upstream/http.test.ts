@@ -8,12 +8,8 @@ import { z } from 'zod';
 import { createLogger } from '../../src/core/logger.js';
 import { countsTowardBreaker, createSourceBreaker } from '../../src/upstream/circuit-breaker.js';
 import { GatewayError } from '../../src/core/errors.js';
-import {
-  createCallBudget,
-  createRequestScope,
-  createUpstreamClient,
-  type UpstreamClientOptions,
-} from '../../src/upstream/http.js';
+import { createCallBudget, createRequestScope } from '../../src/upstream/request-scope.js';
+import { createUpstreamClient, type UpstreamClientOptions } from '../../src/upstream/http.js';
 import { backoffDelay, createRetryPolicy, retryAfterMs, retryAfterSeconds } from '../../src/upstream/retry-policy.js';
 import { startSimulatorServer, type SimulatorHandle, type SimulatorReply } from '../../src/demo/simulators/http-server.js';
 

@@ -8,7 +8,7 @@
  */
 import { asError, eachLimited, groupRefs, toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../../core/records.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';

@@ -4,7 +4,8 @@
  * and the mapping of Chatwoot's error bodies to gateway error codes.
  */
 import { GatewayError } from '../../core/errors.js';
-import { defaultError, type RequestScope, type UpstreamErrorResponse } from '../../upstream/http.js';
+import { defaultError, type UpstreamErrorResponse } from '../../upstream/responses.js';
+import { type RequestScope } from '../../upstream/request-scope.js';
 import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
   chatwootContactConversationsSchema,

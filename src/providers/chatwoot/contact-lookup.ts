@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { SharedCache } from '../../core/cache.js';
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 
 /** How long a found contact id is reused across requests, ms. */

@@ -5,21 +5,23 @@
  * `identifier` equals their id (`contactMatch: email`: whose email equals theirs) and sees only
  * that contact's conversations, without private notes. Message keys are Chatwoot message ids;
  * conversation external ids are display ids.
+ *
+ * Like the other kinds, this file only declares the kind: list reads are in reads.ts, reads by
+ * id in batch.ts, writes in writes.ts, webhooks in webhook.ts.
  */
 import { z } from 'zod';
-import { GatewayError, isGatewayError } from '../../core/errors.js';
-import type { MessageSlice, WebhookRequest } from '../../core/records.js';
+import type { WebhookRequest } from '../../core/records.js';
 import type { ProviderAdapter, ProviderKind } from '../contract.js';
 import { loadConversations, loadMessages } from './batch.js';
 import { createChatwootClient } from './client.js';
 import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';
-import { parseDisplayId, parseMessageKey } from './ids.js';
-import { mapMessage } from './mapping.js';
-import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
+import { parseDisplayId } from './ids.js';
+import * as reads from './reads.js';
 import * as writes from './writes.js';
 import { authenticateWebhook, parseWebhook } from './webhook.js';
-import { assertConversationVisible, conversationNotFound, createScopeResolver, seesPrivateNotes } from './scope.js';
+import { createScopeResolver } from './scope.js';
 
+/** Kind-specific config keys. */
 const configShape = {
   /** The numeric account id (`/api/v1/accounts/{accountId}`). */
   accountId: z.number().int().positive(),
@@ -55,62 +57,16 @@ const chatwoot = {
       { contactMatch, agentRole },
       { cache: services.cache, searchesPerMinute: config.contactSearchesPerMinute },
     );
-    const badInput = (message: string) => new GatewayError('BAD_USER_INPUT', message, { sourceId });
     const context = { client, sourceId, resolve };
 
     return {
       capabilities: { listConversations: true, sendMessage: true, setConversationStatus: true },
 
-      async listConversations(viewer, page, memo) {
-        const requestScope = memo?.scope;
-        const scope = await resolve(viewer, requestScope);
-        if (scope.kind === 'account') {
-          const cursor = page.after === null ? null : parseAccountCursor(page.after);
-          if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
-          return pageAccountConversations(client, cursor, page.limit, requestScope);
-        }
-        const cursor = page.after === null ? null : parseContactCursor(page.after);
-        if (page.after !== null && !cursor) throw badInput('invalid conversation cursor');
-        if (scope.contactId === null) return { items: [], hasMore: false };
-        // A contact deleted since the search has no conversations left to show.
-        const listed = await client.contactConversations(scope.contactId, requestScope).catch((error: unknown) => {
-          if (isGatewayError(error) && error.code === 'NOT_FOUND') return { payload: [] };
-          throw error;
-        });
-        return sliceContactConversations(listed.payload, cursor, page.limit);
-      },
+      listConversations: (viewer, page, memo) => reads.listConversations(context, viewer, page, memo),
 
       getConversations: (viewer, externalIds, memo) => loadConversations(context, viewer, externalIds, memo?.scope),
 
-      async listMessages(viewer, conversationExternalId, page, memo): Promise<MessageSlice> {
-        const requestScope = memo?.scope;
-        const cursorId = page.cursor === null ? null : parseMessageKey(page.cursor);
-        if (page.cursor !== null && cursorId === null) throw badInput('invalid message cursor');
-        const displayId = parseDisplayId(conversationExternalId);
-        if (displayId === null) throw conversationNotFound(sourceId);
-        const scope = await resolve(viewer, requestScope);
-        if (scope.kind === 'contact' && scope.contactId === null) throw conversationNotFound(sourceId);
-        const privateVisible = seesPrivateNotes(scope);
-        let verified = false;
-        const window = await pageMessages(
-          async (params) => {
-            // Chatwoot's 404 and 401 for this conversation read the same as a foreign one.
-            const result = await client.listMessages(displayId, params, requestScope).catch((error: unknown) => {
-              throw isGatewayError(error) && error.code === 'NOT_FOUND' ? conversationNotFound(sourceId) : error;
-            });
-            // Checked before any message is kept; ownership does not change between pages.
-            if (!verified) await assertConversationVisible(client, sourceId, scope, displayId, result.meta, requestScope);
-            verified = true;
-            return result.payload;
-          },
-          { direction: page.direction, cursorId, limit: page.limit },
-          (message) => privateVisible || message.private !== true,
-        );
-        return {
-          messages: window.messages.map((message) => mapMessage(message, String(displayId))),
-          hasMore: window.hasMore,
-        };
-      },
+      listMessages: (viewer, id, page, memo) => reads.listMessages(context, viewer, id, page, memo),
 
       getMessages: (viewer, refs, memo) => loadMessages(context, viewer, refs, memo?.scope),
 

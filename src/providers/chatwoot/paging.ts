@@ -5,7 +5,7 @@
  * without returning short pages. Conversations: numbered pages of 25 for the account, or the
  * one short list of a contact.
  */
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import type { ConversationRecord } from '../../core/records.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
 import { mapConversation, toDate } from './mapping.js';

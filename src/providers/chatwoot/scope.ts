@@ -12,7 +12,7 @@
 import type { Logger } from 'pino';
 import { createViewerMemo } from '../adapter-kit.js';
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import { viewerAttribute } from '../identity.js';
 import type { Viewer } from '../../core/records.js';
 import { createMemoryCache, type SharedCache } from '../../core/cache.js';

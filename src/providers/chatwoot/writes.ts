@@ -5,7 +5,7 @@
  * exist) it is NOT_FOUND, the same answer as a read. Writes are never retried.
  */
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import type { ConversationStatus, SendMessageRequest, SendMessageResult, Viewer } from '../../core/records.js';
 import { loadConversations, type BatchContext } from './batch.js';
 import { parseDisplayId } from './ids.js';

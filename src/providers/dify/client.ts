@@ -5,7 +5,9 @@
  */
 import type { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope, UpstreamErrorResponse, UpstreamStream } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { UpstreamErrorResponse } from '../../upstream/responses.js';
+import type { UpstreamStream } from '../../upstream/http.js';
 import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
   difyAppFeedbacksSchema,

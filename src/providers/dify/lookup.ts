@@ -21,7 +21,7 @@
 import type { SharedCache } from '../../core/cache.js';
 import { toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { ConversationRecord } from '../../core/records.js';
 import { DIFY_MAX_LIMIT, type DifyClient } from './client.js';

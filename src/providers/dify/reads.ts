@@ -5,7 +5,7 @@
  */
 import { groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import { viewerAttribute, type ViewerAttribute } from '../identity.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../../core/records.js';

@@ -6,7 +6,7 @@
  * `RequestScope` last and hands it to every upstream call it makes (reads and writes alike).
  */
 import { GatewayError, isGatewayError, notFound } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import type { ConversationRecord, FeedbackRecord, MessageRef, NumberedPage, SendMessageRequest, SendMessageResult, UpstreamStreamResult, Viewer } from '../../core/records.js';
 import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';

@@ -6,7 +6,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import type { RequestScope, UpstreamErrorResponse } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
+import type { UpstreamErrorResponse } from '../../upstream/responses.js';
 import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
   conversationDataSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapDifyError } from '../../../src/providers/dify/client.js';
-import { defaultError, type UpstreamErrorResponse } from '../../../src/upstream/http.js';
+import { defaultError, type UpstreamErrorResponse } from '../../../src/upstream/responses.js';
 
 function answer(status: number, body: unknown, headers: UpstreamErrorResponse['headers'] = {}): UpstreamErrorResponse {
   return { status, body, headers };

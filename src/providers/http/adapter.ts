@@ -8,7 +8,7 @@
 import { groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError, notFound } from '../../core/errors.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, SendMessageRequest, SendMessageResult, Viewer } from '../../core/records.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { AdapterServices, ProviderAdapter, SourceCommonConfig } from '../contract.js';
 import type { HttpConfig } from './config.js';

@@ -7,7 +7,8 @@
  * configured body path. Messages name the source and the status, never a body value.
  */
 import { GatewayError, type ErrorCode } from '../../core/errors.js';
-import { retryAfterSeconds, type UpstreamErrorResponse } from '../../upstream/http.js';
+import type { UpstreamErrorResponse } from '../../upstream/responses.js';
+import { retryAfterSeconds } from '../../upstream/retry-policy.js';
 import type { ErrorsConfig, MappedErrorCode } from './config.js';
 import { compilePath, truthy, type Path } from './paths.js';
 

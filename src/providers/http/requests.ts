@@ -6,7 +6,7 @@
  * host).
  */
 import { GatewayError, notFound } from '../../core/errors.js';
-import type { RequestScope } from '../../upstream/http.js';
+import type { RequestScope } from '../../upstream/request-scope.js';
 import { z } from 'zod';
 import type { AdapterServices } from '../contract.js';
 import type { Viewer } from '../../core/records.js';

@@ -4,7 +4,7 @@
  * the request's scope and shared pages).
  */
 import type { Viewer } from '../../../core/records.js';
-import type { RequestScope } from '../../../upstream/http.js';
+import type { RequestScope } from '../../../upstream/request-scope.js';
 import type { RequestMemo } from '../../../upstream/request-memo.js';
 import type { DirectionConfig, PagingConfig } from '../config.js';
 import type { Item } from '../mapping.js';

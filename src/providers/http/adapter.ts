@@ -112,10 +112,17 @@ export function createHttpAdapter(config: HttpSourceConfig, services: AdapterSer
     return decoded;
   }
 
-  /** Every item of a source that does not page (`none`), in chronological order (messages) or as listed. */
+  /**
+   * Every item of a source that does not page (`none`): messages in chronological order (a page
+   * sent newest first is reversed, then sorted by time only, so the upstream's order of items
+   * sharing a time stands); conversations as listed.
+   */
   async function whole(spec: ListSpec, read: ReadContext, chronological: boolean): Promise<Item[]> {
     const page = await fetchPage(spec, read, 'backward', { vars: {} });
-    return chronological ? [...page.items].sort(byTimeThenId) : page.items;
+    if (!chronological) return page.items;
+    const items = [...page.items];
+    if (items.length > 1 && items[0]!.time!.ms > items.at(-1)!.time!.ms) items.reverse();
+    return items.sort((a, b) => a.time!.ms - b.time!.ms);
   }
 
   async function listMessages(viewer: Viewer, conversationId: string, page: MessagePage, memo?: RequestMemo): Promise<MessageSlice> {
@@ -128,8 +135,10 @@ export function createHttpAdapter(config: HttpSourceConfig, services: AdapterSer
     let nearestFirst: Item[];
     if (messages.paging.strategy === 'none') {
       const all = await whole(messages, read, true);
-      const against = (item: Item) => (from ? byTimeThenId(item, { ...item, id: from.id, time: from.time }) : older ? -1 : 1);
-      nearestFirst = older ? all.filter((item) => against(item) < 0).reverse() : all.filter((item) => against(item) > 0);
+      const at = from ? all.findIndex((item) => item.id === from.id) : older ? all.length : -1;
+      if (at >= 0 || !from) nearestFirst = older ? all.slice(0, at).reverse() : all.slice(at + 1);
+      // The cursor's message is gone: place it by time.
+      else nearestFirst = older ? all.filter((item) => item.time!.ms < from.time!.ms).reverse() : all.filter((item) => item.time!.ms > from.time!.ms);
     } else if (messages.paging.strategy === 'time-window') {
       const beyond = (item: Item) => !from || Math.sign(byTimeThenId(item, { ...item, id: from.id, time: from.time })) === (older ? -1 : 1);
       const { items } = await scanTimeWindow(messages, read, page.direction, older, from, want, beyond);
@@ -196,7 +205,8 @@ export function createHttpAdapter(config: HttpSourceConfig, services: AdapterSer
       messages.paging.strategy === 'none'
         ? { items: await whole(messages, read, true) }
         : await fetchPage(messages, read, walk, firstRequest(messages, walk, 1), walk === 'backward');
-    const newest = page.items.reduce<Item | undefined>((best, item) => (!best || item.time!.ms > best.time!.ms ? item : best), undefined);
+    // A forward-only walk's first page holds the oldest messages: the newest is unknown.
+    const newest = walk === 'forward' ? undefined : page.items.reduce<Item | undefined>((best, item) => (!best || item.time!.ms > best.time!.ms ? item : best), undefined);
     return {
       externalId: id,
       title: null,

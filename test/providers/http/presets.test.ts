@@ -215,6 +215,19 @@ describe.each(vendors)('the %s preset against its simulator', (_name, vendor) =>
     }
   });
 
+  it.runIf(vendor.file === 'openai-assistants.yaml')('sends a message once, as a user message at the end of the thread', async () => {
+    const before = sim.calls('POST', new RegExp(`/messages$`));
+    const sent = await ask(
+      `mutation ($input: SendMessageInput!) { sendMessage(input: $input) { messages { externalId text role } conversation { id } } }`,
+      { input: { conversationId: conversationId(sim.conversations.empty), text: 'Is anyone there?' } },
+    );
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data.sendMessage.messages).toEqual([{ externalId: sim.messageIds(sim.conversations.empty)[0], text: 'Is anyone there?', role: 'USER' }]);
+    expect(sim.calls('POST', new RegExp(`/messages$`)) - before).toBe(1);
+    const newest = await page(sim.conversations.empty, { last: 5 });
+    expect(newest.edges.map((edge) => edge.node.text)).toEqual(['Is anyone there?']);
+  });
+
   it.runIf(vendor.oneWay)('reads ahead toward the far end of a one-way list within maxCallsPerRead, and refuses beyond it', async () => {
     const upstream = sim.messageIds(sim.conversations.long);
     const path = vendor.listPath(sim.conversations.long);

@@ -228,6 +228,18 @@ describe.each(vendors)('the %s preset against its simulator', (_name, vendor) =>
     expect(newest.edges.map((edge) => edge.node.text)).toEqual(['Is anyone there?']);
   });
 
+  it.runIf(vendor.file === 'zendesk-ticket-comments.yaml')('sends the viewer\u2019s reply once, as themselves, through the Requests API', async () => {
+    const before = sim.calls('PUT', `/api/v2/requests/${sim.conversations.short}`);
+    const sent = await ask(`mutation ($input: SendMessageInput!) { sendMessage(input: $input) { messages { externalId } } }`, {
+      input: { conversationId: conversationId(sim.conversations.short), text: 'Thanks, that worked.' },
+    });
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data.sendMessage.messages).toEqual([]);
+    expect(sim.calls('PUT', `/api/v2/requests/${sim.conversations.short}`) - before).toBe(1);
+    const [newest] = (await page(sim.conversations.short, { last: 1 })).edges;
+    expect(newest!.node).toMatchObject({ text: 'Thanks, that worked.', role: 'USER' });
+  });
+
   it.runIf(vendor.oneWay)('reads ahead toward the far end of a one-way list within maxCallsPerRead, and refuses beyond it', async () => {
     const upstream = sim.messageIds(sim.conversations.long);
     const path = vendor.listPath(sim.conversations.long);

@@ -16,7 +16,9 @@
  *   size`), `created_at` (ISO 8601, whole seconds), `via` (same page).
  * - `GET /api/v2/tickets/{id}` → `{ ticket: { id, subject, status, requester_id, created_at,
  *   updated_at } }`; `GET /api/v2/requests?sort_by=updated_at&sort_order=desc` lists the
- *   tickets the (impersonated) end user requested (Requests API).
+ *   tickets the (impersonated) end user requested; `PUT /api/v2/requests/{id}` with `{ request:
+ *   { comment: { body } } }` adds the end user's public reply and answers the request (Requests
+ *   API, "Update Request").
  * - An OAuth token with the `impersonate` scope acts as an end user with `X-On-Behalf-Of:
  *   <email>` ("Making API requests on behalf of end users"): end users see only the tickets they
  *   requested (others: 403 `{ error: "Forbidden", description }`) and never internal notes;
@@ -192,11 +194,25 @@ export async function startZendeskSimulator(options: VendorSimulatorOptions = {}
   const byId = new Map(tickets.map((item) => [String(item.id), item]));
   const throttle = new Throttle();
 
+  let lastCommentMs = 0;
+  /** `PUT /api/v2/requests/{id}` `{ request: { comment: { body } } }`: an end user's public reply. */
+  const addComment = (id: string, actor: User, body: unknown): SimulatorReply => {
+    const stored = byId.get(id);
+    if (!stored) return fail(404, 'RecordNotFound', 'Not found');
+    if (stored.requester_id !== actor.id) return fail(403, 'Forbidden', 'You do not have access to this resource');
+    const text = (body as { request?: { comment?: { body?: unknown } } } | undefined)?.request?.comment?.body;
+    if (typeof text !== 'string' || text.trim() === '') return fail(422, 'RecordInvalid', 'Comment: cannot be blank');
+    const last = stored.comments.at(-1);
+    // Whole seconds, never before the newest comment (like Zendesk's created_at).
+    lastCommentMs = Math.max(Math.floor(Date.now() / 1000) * 1000, last ? Date.parse(last.created_at) : 0, lastCommentMs);
+    stored.comments.push({ id: stored.id * 1000 + stored.comments.length + 1, author_id: actor.id, body: text, public: true, created_at: iso(lastCommentMs), attachments: [] });
+    return { status: 200, body: { request: wireTicket(stored) } };
+  };
+
   const route = (request: LoggedRequest): SimulatorReply => {
     if (request.headers.authorization !== `Bearer ${ZENDESK_DEMO_TOKEN}`) return fail(401, "Couldn't authenticate you");
     const retryAfter = throttle.take();
     if (retryAfter !== null) return { status: 429, body: 'Rate limit for ticket comments exceeded, please wait before retrying.', headers: { 'retry-after': String(retryAfter) } };
-    if (request.method !== 'GET') return fail(405, 'MethodNotAllowed');
     const onBehalfOf = request.headers['x-on-behalf-of'];
     const actor = onBehalfOf === undefined ? USERS[1]! : USERS.find((user) => user.email === String(onBehalfOf).toLowerCase());
     if (!actor) return fail(403, 'Forbidden', 'You do not have access to this resource');
@@ -205,6 +221,9 @@ export async function startZendeskSimulator(options: VendorSimulatorOptions = {}
     const path = request.path.replace(/\.json$/, '');
     const mayRead = (stored: Ticket) => actor.role !== 'end-user' || stored.requester_id === actor.id;
 
+    const update = /^\/api\/v2\/requests\/([^/]+)$/.exec(path);
+    if (update && request.method === 'PUT') return addComment(update[1]!, actor, request.body);
+    if (request.method !== 'GET') return fail(405, 'MethodNotAllowed');
     if (path === '/api/v2/requests') {
       const mine = tickets.filter(mayRead).map(wireTicket).sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.id - a.id);
       const page = cursorPage(mine, request.query, url);

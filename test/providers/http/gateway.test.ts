@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { interpolateEnv } from '../../../src/config/config.js';
 import { globalIdOf } from '../../../src/core/global-id.js';
 import { REST_DEMO_CONVERSATION_ID } from '../../../src/demo/simulators/rest/server.js';
-import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { startTestGateway, type GraphQLResponse, type TestGateway } from '../../helpers/gateway.js';
 import { PRESETS_DIR } from '../../helpers/presets.js';
 
 const PAGE = `query ($id: ID!, $before: String) { node(id: $id) { ... on Conversation {
@@ -20,7 +20,7 @@ describe('an http source in the graph (the rest-chat-history preset beside the d
         const legacy = config.sources.find((source) => source.id === 'legacy')!;
         const text = readFileSync(join(PRESETS_DIR, 'rest-chat-history.yaml'), 'utf8');
         const preset = interpolateEnv(parse(text), { HISTORY_BASE_URL: String(legacy.baseUrl), HISTORY_API_TOKEN: String(legacy.token) });
-        config.sources.push(preset);
+        config.sources.push(preset as Record<string, unknown>);
         // The same API through the rest kind, readable by every viewer like the preset.
         legacy.access = 'shared';
         return config;
@@ -34,9 +34,9 @@ describe('an http source in the graph (the rest-chat-history preset beside the d
     const ids: string[] = [];
     let before: string | null = null;
     for (let guard = 0; guard < 50; guard += 1) {
-      const answer = await gateway.query(PAGE, { id, before });
+      const answer: GraphQLResponse = await gateway.query(PAGE, { id, before });
       expect(answer.errors).toBeUndefined();
-      const { edges, pageInfo } = answer.data.node.messages;
+      const { edges, pageInfo } = answer.data.node.messages as { edges: Array<{ node: { externalId: string } }>; pageInfo: { hasPreviousPage: boolean; startCursor: string } };
       ids.unshift(...edges.map((edge: { node: { externalId: string } }) => edge.node.externalId));
       if (!pageInfo.hasPreviousPage) return ids;
       before = pageInfo.startCursor;

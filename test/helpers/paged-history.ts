@@ -27,6 +27,14 @@ export const LONG: PagedMessage[] = Array.from({ length: 47 }, (_, index) => ({
 
 const conversations: Record<string, PagedMessage[]> = { long: LONG, empty: [] };
 
+/** The `cursor` style's cursors name a generation; older ones are refused with 400, as expired cursors are. */
+let generation = 0;
+
+/** Makes every cursor given out so far expired. */
+export function expireCursors(): void {
+  generation += 1;
+}
+
 function wire(message: PagedMessage, time: 'epoch-seconds' | 'epoch-ms' | 'iso8601' | 'seconds.micros') {
   const value =
     time === 'epoch-seconds'
@@ -55,10 +63,12 @@ export function startPagedHistory(): Promise<SimulatorHandle> {
     switch (style) {
       // Slack-like: newest first, an opaque cursor, one way only.
       case 'cursor': {
-        const start = query.get('cursor') ? Number(Buffer.from(query.get('cursor')!, 'base64url').toString().slice(4)) : 0;
+        const [made, position] = query.get('cursor') ? Buffer.from(query.get('cursor')!, 'base64url').toString().split(':') : [String(generation), '0'];
+        if (Number(made) !== generation) return { status: 400, body: { ok: false, error: 'invalid_cursor' } };
+        const start = Number(position);
         const limit = limitOf(query);
         const page = newestFirst.slice(start, start + limit);
-        const next = start + limit < all.length ? Buffer.from(`pos:${start + limit}`).toString('base64url') : '';
+        const next = start + limit < all.length ? Buffer.from(`${generation}:${start + limit}`).toString('base64url') : '';
         return { status: 200, body: { ok: true, messages: page.map((m) => wire(m, 'epoch-seconds')), meta: { next_cursor: next } } };
       }
       // GitHub-like: oldest first, the next page in a Link header, one way only.

@@ -70,7 +70,11 @@ function checkRequest(ctx: Ctx, settings: ReadonlySet<string>, request: RequestC
   if (request.body !== undefined) checkBody(ctx, settings, request.body, [...path, 'body'], allowed);
 }
 
-function checkPaging(ctx: Ctx, settings: ReadonlySet<string>, paging: PagingConfig, path: Path, allowed: Allowed, listing: boolean): void {
+function requestVariables(request: RequestConfig): string[] {
+  return [request.path, ...Object.values(request.query), ...Object.values(request.headers)].flatMap((text) => parseTemplate(text).variables);
+}
+
+function checkPaging(ctx: Ctx, settings: ReadonlySet<string>, paging: PagingConfig, path: Path, allowed: Allowed, listing: boolean, request: RequestConfig): void {
   const { strategy } = paging;
   const directions = (['backward', 'forward'] as const).filter((name) => paging[name] !== undefined);
   if (strategy === 'none') {
@@ -95,7 +99,7 @@ function checkPaging(ctx: Ctx, settings: ReadonlySet<string>, paging: PagingConf
     if (strategy !== 'cursor' && direction.cursor) ctx.addIssue({ code: 'custom', path: [...at, 'cursor'], message: 'only used with paging strategy "cursor"' });
     if (strategy === 'next-url' && !direction.nextUrl) ctx.addIssue({ code: 'custom', path: [...at, 'nextUrl'], message: 'required with paging strategy "next-url"' });
     if (strategy !== 'next-url' && direction.nextUrl) ctx.addIssue({ code: 'custom', path: [...at, 'nextUrl'], message: 'only used with paging strategy "next-url"' });
-    const variables = [...Object.values(direction.query), ...Object.values(direction.headers)].flatMap((text) => parseTemplate(text).variables);
+    const variables = [...requestVariables(request), ...[...Object.values(direction.query), ...Object.values(direction.headers)].flatMap((text) => parseTemplate(text).variables)];
     const needs = { cursor: 'page.cursor', offset: 'page.offset', 'page-number': 'page.number', 'id-window': 'page.anchor', 'time-window': 'page.anchor' }[
       strategy as string
     ];
@@ -127,12 +131,15 @@ export function refineHttpConfig(config: HttpConfig, ctx: Ctx): void {
 
   const messages: Allowed = { conversation: true, message: 'none', page: true };
   checkRequest(ctx, settings, config.messages.request, ['messages', 'request'], restriction(messages, config.messages.paging.strategy));
-  checkPaging(ctx, settings, config.messages.paging, ['messages', 'paging'], messages, false);
+  checkPaging(ctx, settings, config.messages.paging, ['messages', 'paging'], messages, false, config.messages.request);
 
   if (config.conversations) {
     const listing: Allowed = { conversation: false, message: 'none', page: true };
     checkRequest(ctx, settings, config.conversations.request, ['conversations', 'request'], restriction(listing, config.conversations.paging.strategy));
-    checkPaging(ctx, settings, config.conversations.paging, ['conversations', 'paging'], listing, true);
+    checkPaging(ctx, settings, config.conversations.paging, ['conversations', 'paging'], listing, true, config.conversations.request);
+    if (config.conversations.paging.strategy === 'time-window' && !config.conversations.fields.updatedAt) {
+      ctx.addIssue({ code: 'custom', path: ['conversations', 'fields', 'updatedAt'], message: 'required with paging strategy "time-window" (the listing is paged on it)' });
+    }
   }
   if (config.conversation) {
     checkRequest(ctx, settings, config.conversation.request, ['conversation', 'request'], restriction({ conversation: true, message: 'none', page: false }, undefined));

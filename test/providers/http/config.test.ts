@@ -105,6 +105,13 @@ describe('http kind config', () => {
         paging: { strategy: 'next-url', backward: { nextUrl: 'links.next' } },
       },
     });
+    const windowed = await problems({
+      ...minimal,
+      conversations: { request: { path: '/t', query: { before: '{page.anchor}' } }, select: 'data', fields: { id: 'id' }, paging: { strategy: 'time-window', forward: { query: {} } } },
+    });
+    expect(windowed).toEqual([
+      'sources.0.conversations.fields.updatedAt: required with paging strategy "time-window" (the listing is paged on it) (source "chat")',
+    ]);
     const text = lines.join('\n');
     for (const expected of [
       'sources.0.headers.x-team: unknown variable {settings.tem}: no such key under settings',

@@ -5,7 +5,7 @@ import { validateConfig } from '../../../src/gateway/load-config.js';
 import type { ProviderAdapter } from '../../../src/providers/contract.js';
 import httpKind from '../../../src/providers/http/index.js';
 import type { SimulatorHandle } from '../../../src/demo/simulators/http-server.js';
-import { LONG, startPagedHistory } from '../../helpers/paged-history.js';
+import { expireCursors, LONG, startPagedHistory } from '../../helpers/paged-history.js';
 import { testServices } from '../../helpers/services.js';
 
 const viewer: Viewer = { id: 'u1', roles: [] };
@@ -191,6 +191,17 @@ describe('http kind on an API that pages one way', () => {
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', sourceId: 'p' });
     expect((error as Error).message).toContain('one way only');
     expect(server.requests.length).toBe(3);
+    await adapter.close();
+  });
+
+  it('walks from the start when a remembered cursor has expired', async () => {
+    const adapter = await createAdapter(server.origin, style);
+    const first = await adapter.listMessages(viewer, 'long', { direction: 'forward', cursor: null, limit: 10 });
+    expireCursors();
+    const next = await adapter.listMessages(viewer, 'long', { direction: 'forward', cursor: first.messages.at(-1)!.key, limit: 10 });
+    expect(next.messages.map((message) => message.externalId)).toEqual(upstreamOrder.slice(10, 20));
+    const older = await adapter.listMessages(viewer, 'long', { direction: 'backward', cursor: first.messages.at(-1)!.key, limit: 3 });
+    expect(older.messages.map((message) => message.externalId)).toEqual(upstreamOrder.slice(6, 9));
     await adapter.close();
   });
 

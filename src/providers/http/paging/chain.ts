@@ -47,6 +47,19 @@ export function firstRequest(spec: ListSpec, walk: Walk, limit: number): PageReq
   return { vars };
 }
 
+/**
+ * A remembered page, or undefined when the upstream now refuses it (an expired cursor answered
+ * with a 4xx): the read then walks from the start instead of failing.
+ */
+async function remembered(load: Promise<Page>): Promise<Page | undefined> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'UPSTREAM_ERROR') return undefined;
+    throw error;
+  }
+}
+
 /** Fetches pages, counting them against the read's cap and remembering where items were. */
 function pager(chain: Chain, context: ReadContext, walk: Walk) {
   let calls = 0;
@@ -82,17 +95,15 @@ export async function readWithWalk(chain: Chain, context: ReadContext, walk: Wal
     request = { vars: { 'page.limit': Math.min(want, max), 'page.anchor': from.id } };
     previous = undefined;
   } else {
-    const remembered = fromKey ? positions.pageOf(context.listKey, walk, fromKey) : undefined;
+    const known = fromKey ? positions.pageOf(context.listKey, walk, fromKey) : undefined;
     let located = false;
-    if (remembered) {
-      const page = await fetch(remembered, undefined);
-      const at = page.items.findIndex((item) => item.id === from.id);
-      if (at >= 0) {
-        located = true;
-        collected = page.items.slice(at + 1);
-        request = page.next;
-        previous = remembered;
-      }
+    const page = known ? await remembered(fetch(known, undefined)) : undefined;
+    const at = page ? page.items.findIndex((item) => item.id === from.id) : -1;
+    if (page && at >= 0) {
+      located = true;
+      collected = page.items.slice(at + 1);
+      request = page.next;
+      previous = known;
     }
     if (!located) {
       request = firstRequest(spec, walk, max);
@@ -128,13 +139,13 @@ export async function readAgainstWalk(chain: Chain, context: ReadContext, walk: 
   const { spec, positions } = chain;
   const fetch = pager(chain, context, walk);
 
-  const remembered = from ? (fromKey ? positions.pageOf(context.listKey, walk, fromKey) : undefined) : positions.last(context.listKey, walk);
-  if (remembered) {
-    const page = await fetch(remembered, undefined);
+  const known = from ? (fromKey ? positions.pageOf(context.listKey, walk, fromKey) : undefined) : positions.last(context.listKey, walk);
+  const page = known ? await remembered(fetch(known, undefined)) : undefined;
+  if (known && page) {
     const at = from ? page.items.findIndex((item) => item.id === from.id) : page.next === null ? page.items.length : -1;
     if (at >= 0) {
       const collected = page.items.slice(0, at).reverse();
-      let current = remembered;
+      let current = known;
       let intact = true;
       while (collected.length < want) {
         const before = positions.previous(context.listKey, walk, current);
@@ -143,8 +154,8 @@ export async function readAgainstWalk(chain: Chain, context: ReadContext, walk: 
           intact = false;
           break;
         }
-        const earlier = await fetch(before, undefined);
-        if (!earlier.next || pageKey(earlier.next) !== pageKey(current)) {
+        const earlier = await remembered(fetch(before, undefined));
+        if (!earlier?.next || pageKey(earlier.next) !== pageKey(current)) {
           intact = false;
           break;
         }
@@ -194,16 +205,16 @@ export async function locateInChain(chain: Chain, context: ReadContext, walk: Wa
     });
   };
 
-  const remembered = new Map<string, { walk: Walk; page: PageRequest }>();
+  const candidates = new Map<string, { walk: Walk; page: PageRequest }>();
   for (const { key } of wanted) {
     for (const name of ['backward', 'forward'] as const) {
       const page = spec.walks[name] ? positions.pageOf(context.listKey, name, key) : undefined;
-      if (page) remembered.set(`${name}:${pageKey(page)}`, { walk: name, page });
+      if (page) candidates.set(`${name}:${pageKey(page)}`, { walk: name, page });
     }
   }
-  for (const { walk: owner, page } of remembered.values()) {
+  for (const { walk: owner, page } of candidates.values()) {
     if (results.every((result) => result !== undefined)) break;
-    resolve((await fetchPage(spec, context, owner, page)).items);
+    resolve((await remembered(fetchPage(spec, context, owner, page)))?.items ?? []);
   }
   if (results.every((result) => result !== undefined)) return results as Array<Item | null | Error>;
 

@@ -45,7 +45,7 @@ function itemEndpoint(config: { request: HttpConfig['messages']['request']; sele
 /** Creates the adapter of one `http` source. */
 export function createHttpAdapter(config: HttpSourceConfig, services: AdapterServices): ProviderAdapter {
   const sourceId = config.id;
-  const requester: Requester = createRequester(config, services.http);
+  const requester: Requester = createRequester(config, services.http, services.logger);
   const positions = createPositions(config.positionTtlMs ?? 600_000);
   const maxCalls = config.maxCallsPerRead ?? 20;
 

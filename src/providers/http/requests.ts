@@ -5,6 +5,7 @@
  * on the source's own origin and base path (the gateway's credentials never leave for another
  * host).
  */
+import type { Logger } from 'pino';
 import { GatewayError, notFound } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
 import { z } from 'zod';
@@ -109,8 +110,11 @@ function renderBody(body: unknown, values: TemplateValues): unknown {
   return body;
 }
 
-/** Creates the requester of one source on its injected HTTP factory (pool, time-outs, retries, breaker). */
-export function createRequester(config: HttpConfig & { id: string; baseUrl: string }, http: AdapterServices['http']): Requester {
+/**
+ * Creates the requester of one source on its injected HTTP factory (pool, time-outs, retries,
+ * breaker); `logger` hears about errors signalled in 2xx bodies (the client logs error statuses).
+ */
+export function createRequester(config: HttpConfig & { id: string; baseUrl: string }, http: AdapterServices['http'], logger?: Logger): Requester {
   const sourceId = config.id;
   const forward = config.auth.type === 'forward';
   const rules: ErrorRules = compileErrorRules(sourceId, config.errors, forward);
@@ -170,7 +174,13 @@ export function createRequester(config: HttpConfig & { id: string; baseUrl: stri
 
   async function checked(body: unknown, headers: Answer['headers']): Promise<Answer> {
     const signalled = rules.fromBody(body, 200, headers);
-    if (signalled) throw signalled;
+    if (signalled) {
+      // As the client does for error statuses: operators see the upstream's own code, clients the gateway's.
+      if (signalled.code !== 'NOT_FOUND' && signalled.code !== 'BAD_USER_INPUT') {
+        logger?.warn({ code: signalled.code, upstreamCode: signalled.upstreamCode }, 'upstream answered 2xx with an error body');
+      }
+      throw signalled;
+    }
     return { body, headers };
   }
 

@@ -69,6 +69,8 @@ export interface UpstreamRequest {
    * @default the path with every segment after the first replaced by `:param`
    */
   endpoint?: string;
+  /** Told the headers of a successful answer (e.g. to read a `Link` header); not called for errors. */
+  onHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
 }
 
 /** A source's HTTP client. */
@@ -254,6 +256,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
       throw error;
     }
+    request.onHeaders?.(response.headers);
     return validatePayload(options.sourceId, body, response.statusCode, schema);
   }
 

@@ -286,4 +286,5 @@ export default {
   description: 'A generic REST chat-history API.',
   configShape,
   create,
+  forwardsViewerToken: (config) => (config.access === 'forward' ? { key: 'access', setting: 'access "forward"' } : undefined),
 } satisfies ProviderKind<typeof configShape>;

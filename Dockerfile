@@ -2,10 +2,12 @@
 # chat-history-gateway: build with the dev dependencies, run with the production ones only.
 #   docker build -t chat-history-gateway .
 #   docker run -p 4000:4000 -v "$PWD/gateway.yaml:/etc/chat-gateway/gateway.yaml:ro" \
-#     -e DIFY_API_KEY chat-history-gateway
+#     -e CURSOR_SECRET -e JWT_SECRET -e DIFY_API_KEY -e CHATWOOT_API_TOKEN -e LEGACY_API_TOKEN \
+#     chat-history-gateway
+# Node 24 is the LTS the gateway is built and tested on (package.json engines: 20 and 24).
 
 # Build stage: TypeScript compiles src/ to dist/.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -15,7 +17,7 @@ COPY src src
 RUN node scripts/build.mjs
 
 # Runtime stage: production dependencies and the built code, run as the unprivileged `node` user.
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     PORT=4000 \
     CHAT_GATEWAY_CONFIG=/etc/chat-gateway/gateway.yaml

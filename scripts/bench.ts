@@ -12,6 +12,9 @@
  *    is the gateway's own overhead (parsing, validation, mapping, cursors, GraphQL), shown as
  *    CPU time per page (from the saturated throughputs) and as added latency per page on one
  *    connection (no queueing).
+ * 4. a declarative `http` source (presets/rest-chat-history.yaml) against the hand-written `rest`
+ *    kind on the same reads: upstream calls and CPU per read of each (lib/declarative-compare.ts;
+ *    alone: `npm run bench:declarative`).
  * Prints throughput, p50/p99 latency, upstream calls per operation, and memory.
  *
  *   npm run bench                      # 5 runs of 8 s, about 50 s in all
@@ -21,6 +24,7 @@ import type autocannon from 'autocannon';
 import { globalIdOf } from '../src/core/global-id.js';
 import { DIFY_DEEP_CONVERSATION_ID } from '../src/demo/simulators/dify/fixtures.js';
 import { EXAMPLE_OPERATION } from '../src/yoga/yoga.js';
+import { compareDeclarative, describeComparison } from './lib/declarative-compare.js';
 import { measureInbox } from './lib/inbox-latency.js';
 import { describeRun, envNumber, graphql, memory, operation, runLoad, startLoadTarget } from './lib/load.js';
 
@@ -114,3 +118,6 @@ const after = memory();
 console.log(`memory at end: ${after.text} (rss ${(after.rssMB - before.rssMB).toFixed(1)} MB, heap ${(after.heapMB - before.heapMB).toFixed(1)} MB vs start)`);
 console.log('(1–5: one process holds the simulators, the gateway and the load generator, on the same cores)');
 await target.close();
+
+console.log('\n4. declarative source vs the rest kind, same reads of the demo REST simulator (in a child process):');
+for (const line of describeComparison(await compareDeclarative())) console.log(line);

@@ -154,8 +154,10 @@ export async function main(): Promise<void> {
     process.stderr.write(`chat-gateway: ${message}\n`);
     process.exit(1);
   }
-  (await import('./server/process-policy.js')).installProcessPolicy(running.logger);
+  // Signal handlers first, in the same tick as the "listening" line: an await before them would
+  // let a SIGTERM sent right after start-up kill the process without a drain.
   installSignalHandlers(running);
+  (await import('./server/process-policy.js')).installProcessPolicy(running.logger);
 }
 
 /**

@@ -204,9 +204,11 @@ const authSchema = z.discriminatedUnion(
 );
 
 function buildSchema(kinds: KnownKinds) {
-  const variants = [...kinds.values()].map((kind) =>
-    z.object({ ...sourceCommonShape, ...kind.configShape, kind: z.literal(kind.kind) }).strict(),
-  );
+  const variants = [...kinds.values()].map((kind) => {
+    const variant = z.object({ ...sourceCommonShape, ...kind.configShape, kind: z.literal(kind.kind) }).strict();
+    const refine = kind.refineConfig;
+    return refine ? variant.superRefine((source, ctx) => refine(source, ctx)) : variant;
+  });
   const source = z.discriminatedUnion('kind', variants as unknown as [z.ZodObject, ...z.ZodObject[]]);
   return z
     .object({
@@ -231,12 +233,12 @@ function buildSchema(kinds: KnownKinds) {
       config.sources.forEach((source, index) => {
         // The viewer's token goes upstream: without an audience, a token issued for any other
         // application of the same issuer would be accepted and forwarded.
-        const forwards = (source as { kind?: string; access?: string }).kind === 'rest' && (source as { access?: string }).access === 'forward';
+        const forwards = kinds.get((source as { kind: string }).kind)?.forwardsViewerToken?.(source as never);
         if (forwards && (auth.mode !== 'jwt' || !auth.jwt.audience)) {
           ctx.addIssue({
             code: 'custom',
-            path: ['sources', index, 'access'],
-            message: 'access "forward" needs auth.mode "jwt" with auth.jwt.audience set',
+            path: ['sources', index, forwards.key],
+            message: `${forwards.setting} needs auth.mode "jwt" with auth.jwt.audience set`,
           });
         }
       });

@@ -39,7 +39,12 @@ export interface Gateway {
   circuitState(sourceId: string): 'closed' | 'open' | 'half-open';
   /** With `redis.url`: `up` while Redis answers, `down` while it is away or stalled. Undefined without Redis. */
   redisStatus(): 'up' | 'down' | undefined;
-  /** Closes every adapter's connection pool. Safe to call twice. */
+  /**
+   * Fails every upstream call still running (UPSTREAM_UNAVAILABLE "gateway shutting down") and
+   * destroys the connection pools, so `close()` does not wait for them: the shutdown deadline.
+   */
+  abortUpstreamCalls(): void;
+  /** Closes every adapter's connection pool, after the calls in flight finish. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -60,6 +65,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   const sources = new Map<string, SourceEntry>();
   // Per source: the injected logger and HTTP factory, and the circuit breaker behind it.
   const services = new Map<string, SourceServices>();
+  const stop = new AbortController();
   const circuitState = (sourceId: string) => services.get(sourceId)?.circuitState() ?? 'closed';
   const live = await createLive(config, logger, circuitState);
   const cacheListeners = new Set<CacheLookupListener>();
@@ -69,7 +75,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   for (const source of config.sources) {
     const kind = kinds.get(source.kind);
     if (!kind) throw new Error(`no provider adapter for kind "${source.kind}"`);
-    const sourceServices = createSourceServices(source, logger, cache, upstreamCalls.observe);
+    const sourceServices = createSourceServices(source, logger, cache, upstreamCalls.observe, stop.signal);
     services.set(source.id, sourceServices);
     const adapter = kind.create(source as never, sourceServices);
     sources.set(source.id, { id: source.id, kind: source.kind, graphKind: kind.graphKind, adapter });
@@ -90,6 +96,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     },
     circuitState,
     redisStatus: () => (live.redisAnswering ? (live.redisAnswering() ? 'up' : 'down') : undefined),
+    abortUpstreamCalls: () => stop.abort(),
     close() {
       live.hub.close();
       closing ??= Promise.allSettled([...sources.values()].map((source) => source.adapter.close())).then(async () => {

@@ -5,12 +5,14 @@
  * A source is `up` after its upstream last answered (a probe or real traffic, any status below
  * 500), `down` while its circuit is open or after its upstream last failed to answer, and
  * `unknown` before anything was heard from it. The CLI probes every source once at start
- * (`probeAll`); after that, a source that is `down` is probed again at most every
- * `REPROBE_INTERVAL_MS` when `/ready` is asked, in the background, so a recovered upstream
- * shows as `up` without waiting for traffic.
+ * (`probeAll`) and logs each one found down (warn, with its `sourceId`). After that, a source
+ * nothing was heard from for `REPROBE_INTERVAL_MS` is probed again when `/ready` is asked, in
+ * the background, whether it was up or down: a recovered upstream shows as `up`, and one that
+ * died while idle as `down`, without waiting for traffic (which keeps a busy source fresh, so it
+ * is never probed). A change a probe finds is logged once.
  */
 import type { Gateway } from './gateway.js';
-import { probeUpstream } from '../upstream/probe.js';
+import { PROBE_TIMEOUT_MS, probeUpstream } from '../upstream/probe.js';
 
 /** A source's status as people read it. */
 export type SourceStatus = 'up' | 'down' | 'unknown';
@@ -32,16 +34,20 @@ export interface ReadinessBody {
 
 /** Tracks the sources of one gateway. */
 export interface Readiness {
-  /** Probes every source once, in parallel; resolves when all answered or timed out. */
-  probeAll(timeoutMs?: number): Promise<void>;
+  /**
+   * Probes every source once, in parallel, and logs each one found down; resolves when all
+   * answered or timed out. From then on `/ready` probes again a source not heard from for
+   * `options.reprobeIntervalMs` (default `REPROBE_INTERVAL_MS`).
+   * @param timeoutMs bound of one probe, ms
+   */
+  probeAll(timeoutMs?: number, options?: { reprobeIntervalMs?: number }): Promise<void>;
   /** The body and HTTP status `/ready` answers. */
   snapshot(): { httpStatus: number; body: ReadinessBody };
 }
 
-/** Least time between two background probes of a `down` source, ms. */
+/** Least time without news of a source (traffic or a probe) before `/ready` probes it again, ms. */
 export const REPROBE_INTERVAL_MS = 10_000;
-/** Bound of one probe, ms. */
-export const PROBE_TIMEOUT_MS = 2_000;
+export { PROBE_TIMEOUT_MS };
 
 const trackers = new WeakMap<Gateway, Readiness>();
 
@@ -56,6 +62,7 @@ export function readinessOf(gateway: Gateway): Readiness {
 }
 
 function createReadiness(gateway: Gateway): Readiness {
+  let reprobeIntervalMs = REPROBE_INTERVAL_MS;
   const heard = new Map<string, { status: 'up' | 'down'; at: number }>();
   const probing = new Set<string>();
   let probesEnabled = false;
@@ -71,16 +78,27 @@ function createReadiness(gateway: Gateway): Readiness {
     if (!source || probing.has(sourceId)) return;
     probing.add(sourceId);
     try {
-      heard.set(sourceId, { status: await probeUpstream(source.baseUrl, timeoutMs), at: Date.now() });
+      const before = heard.get(sourceId)?.status;
+      const status = await probeUpstream(source.baseUrl, timeoutMs);
+      heard.set(sourceId, { status, at: Date.now() });
+      if (before !== undefined && before !== status) {
+        if (status === 'down') gateway.logger.warn({ sourceId }, 'upstream stopped answering its readiness probe');
+        else gateway.logger.info({ sourceId }, 'upstream answers its readiness probe again');
+      }
     } finally {
       probing.delete(sourceId);
     }
   };
 
   return {
-    async probeAll(timeoutMs = PROBE_TIMEOUT_MS) {
+    async probeAll(timeoutMs = PROBE_TIMEOUT_MS, options = {}) {
       probesEnabled = true;
+      reprobeIntervalMs = options.reprobeIntervalMs ?? REPROBE_INTERVAL_MS;
       await Promise.all(gateway.config.sources.map((source) => probe(source.id, timeoutMs)));
+      for (const source of gateway.sources.values()) {
+        if (heard.get(source.id)?.status !== 'down') continue;
+        gateway.logger.warn({ sourceId: source.id, kind: source.kind }, 'upstream unreachable at start-up: /ready shows it down until it answers');
+      }
     },
     snapshot() {
       const sources: ReadinessBody['sources'] = {};
@@ -89,7 +107,7 @@ function createReadiness(gateway: Gateway): Readiness {
         const state = gateway.circuitState(source.id);
         const last = heard.get(source.id);
         const status: SourceStatus = state === 'open' ? 'down' : (last?.status ?? 'unknown');
-        if (probesEnabled && status === 'down' && state !== 'open' && now - (last?.at ?? 0) >= REPROBE_INTERVAL_MS) {
+        if (probesEnabled && state !== 'open' && now - (last?.at ?? 0) >= reprobeIntervalMs) {
           void probe(source.id, PROBE_TIMEOUT_MS);
         }
         sources[source.id] = { kind: source.kind, status, state };

@@ -187,6 +187,18 @@ export interface ProviderKind<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Kind-specific config keys, e.g. `{ apiKey: z.string() }`. */
   readonly configShape: S;
   create(config: z.infer<z.ZodObject<S>> & SourceCommonConfig, services: AdapterServices): ProviderAdapter;
+  /**
+   * Checks across this kind's keys that no single key's schema can make (e.g. a template naming
+   * a setting that is not there). Adds one issue per problem, its path relative to the source;
+   * runs once the source's keys have parsed.
+   */
+  readonly refineConfig?: (config: z.infer<z.ZodObject<S>>, ctx: z.RefinementCtx) => void;
+  /**
+   * When a source of this config sends the viewer's own bearer token upstream: the key that
+   * makes it do so and how it reads (e.g. `{ key: 'access', setting: 'access "forward"' }`);
+   * config validation then requires `auth.mode: jwt` with an audience. Absent or undefined: never.
+   */
+  readonly forwardsViewerToken?: (config: z.infer<z.ZodObject<S>>) => { key: string; setting: string } | undefined;
 }
 
 /**

@@ -10,6 +10,7 @@
 export const providerKindList = [
   { kind: 'chatwoot', graphKind: 'CHATWOOT', description: 'A Chatwoot account (Application API).' },
   { kind: 'dify', graphKind: 'DIFY', description: 'A Dify app (Service API).' },
+  { kind: 'http', graphKind: 'HTTP', description: 'Any chat API described by configuration (a declarative HTTP source).' },
   { kind: 'rest', graphKind: 'REST', description: 'A generic REST chat-history API.' },
 ] as const satisfies readonly ProviderKindName[];
 
@@ -23,5 +24,5 @@ export interface ProviderKindName {
   readonly description: string;
 }
 
-/** A config `kind` value this gateway has an adapter for: `'chatwoot' | 'dify' | 'rest'`. */
+/** A config `kind` value this gateway has an adapter for, e.g. `'dify'`. */
 export type ProviderKindId = (typeof providerKindList)[number]['kind'];

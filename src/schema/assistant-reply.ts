@@ -107,17 +107,24 @@ function subscribeReply(context: GatewayContext, input: SendMessageInputValue, s
       return;
     }
     let completed: SendMessageResult | undefined;
+    // The subscriber left before the reply completed: its stream was cut on purpose.
+    const cancelled = () => signal.aborted && completed === undefined;
     try {
-      await runWrite(context, target, async (writer) => {
-        for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
-          if (event.type === 'completed') {
-            completed = event.result;
-            await reservation?.commit(event.result);
+      await runWrite(
+        context,
+        target,
+        async (writer) => {
+          for await (const event of adapter.streamReply!(writer, resolved.request, signal)) {
+            if (event.type === 'completed') {
+              completed = event.result;
+              await reservation?.commit(event.result);
+            }
+            push(toEvent(event, source.id));
           }
-          push(toEvent(event, source.id));
-        }
-        if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
-      });
+          if (!completed && !signal.aborted) throw new GatewayError('UPSTREAM_ERROR', 'the assistant reply ended early', { sourceId: source.id });
+        },
+        { cancelled },
+      );
     } finally {
       // A send that stored nothing frees its key, so that a retry may send.
       if (!completed) await reservation?.release();

@@ -71,12 +71,15 @@ export interface WriteTarget {
  * Runs one write as the request's viewer: logs one audit line (operation, source id, viewer
  * id, target external id, outcome code, duration in ms; never text or secrets) whatever the
  * outcome, then makes the source's loaders forget so the payload reads the state after it.
+ * The outcome is `OK`, the error's code, or `CANCELLED` when `options.cancelled()` says the
+ * client left before the write finished (what failed then is the client's leaving, not the
+ * upstream).
  */
 export async function runWrite<T>(
   context: GatewayContext,
   target: WriteTarget,
   write: (viewer: Viewer) => Promise<T>,
-  options: { replayed?: boolean } = {},
+  options: { replayed?: boolean; cancelled?: () => boolean } = {},
 ): Promise<T> {
   const viewer = requireViewer(context);
   const started = performance.now();
@@ -87,6 +90,7 @@ export async function runWrite<T>(
     outcome = isGatewayError(error) ? error.code : 'INTERNAL_SERVER_ERROR';
     throw error;
   } finally {
+    if (options.cancelled?.()) outcome = 'CANCELLED';
     context.loaders.forget(target.sourceId);
     context.gateway.logger.info(
       {

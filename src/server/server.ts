@@ -4,10 +4,12 @@
  * 1. `/ready` turns 503 (`draining`) at once, and responses carry `Connection: close` so
  *    keep-alive clients reconnect elsewhere; requests are still served for
  *    `server.shutdownDelayMs` while load balancers take the replica out;
- * 2. the listener closes (new connections are refused, never reset), idle connections close,
- *    and every subscription (SSE and WebSocket) ends cleanly (`closeLive`);
+ * 2. the listener closes (new connections are refused) and every subscription (SSE and
+ *    WebSocket) ends cleanly (`closeLive`); an open connection is never cut while a request may
+ *    be arriving on it: it closes after its next response, or once silent for 250 ms
+ *    (src/connection-drain.ts);
  * 3. in-flight requests finish, bounded by `server.shutdownTimeoutMs`, after which the
- *    remaining connections are closed;
+ *    remaining connections are closed and upstream calls still running are aborted;
  * 4. yoga's plugins are disposed, then the upstream connection pools close, last.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ViewerResolver } from '../auth/viewer.js';
 import { createConnectionWatchdog } from './connection-watchdog.js';
+import { trackConnections } from './connection-drain.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.js';
 import type { GatewayYoga } from '../yoga/yoga.js';
@@ -67,6 +70,7 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
   server.requestTimeout = requestTimeoutMs + 5_000;
   const watchdog = createConnectionWatchdog({ ...gateway.config.server.limits, logger: gateway.logger });
   server.on('connection', (socket) => watchdog.watch(socket));
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -91,18 +95,20 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
       gateway.draining = true;
       logger.info({ reason, shutdownDelayMs, shutdownTimeoutMs }, 'shutdown: readiness 503, still serving until the delay ends');
       if (shutdownDelayMs > 0) await sleep(shutdownDelayMs);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const closed = connections.stopListening();
       await closeLive();
-      const grace = setTimeout(() => {
-        logger.warn({ shutdownTimeoutMs }, 'shutdown: requests still running after the time-out, closing their connections');
+      // The deadline: what still runs then (a request, or an upstream call whose client left,
+      // such as a blocking send) is cut, so the process never outlives delay + time-out.
+      const deadline = setTimeout(() => {
+        logger.warn({ shutdownTimeoutMs }, 'shutdown: still running after the time-out, closing connections and aborting upstream calls');
         server.closeAllConnections();
-      }, shutdownTimeoutMs);
+        gateway.abortUpstreamCalls();
+      }, Math.max(0, started + shutdownDelayMs + shutdownTimeoutMs - Date.now()));
       await closed;
-      clearTimeout(grace);
       watchdog.stop();
       await yoga.dispose();
       await gateway.close();
+      clearTimeout(deadline);
       await onStop?.();
       logger.info({ durationMs: Date.now() - started }, 'shutdown: complete');
     })();
@@ -110,3 +116,4 @@ export async function startServer(yoga: GatewayYoga, gateway: Gateway, { port, h
   };
   return { server, url: `http://${shownHost}:${address.port}`, stop, closeLive };
 }
+

@@ -62,8 +62,18 @@ export function countsTowardBreaker(error: unknown): boolean {
   return isGatewayError(error) && (error.code === 'UPSTREAM_UNAVAILABLE' || error.code === 'RATE_LIMITED');
 }
 
-/** Creates the breaker of `sourceId`. */
-export function createSourceBreaker(sourceId: string, config: CircuitBreakerConfig, logger: Logger): SourceBreaker {
+/**
+ * Creates the breaker of `sourceId`.
+ * @param probe run as the half-open trial call as soon as the cool-down ends, so a recovered
+ *   upstream closes the circuit without waiting for user traffic; it must reject (with a
+ *   GatewayError UPSTREAM_UNAVAILABLE) when the upstream is still unwell, and must be a cheap read
+ */
+export function createSourceBreaker(
+  sourceId: string,
+  config: CircuitBreakerConfig,
+  logger: Logger,
+  probe?: () => Promise<unknown>,
+): SourceBreaker {
   const breaker = new CircuitBreaker((fn: () => Promise<unknown>, _signal?: AbortSignal) => fn(), {
     name: sourceId,
     // undici bounds every attempt and the request deadline bounds the whole; a second clock here
@@ -79,7 +89,11 @@ export function createSourceBreaker(sourceId: string, config: CircuitBreakerConf
       !countsTowardBreaker(error) || signal?.aborted === true) as (error: unknown) => boolean,
   });
   breaker.on('open', () => logger.warn({ sourceId, coolDownMs: config.coolDownMs }, 'circuit opened: failing fast'));
-  breaker.on('halfOpen', () => logger.info({ sourceId }, 'circuit half-open: probing the upstream'));
+  breaker.on('halfOpen', () => {
+    logger.info({ sourceId }, 'circuit half-open: probing the upstream');
+    // The one trial call half-open allows; a user call arriving meanwhile fails fast as if open.
+    if (probe) breaker.fire(probe).catch(() => undefined);
+  });
   breaker.on('close', () => logger.info({ sourceId }, 'circuit closed: upstream answers again'));
 
   return {

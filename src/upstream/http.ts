@@ -18,7 +18,18 @@ import { GatewayError } from '../core/errors.js';
 import { createRetryPolicy, RETRY_ERROR_CODES, RETRY_STATUS_CODES } from './retry-policy.js';
 import { UPSTREAM_DEFAULTS, type UpstreamOptions } from './options.js';
 import { admitUpstreamCall, deadlineOf, type RequestScope } from './request-scope.js';
-import { defaultError, describe, networkReason, parseBody, readCapped, unavailable, validatePayload, type UpstreamErrorResponse } from './responses.js';
+import {
+  defaultError,
+  describe,
+  networkReason,
+  parseBody,
+  readCapped,
+  SHUTDOWN_REASON,
+  ShutdownAbortError,
+  unavailable,
+  validatePayload,
+  type UpstreamErrorResponse,
+} from './responses.js';
 import { loadUndici, type Undici } from './undici.js';
 import { endpointTemplate, observeCall, runInUpstreamCall, type UpstreamObserver } from './observer.js';
 
@@ -38,6 +49,12 @@ export interface UpstreamClientOptions extends UpstreamOptions {
   mapError?: (response: UpstreamErrorResponse) => GatewayError | undefined;
   /** Told about every finished call (metrics); see observer.ts. */
   observe?: UpstreamObserver;
+  /**
+   * Aborted when the gateway's shutdown reaches its deadline: every call still running then
+   * (a blocking send included, whatever its `sendTimeoutMs`) fails at once with
+   * UPSTREAM_UNAVAILABLE "gateway shutting down", and the pool closes without waiting for it.
+   */
+  stopSignal?: AbortSignal;
 }
 
 export interface UpstreamRequest {
@@ -52,6 +69,8 @@ export interface UpstreamRequest {
    * @default the path with every segment after the first replaced by `:param`
    */
   endpoint?: string;
+  /** Told the headers of a successful answer (e.g. to read a `Link` header); not called for errors. */
+  onHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
 }
 
 /** A source's HTTP client. */
@@ -127,7 +146,19 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   /** Set by `close()` when no call had started a pool yet. */
   let closedUnused = false;
   let closing: Promise<void> | undefined;
+  /** Set when `stopSignal` fired: failures are then reported as the shutdown's doing. */
+  let stopped = false;
   const closePool = (current: Pool) => (closing ??= current.agent.close());
+  // One listener per client, not one per call: destroying the pool fails every request on it.
+  options.stopSignal?.addEventListener(
+    'abort',
+    () => {
+      stopped = true;
+      if (pool) closing = pool.agent.destroy(new ShutdownAbortError());
+      else closedUnused = true;
+    },
+    { once: true },
+  );
   const poolOf = (): Pool | Promise<Pool> =>
     pool ??
     (poolLoading ??= loadUndici().then((module) => {
@@ -203,7 +234,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         signal,
       });
     } catch (error) {
-      const reason = signal?.aborted ? 'request deadline exceeded' : networkReason(error);
+      const reason = stopped ? SHUTDOWN_REASON : signal?.aborted ? 'request deadline exceeded' : networkReason(error);
       options.logger.warn({ path, err: describe(error), reason }, 'upstream call failed');
       throw unavailable(options.sourceId, reason, error);
     }
@@ -225,6 +256,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
       throw error;
     }
+    request.onHeaders?.(response.headers);
     return validatePayload(options.sourceId, body, response.statusCode, schema);
   }
 
@@ -286,7 +318,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
       return { response, signal, timeoutMs };
     } catch (error) {
-      const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
+      const reason = stopped ? SHUTDOWN_REASON : signal.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
       options.logger.warn({ path, method: request.method, err: describe(error), reason }, 'upstream write failed');
       throw unavailable(options.sourceId, reason, error);
     }

@@ -114,8 +114,20 @@ export function unavailable(sourceId: string, reason: string, cause?: unknown): 
   return new GatewayError('UPSTREAM_UNAVAILABLE', `source "${sourceId}" is unavailable (${reason})`, { sourceId, cause });
 }
 
+/** Why calls fail once the client's `stopSignal` fired. */
+export const SHUTDOWN_REASON = 'gateway shutting down';
+
+/** What the pool is destroyed with at the shutdown deadline; calls on it fail with this. */
+export class ShutdownAbortError extends Error {
+  constructor() {
+    super('upstream call aborted at the shutdown deadline');
+    this.name = 'ShutdownAbortError';
+  }
+}
+
 /** A short reason for a network failure (time-out kind, abort, error code) for errors and logs. */
 export function networkReason(error: unknown): string {
+  if (error instanceof ShutdownAbortError) return SHUTDOWN_REASON;
   // Network errors come from a pool, so undici is loaded by the time one is described.
   const errors = loadedUndici()?.errors;
   if (errors && error instanceof errors.ConnectTimeoutError) return 'connect time-out';

@@ -36,6 +36,8 @@ export type SourceKind =
   | 'CHATWOOT'
   /** A Dify app (Service API). */
   | 'DIFY'
+  /** Any chat API described by configuration (a declarative HTTP source). */
+  | 'HTTP'
   /** A generic REST chat-history API. */
   | 'REST';
 

@@ -19,11 +19,12 @@ const REPLY = `subscription ($input: SendMessageInput!) {
 const VIEWER = viewerHeaders('demo-user');
 
 let live: LiveGateway;
+const logs: Array<Record<string, unknown>> = [];
 let chatId: string;
 let agentId: string;
 
 beforeAll(async () => {
-  live = await startLiveGateway({ demo: { difyStreamDelayMs: 15 } });
+  live = await startLiveGateway({ demo: { difyStreamDelayMs: 15 }, logs });
   const data = live.backends.simulators.assistant.data;
   const mine = data.filter((conversation) => conversation.user === 'demo-user');
   chatId = globalIdOf({ type: 'Conversation', sourceId: 'assistant', conversationId: mine.find((c) => c.mode !== 'agent-chat')!.id });
@@ -80,6 +81,16 @@ describe('assistantReply', () => {
     sse.close();
     for (let attempt = 0; attempt < 50 && simulator.stopCalls.length === before; attempt += 1) await new Promise((r) => setTimeout(r, 50));
     expect(simulator.stopCalls.slice(before)).toEqual([expect.objectContaining({ user: 'demo-user', honoured: true })]);
+  });
+
+  it('audits a reply the subscriber left early as CANCELLED, not as an upstream error', async () => {
+    const audited = () => logs.filter((line) => line.audit === 'write' && line.operation === 'assistantReply');
+    const before = audited().length;
+    const sse = await subscribeSse(live.url, REPLY, { input: { conversationId: chatId, text: 'Explain SLAs at length.' } }, VIEWER);
+    expect((await sse.queue.next(10_000)).data.assistantReply.__typename).toBe('AssistantReplyDelta');
+    sse.close();
+    for (let attempt = 0; attempt < 100 && audited().length === before; attempt += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(audited().slice(before)).toEqual([expect.objectContaining({ sourceId: 'assistant', viewerId: 'demo-user', outcome: 'CANCELLED' })]);
   });
 
   it('ends with UPSTREAM_ERROR after an error event sent with HTTP 200', async () => {

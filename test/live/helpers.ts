@@ -37,6 +37,8 @@ export interface LiveGatewayOptions {
   connectWebhook?: boolean;
   /** The gateway's logger. @default silent */
   logger?: Logger;
+  /** Keep the gateway's info-level log lines here (parsed), instead of a silent logger (ignored with `logger`). */
+  logs?: Array<Record<string, unknown>>;
 }
 
 /** A gateway listening on a free loopback port; the Chatwoot source verifies `WEBHOOK_SECRET`. */
@@ -50,7 +52,13 @@ export async function startLiveGateway(options: LiveGatewayOptions = {}): Promis
   if (options.redisUrl) raw.redis = { url: options.redisUrl, commandTimeoutMs: 300 };
   options.configure?.(raw);
   const config = await validateConfig(raw);
-  const gateway = await createGateway(config, options.logger ?? createLogger('silent'));
+  const logs = options.logs;
+  const sink = logs && {
+    write(line: string) {
+      for (const text of line.split('\n')) if (text) logs.push(JSON.parse(text) as Record<string, unknown>);
+    },
+  };
+  const gateway = await createGateway(config, options.logger ?? (sink ? createLogger('info', sink) : createLogger('silent')));
   const resolveViewer = createViewerResolver({ auth: config.auth });
   const yoga = createGatewayYoga(gateway, { resolveViewer });
   const running = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1', resolveViewer });

@@ -10,44 +10,62 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile } from '../../src/gateway/load-config.js';
 import { startDifySimulator } from '../../src/demo/simulators/dify/server.js';
 import { root, spawnGateway, writeTempFile } from './cli-process.js';
 
+const dockerfile = DockerfileParser.parse(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+const finalStage = dockerfile.getFROMs().length - 1;
+
 interface Instruction {
   name: string;
-  args: string;
+  /** Words after the keyword, quotes and line continuations resolved. */
+  words: string[];
   stage: number;
 }
 
-/** Dockerfile instructions, continuation lines joined, comments dropped. */
+/** Dockerfile instructions (parsed by dockerfile-ast), each with its build stage's index. */
 function instructions(): Instruction[] {
-  const text = readFileSync(join(root, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
   let stage = -1;
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const [, name, args] = /^(\S+)\s+(.*)$/.exec(line)!;
-      if (name!.toUpperCase() === 'FROM') stage += 1;
-      return { name: name!.toUpperCase(), args: args!.trim(), stage };
-    });
+  return dockerfile.getInstructions().map((instruction) => {
+    const name = instruction.getKeyword();
+    if (name === 'FROM') stage += 1;
+    return { name, words: instruction.getArguments().map((argument) => argument.getValue()), stage };
+  });
 }
 
 function runtimeEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const { args } of instructions().filter((entry) => entry.name === 'ENV' && entry.stage === 1)) {
-    for (const [, key, value] of args.matchAll(/(\w+)=(\S+)/g)) env[key!] = value!;
+  for (const { words } of instructions().filter((entry) => entry.name === 'ENV' && entry.stage === finalStage)) {
+    for (const word of words) {
+      const [key, value] = word.split(/=(.*)/s);
+      env[key!] = value!;
+    }
   }
   return env;
 }
 
-function jsonArgs(name: string): string[] {
-  const found = instructions().find((entry) => entry.name === name);
-  const args = found!.args.replace(/^(?:--\S+\s+)*CMD\s+/, '');
-  return JSON.parse(args) as string[];
+/** The exec-form (JSON) argv of the final stage's CMD, or of HEALTHCHECK's CMD. */
+function jsonArgs(name: 'CMD' | 'HEALTHCHECK'): string[] {
+  const instruction = dockerfile.getInstructions().find((entry) => entry.getKeyword() === name)!;
+  const text = instruction.getArgumentsContent()!.replace(/^(?:--\S+\s+)*CMD\s+/, '');
+  return JSON.parse(text) as string[];
+}
+
+/** The `-e NAME` variables of a `docker run` command (continuation lines joined, `# ` prefixes dropped). */
+function dockerRunVariables(text: string): Set<string> {
+  const joined = text.replace(/^#\s?/gm, '').replace(/\\\n\s*/g, ' ');
+  const command = /docker run [^\n]*/.exec(joined);
+  expect(command, 'no docker run command').not.toBeNull();
+  return new Set([...command![0].matchAll(/(?:-e|--env)[ =]([A-Z_][A-Z0-9_]*)/g)].map((match) => match[1]!));
+}
+
+/** The variables gateway.example.yaml refers to without a default (`${VAR}`, not `${VAR:-x}`). */
+function requiredExampleVariables(): string[] {
+  const text = readFileSync(join(root, 'gateway.example.yaml'), 'utf8').replace(/#.*$/gm, '');
+  return [...new Set([...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)].map((match) => match[1]!))].sort();
 }
 
 function filesUnder(dir: string): string[] {
@@ -58,26 +76,37 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('Dockerfile', () => {
-  it('builds on node:20-slim in two stages and runs as a non-root user', () => {
-    const all = instructions();
-    expect(all.filter((entry) => entry.name === 'FROM').map((entry) => entry.args)).toEqual(['node:20-slim AS build', 'node:20-slim']);
-    expect(all.find((entry) => entry.name === 'USER' && entry.stage === 1)?.args).toBe('node');
-    const runs = all.filter((entry) => entry.name === 'RUN' && entry.stage === 1).map((entry) => entry.args);
+  it('builds on a Node LTS the package declares (24 or a later even major) and runs as an unprivileged user', () => {
+    const froms = dockerfile.getFROMs();
+    expect(froms.length).toBe(2);
+    const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    for (const from of froms) {
+      expect(from.getImageName()).toBe('node');
+      const major = Number(/^(\d+)(?:[.-]|$)/.exec(from.getImageTag() ?? '')?.[1]);
+      expect(major >= 24 && major % 2 === 0, `${from.getImage()} is not a Node LTS >= 24`).toBe(true);
+      expect(engines, `engines.node does not name ${major}`).toMatch(new RegExp(`\\^${major}\\.`));
+    }
+    const users = instructions().filter((entry) => entry.name === 'USER' && entry.stage === finalStage);
+    expect(users.length).toBe(1);
+    expect(users[0]!.words[0]).not.toMatch(/^(root|0)(:|$)/);
+    // USER comes before CMD, so the gateway never runs as root.
+    const names = instructions().filter((entry) => entry.stage === finalStage).map((entry) => entry.name);
+    expect(names.indexOf('USER')).toBeLessThan(names.indexOf('CMD'));
+    const runs = instructions().filter((entry) => entry.name === 'RUN' && entry.stage === finalStage).map((entry) => entry.words.join(' '));
     expect(runs.some((run) => run.includes('npm ci --omit=dev --ignore-scripts'))).toBe(true);
   });
 
   it('copies only files that exist after `npm run build`, none of them excluded by .dockerignore', () => {
     const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
-    const copies = instructions().filter((entry) => entry.name === 'COPY');
+    const copies = dockerfile.getCOPYs();
     expect(copies.length).toBeGreaterThan(0);
     for (const copy of copies) {
-      const parts = copy.args.split(/\s+/);
-      const from = parts.find((part) => part.startsWith('--from='));
-      const sources = parts.filter((part) => !part.startsWith('--')).slice(0, -1);
+      const from = copy.getFromFlag()?.getValue();
+      const sources = copy.getArguments().map((argument) => argument.getValue()).slice(0, -1);
       for (const source of sources) {
         // From the build stage: /app/<path> is what `node scripts/build.mjs` left in the repository.
         const path = from ? source.replace(/^\/app\//, '') : source;
-        expect(existsSync(join(root, path)), `${copy.args}: ${path} is missing`).toBe(true);
+        expect(existsSync(join(root, path)), `${copy.getArgumentsContent()}: ${path} is missing`).toBe(true);
         if (!from) expect(ignored, `${path} is excluded by .dockerignore`).not.toContain(path.split('/')[0]);
       }
     }
@@ -105,6 +134,8 @@ describe('Dockerfile', () => {
     const env = runtimeEnv();
     expect(env).toMatchObject({ NODE_ENV: 'production', PORT: '4000', CHAT_GATEWAY_CONFIG: '/etc/chat-gateway/gateway.yaml' });
     const cmd = jsonArgs('CMD');
+    // The gateway is PID 1 (no npm or shell in between), so SIGTERM reaches it.
+    expect(dockerfile.getENTRYPOINTs()).toEqual([]);
     expect(cmd[0]).toBe('node');
     expect(cmd.at(-1)).toBe('bin/chat-gateway.js');
     const nodeFlags = cmd.slice(1, -1);
@@ -149,6 +180,18 @@ describe('compose.yaml and the example config', () => {
     expect(gateway.depends_on.redis.condition).toBe('service_healthy');
     // stop_grace_period must outlast shutdownDelayMs + shutdownTimeoutMs (defaults 5 s + 30 s).
     expect(Number.parseInt(gateway.stop_grace_period, 10)).toBeGreaterThan(35);
+  });
+
+  it('every variable gateway.example.yaml needs is passed by compose.yaml and by the documented docker run', () => {
+    const required = requiredExampleVariables();
+    expect(required).toEqual(expect.arrayContaining(['CURSOR_SECRET', 'JWT_SECRET', 'DIFY_API_KEY']));
+    const compose = parseYaml(readFileSync(join(root, 'compose.yaml'), 'utf8')) as any;
+    expect(Object.keys(compose.services.gateway.environment)).toEqual(expect.arrayContaining(required));
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const containerSection = readme.slice(readme.indexOf('### Container image'));
+    expect([...required].filter((name) => !dockerRunVariables(containerSection).has(name)), 'README docker run').toEqual([]);
+    const dockerfileText = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect([...required].filter((name) => !dockerRunVariables(dockerfileText).has(name)), 'Dockerfile comment').toEqual([]);
   });
 
   it('gateway.example.yaml is a valid config once its variables are set', async () => {

@@ -61,6 +61,35 @@ describe('/ready of the chat-gateway process', () => {
     }
   });
 
+  it('logs each source found dead at start once, at warn level, with its source id', async () => {
+    const file = configWith([
+      '  - id: legacy',
+      '    kind: rest',
+      `    baseUrl: ${deadUrl}/v1`,
+      '    token: t',
+      '  - id: assistant',
+      '    kind: dify',
+      `    baseUrl: ${deadUrl}/v1`,
+      '    apiKey: k',
+    ]);
+    const gateway = await spawnGateway(['--config', file, '--port', '0']);
+    try {
+      expect((await fetch(`${gateway.url}/ready`)).status).toBe(503);
+      const lines = gateway
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: number; sourceId?: string; msg: string });
+      const warned = lines.filter((line) => line.level === 40 && line.sourceId);
+      expect(warned.map((line) => line.sourceId).sort(), gateway.output()).toEqual(['assistant', 'legacy']);
+      expect(warned[0]!.msg).toMatch(/unreachable at start-up/);
+      expect(gateway.output()).not.toContain(deadUrl);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toBe(0);
+    }
+  });
+
   it('says down in a 503 body when no source answers', async () => {
     const file = configWith(['  - id: legacy', '    kind: rest', `    baseUrl: ${deadUrl}/v1`, '    token: t']);
     const gateway = await spawnGateway(['--config', file, '--port', '0']);

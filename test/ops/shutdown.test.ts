@@ -4,7 +4,9 @@
  * `server.shutdownDelayMs`, a repeated SIGTERM (what `npm start` and process groups deliver)
  * does not kill the drain, and SIGTERM to `npm start` stops the gateway instead of orphaning it.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -87,7 +89,68 @@ async function stopsListening(url: string, ms: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * Four keep-alive clients, each sending its next request as soon as the last one is answered,
+ * until the gateway refuses their new connection. Returns what each request came to: `ok`, or
+ * the error of a request sent on a reused connection (`reused ECONNRESET`); a refused or reset
+ * new connection ends that client (the listener is closed: nothing was in flight there).
+ */
+async function keepAliveClientsUntilStopped(url: string, signal: () => void): Promise<Record<string, number>> {
+  const outcomes: Record<string, number> = {};
+  const body = JSON.stringify({ query: QUERY });
+  const send = (agent: Agent) =>
+    new Promise<{ outcome: string; reused: boolean }>((resolve) => {
+      const request = httpRequest(
+        `${url}/graphql`,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ outcome: response.statusCode === 200 ? 'ok' : `HTTP ${response.statusCode}`, reused: request.reusedSocket }));
+          response.on('error', (error: NodeJS.ErrnoException) => resolve({ outcome: error.code ?? error.message, reused: true }));
+        },
+      );
+      request.on('error', (error: NodeJS.ErrnoException) => resolve({ outcome: error.code ?? error.message, reused: request.reusedSocket }));
+      request.end(body);
+    });
+  const clients = Array.from({ length: 4 }, async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (;;) {
+      const { outcome, reused } = await send(agent);
+      if (outcome !== 'ok' && !reused) break;
+      const key = outcome === 'ok' ? 'ok' : `reused ${outcome}`;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    }
+    agent.destroy();
+  });
+  // Signalled once the clients are under way (a cold gateway answers its first requests slowly).
+  while ((outcomes.ok ?? 0) < 12) await sleep(10);
+  signal();
+  await Promise.all(clients);
+  return outcomes;
+}
+
 describe('shutdown of the chat-gateway process', () => {
+  it('with shutdownDelayMs 0, resets no request of keep-alive clients sending at SIGTERM (5 runs)', async () => {
+    const upstream = await startFaultProxy(dify.origin);
+    upstream.setFault({ kind: 'latency', ms: 5 });
+    const noDelay = writeTempFile(
+      'gateway.yaml',
+      readFileSync(configFile, 'utf8').replace('shutdownDelayMs: 2000', 'shutdownDelayMs: 0').replace(proxy.origin, upstream.origin),
+    );
+    try {
+      for (let run = 0; run < 5; run += 1) {
+        const gateway = await spawnGateway(['--config', noDelay, '--port', '0'], { env: { DIFY_KEY: difyKey } });
+        const outcomes = await keepAliveClientsUntilStopped(gateway.url, () => gateway.child.kill('SIGTERM'));
+        expect(await gateway.exited, gateway.output()).toBe(0);
+        expect(outcomes.ok, `run ${run}`).toBeGreaterThanOrEqual(12);
+        expect(Object.keys(outcomes), `run ${run}: ${JSON.stringify(outcomes)}`).toEqual(['ok']);
+      }
+    } finally {
+      await upstream.close();
+    }
+  }, 60_000);
+
+
   it('answers every request racing SIGTERM (sent twice), serves during the delay, then exits 0', async () => {
     const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {
       env: { DIFY_KEY: difyKey },
@@ -113,6 +176,47 @@ describe('shutdown of the chat-gateway process', () => {
     expect(gateway.output()).toContain('shutdown: complete');
     expect(gateway.output()).toContain('shutdown already in progress');
   });
+
+  it('aborts an upstream send still running at the deadline (delay + time-out), whatever its sendTimeoutMs', async () => {
+    const upstream = await startFaultProxy(dify.origin);
+    upstream.setFault({ kind: 'hang' }, { match: '/chat-messages' });
+    const bounded = writeTempFile(
+      'gateway.yaml',
+      [
+        'server: { host: 127.0.0.1, shutdownDelayMs: 200, shutdownTimeoutMs: 800 }',
+        'auth: { mode: header }',
+        'sources:',
+        '  - id: assistant',
+        '    kind: dify',
+        `    baseUrl: ${upstream.origin}/v1`,
+        '    apiKey: ${DIFY_KEY}',
+        '    sendTimeoutMs: 20000',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const gateway = await spawnGateway(['--config', bounded, '--port', '0'], { env: { DIFY_KEY: difyKey } });
+      const send = fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user' },
+        body: JSON.stringify({ query: 'mutation { sendMessage(input: { sourceId: "assistant", text: "hello" }) { messages { text } } }' }),
+      }).then(
+        (response) => response.status,
+        (error: Error) => String(error.cause ?? error.message),
+      );
+      while (!upstream.requests.some((request) => request.url.includes('/chat-messages'))) await sleep(20);
+      const signalled = Date.now();
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited, gateway.output()).toBe(0);
+      const exitMs = Date.now() - signalled;
+      // 200 ms delay + 800 ms time-out, with a margin for a loaded machine; never the 20 s send.
+      expect(exitMs, gateway.output()).toBeLessThan(4_000);
+      expect(gateway.output()).toContain('aborting upstream calls');
+      await send;
+    } finally {
+      await upstream.close();
+    }
+  }, 40_000);
 
   it('stops the gateway when SIGTERM reaches the `npm start` process only', async () => {
     const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {

@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { createViewerResolver } from '../../src/auth/viewer.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { loadConfigFile, validateConfig } from '../../src/gateway/load-config.js';
+import { createGatewayYoga } from '../../src/yoga/yoga.js';
 import { root } from './cli-process.js';
 
 async function freePort(): Promise<number> {
@@ -153,5 +157,44 @@ it('prints one line naming --base-port when a port is in use, and exits 1', asyn
     expect(command.stderr().trim()).toBe(`simulators: port ${port} is in use (choose other ports with --base-port N)`);
   } finally {
     await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
+});
+
+it('with --presets, adds the vendor preset simulators and a filled-in source for each that the gateway reads', async () => {
+  const base = await freePort();
+  const child = spawn(process.execPath, [join(root, 'dist', 'demo-simulators.js'), '--base-port', String(base), '--presets'], { cwd: root });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let gateway: Gateway | undefined;
+  try {
+    await expect.poll(() => output, { timeout: 15_000 }).toMatch(/id: zendesk[\s\S]*\n\s*$/);
+    const config = await validateConfig(parseYaml(output.slice(output.indexOf('server:'))));
+    expect(config.sources.map((source) => [source.id, source.kind, new URL(source.baseUrl).port])).toEqual([
+      ['assistant', 'dify', String(base)],
+      ['support', 'chatwoot', String(base + 1)],
+      ['legacy', 'rest', String(base + 2)],
+      ['assistant-threads', 'http', String(base + 3)],
+      ['matrix', 'http', String(base + 4)],
+      ['slack', 'http', String(base + 5)],
+      ['zendesk', 'http', String(base + 6)],
+    ]);
+    gateway = await createGateway(config, createLogger('silent'));
+    const yoga = createGatewayYoga(gateway, { resolveViewer: createViewerResolver({ auth: config.auth }) });
+    const response = await yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chat-user': 'demo-user', 'x-chat-email': 'demo@example.com' },
+      // OpenAI lists no threads: its source opens them by id only.
+      body: JSON.stringify({
+        query: `{ ${['matrix', 'slack', 'zendesk'].map((name) => `${name}: source(name: "${name}") { conversations(first: 3) { edges { node { id } } } }`).join(' ')} }`,
+      }),
+    });
+    const { data, errors } = (await response.json()) as { data: any; errors?: unknown };
+    expect(errors).toBeUndefined();
+    for (const name of ['matrix', 'slack', 'zendesk']) expect(data[name].conversations.edges).toHaveLength(3);
+  } finally {
+    await gateway?.close();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }
 });

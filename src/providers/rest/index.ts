@@ -284,4 +284,5 @@ export default {
   kind: 'rest',
   configShape,
   create,
+  forwardsViewerToken: (config) => (config.access === 'forward' ? { key: 'access', setting: 'access "forward"' } : undefined),
 } satisfies ProviderKind<typeof configShape>;

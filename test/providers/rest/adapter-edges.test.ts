@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presetAdapter } from '../../helpers/presets.js';
 import { testServices } from '../../helpers/services.js';
 import { GatewayError } from '../../../src/core/errors.js';
 import kind from '../../../src/providers/rest/index.js';
@@ -11,11 +12,30 @@ import { startRestSimulator } from '../../../src/demo/simulators/rest/server.js'
 const viewer: Viewer = { id: 'demo-user', roles: [] };
 const TOKEN = 'edge-token';
 
-function createAdapter(baseUrl: string, conversationsPath?: string): ProviderAdapter {
-  // Paging mechanics, not access control (test/security covers that): every viewer may read.
-  const config = { id: 'x', kind: 'rest', baseUrl, timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760, token: TOKEN, conversationsPath, access: 'shared' as const, ownerFrom: 'id' as const, ownerScanLimit: 1000 };
-  return kind.create(config, testServices(config));
-}
+type Factory = (baseUrl: string, listing: boolean) => Promise<ProviderAdapter>;
+
+/** The same reads through the built-in `rest` kind and through the shipped `http` preset of the same API. */
+const factories: Array<[string, Factory]> = [
+  [
+    'rest kind',
+    async (baseUrl, listing) => {
+      // Paging mechanics, not access control (test/security covers that): every viewer may read.
+      const config = { id: 'x', kind: 'rest', baseUrl, timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760, token: TOKEN, conversationsPath: listing ? '/chat/conversations' : undefined, access: 'shared' as const, ownerFrom: 'id' as const, ownerScanLimit: 1000 };
+      return kind.create(config, testServices(config));
+    },
+  ],
+  [
+    'http kind with the rest-chat-history preset',
+    (baseUrl, listing) =>
+      presetAdapter('rest-chat-history.yaml', { HISTORY_BASE_URL: baseUrl, HISTORY_API_TOKEN: TOKEN }, (source) => {
+        Object.assign(source, { id: 'x', timeoutMs: 2000, retries: 0 });
+        if (!listing) {
+          delete source.conversations;
+          delete source.conversation;
+        }
+      }),
+  ],
+];
 
 /** Messages at the given times, written in reverse id order so same-second order differs from id order. */
 function conversation(id: string, times: string[]): RestSimConversation {
@@ -47,7 +67,7 @@ async function scroll(adapter: ProviderAdapter, id: string, direction: 'forward'
   throw new Error('paging did not end');
 }
 
-describe('rest adapter paging edge cases', () => {
+describe.each(factories)('%s: paging edge cases', (_name, createAdapter) => {
   let sim: StartedSimulator;
   let adapter: ProviderAdapter;
   // 3 before, 60 sharing one second, 3 after; then a conversation with 101 sharing one second.
@@ -68,7 +88,7 @@ describe('rest adapter paging edge cases', () => {
         conversation('older', ['2026-03-15T08:00:00Z']),
       ],
     });
-    adapter = createAdapter(String(sim.sourceConfig.baseUrl), '/chat/conversations');
+    adapter = await createAdapter(String(sim.sourceConfig.baseUrl), true);
   });
   afterAll(async () => {
     await adapter.close();
@@ -135,7 +155,7 @@ describe('rest adapter paging edge cases', () => {
   });
 });
 
-describe('rest adapter against misbehaving upstreams', () => {
+describe.each(factories)('%s against misbehaving upstreams', (_name, createAdapter) => {
   let server: SimulatorHandle;
   let adapter: ProviderAdapter;
   const replies = new Map<string, SimulatorReply>([
@@ -148,7 +168,7 @@ describe('rest adapter against misbehaving upstreams', () => {
 
   beforeAll(async () => {
     server = await startSimulatorServer((request) => replies.get(request.query.get('conversation_id') ?? '') ?? { status: 404, body: {} });
-    adapter = createAdapter(`${server.origin}/v1`);
+    adapter = await createAdapter(`${server.origin}/v1`, false);
   });
   afterAll(async () => {
     await adapter.close();

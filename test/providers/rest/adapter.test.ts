@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presetAdapter } from '../../helpers/presets.js';
 import { testServices } from '../../helpers/services.js';
 import { GatewayError } from '../../../src/core/errors.js';
 import kind from '../../../src/providers/rest/index.js';
@@ -12,10 +13,35 @@ const viewer: Viewer = { id: 'demo-user', roles: [] };
 // Paging and mapping, not access control (test/security covers that): every viewer may read.
 const common = { id: 'x', kind: 'rest', timeoutMs: 2000, retries: 0, maxResponseBytes: 10485760, access: 'shared' as const, ownerFrom: 'id' as const, ownerScanLimit: 1000 };
 
-function createAdapter(baseUrl: string, extra: Record<string, unknown> = {}): ProviderAdapter {
-  const config = { ...common, baseUrl, token: REST_DEMO_TOKEN, conversationsPath: '/chat/conversations', ...extra };
-  return kind.create(config, testServices(config));
+/** What a test varies: the token sent, and whether the source has the listing endpoints. */
+interface Variant {
+  token?: string;
+  listing?: boolean;
 }
+type Factory = (baseUrl: string, variant?: Variant) => Promise<ProviderAdapter>;
+
+/** The same reads through the built-in `rest` kind and through the shipped `http` preset of the same API. */
+const factories: Array<[string, Factory]> = [
+  [
+    'rest kind',
+    async (baseUrl, variant = {}) => {
+      const conversationsPath = variant.listing === false ? undefined : '/chat/conversations';
+      const config = { ...common, baseUrl, token: variant.token ?? REST_DEMO_TOKEN, conversationsPath };
+      return kind.create(config, testServices(config));
+    },
+  ],
+  [
+    'http kind with the rest-chat-history preset',
+    (baseUrl, variant = {}) =>
+      presetAdapter('rest-chat-history.yaml', { HISTORY_BASE_URL: baseUrl, HISTORY_API_TOKEN: variant.token ?? REST_DEMO_TOKEN }, (source) => {
+        Object.assign(source, { id: 'x', timeoutMs: 2000, retries: 0 });
+        if (variant.listing === false) {
+          delete source.conversations;
+          delete source.conversation;
+        }
+      }),
+  ],
+];
 
 /** Every key of a conversation in the adapter's order: (created_at, id). */
 function expectedKeys(conversation: RestSimConversation): string[] {
@@ -44,7 +70,7 @@ async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
   return error as GatewayError;
 }
 
-describe('rest adapter against the demo simulator', () => {
+describe.each(factories)('%s against the demo REST simulator', (_name, createAdapter) => {
   let sim: StartedSimulator;
   let adapter: ProviderAdapter;
   const long = buildRestFixtures()[0]!;
@@ -52,7 +78,7 @@ describe('rest adapter against the demo simulator', () => {
 
   beforeAll(async () => {
     sim = await startRestSimulator();
-    adapter = createAdapter(String(sim.sourceConfig.baseUrl));
+    adapter = await createAdapter(String(sim.sourceConfig.baseUrl));
   });
   afterAll(async () => {
     await adapter.close();
@@ -143,7 +169,7 @@ describe('rest adapter against the demo simulator', () => {
   });
 
   it('without a listing, probes each id with one limit=1 history read (no title)', async () => {
-    const plain = createAdapter(String(sim.sourceConfig.baseUrl), { conversationsPath: undefined });
+    const plain = await createAdapter(String(sim.sourceConfig.baseUrl), { listing: false });
     sim.requests.length = 0;
     const [found, missing] = await plain.getConversations(viewer, [REST_DEMO_CONVERSATION_ID, 'con_missing']);
     expect(found).toMatchObject({
@@ -206,7 +232,7 @@ describe('rest adapter against the demo simulator', () => {
 
   it('reports a rejected token as UPSTREAM_ERROR without echoing it', async () => {
     const wrong = 'sk_live_this_must_never_leak';
-    const bad = createAdapter(String(sim.sourceConfig.baseUrl), { token: wrong });
+    const bad = await createAdapter(String(sim.sourceConfig.baseUrl), { token: wrong });
     try {
       const error = await rejection(bad.listMessages(viewer, REST_DEMO_CONVERSATION_ID, { direction: 'backward', cursor: null, limit: 5 }));
       expect(error).toMatchObject({ code: 'UPSTREAM_ERROR', sourceId: 'x', status: 401 });
@@ -220,7 +246,7 @@ describe('rest adapter against the demo simulator', () => {
   });
 
   it('is NOT_SUPPORTED for listing without a conversationsPath', async () => {
-    const plain = createAdapter(String(sim.sourceConfig.baseUrl), { conversationsPath: undefined });
+    const plain = await createAdapter(String(sim.sourceConfig.baseUrl), { listing: false });
     try {
       expect(plain.capabilities.listConversations).toBe(false);
       const error = await rejection(plain.listConversations(viewer, { after: null, limit: 5 }));

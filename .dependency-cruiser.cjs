@@ -109,7 +109,7 @@ module.exports = {
     {
       name: 'no-adapter-to-adapter',
       severity: 'error',
-      comment: 'each backend folder stands alone so that it can be added or removed by itself (the registry loads every folder it finds); shared adapter code lives in src/providers/*.ts.',
+      comment: 'each backend folder stands alone so that it can be added or removed by itself (a folder and its line in kinds.ts); shared adapter code lives in src/providers/*.ts.',
       from: { path: '^src/providers/([^/]+)/' },
       to: { path: '^src/providers/[^/]+/', pathNot: '^src/providers/$1/' },
     },

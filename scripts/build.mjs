@@ -11,7 +11,7 @@
  * Plain JavaScript on purpose: `npm start` runs it before anything is compiled, and nothing may
  * need a transpiler at run time. The output is written to a sibling folder and swapped in, so a
  * gateway started from dist/ never sees half a build, and files whose source was deleted do not
- * linger (the provider registry loads every folder it finds).
+ * linger (the provider registry refuses an adapter folder that src/providers/kinds.ts does not list).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -202,4 +202,6 @@ function isEntryFile(): boolean {
   }
 }
 
-if (isEntryFile()) await main();
+// Called, not awaited at the top level, so importing this module never waits on the command; a
+// failure escaping main() is an unhandled rejection, which Node reports before exiting with 1.
+if (isEntryFile()) void main();

@@ -137,10 +137,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-try {
-  await main();
-} catch (error) {
+// A usage error is one line and its exit code; anything else is rethrown, and Node reports the
+// unhandled rejection before exiting with 1.
+main().catch((error: unknown) => {
   if (!(error instanceof CommandError)) throw error;
   process.stderr.write(`simulators: ${error.message}\n`);
   process.exit(error.code);
-}
+});

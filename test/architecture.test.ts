@@ -3,8 +3,11 @@
  * back up a layer, crosses between adapters, reaches into test code or closes a circle fails
  * here, with the rule, both files and why the rule exists.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
+import ts from 'typescript';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import { describe, expect, it } from 'vitest';
 
@@ -28,5 +31,27 @@ describe('import layers', () => {
     });
     expect(result.summary.totalCruised).toBeGreaterThan(100);
     expect(violations, `imports against the layers:\n${violations.join('\n')}`).toEqual([]);
+  });
+
+  it('has no module that awaits at its top level', () => {
+    // A top-level await makes importing a module wait on work (the schema once loaded every
+    // adapter that way); modules do work when a caller asks, and entry points call main().
+    const found: string[] = [];
+    const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    for (const file of files) {
+      const path = join(root, 'src', file);
+      const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+        if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+          const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+          found.push(`${relative(root, path)}:${line}: ${node.getText().split('\n')[0]}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(files.length).toBeGreaterThan(100);
+    expect(found, `top-level awaits:\n${found.join('\n')}`).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import type { RequestScope } from '../upstream/request-scope.js';
 import type { UpstreamClient, UpstreamClientOptions } from '../upstream/http.js';
 import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
+import type { ProviderKindId } from './kinds.js';
 import type {
   ConversationPage,
   ConversationRecord,
@@ -178,12 +179,11 @@ export interface AdapterServices {
  * every source has (`SourceCommonConfig`) are validated centrally in src/config/config.ts and merged in.
  */
 export interface ProviderKind<S extends z.ZodRawShape = z.ZodRawShape> {
-  /** The config `kind` value, e.g. `dify`. */
-  readonly kind: string;
-  /** GraphQL `SourceKind` enum value, e.g. `DIFY` (upper case; the enum is built from the registered kinds). */
-  readonly graphKind: string;
-  /** Description of the `SourceKind` value, e.g. `A Dify app (Service API).` */
-  readonly description?: string;
+  /**
+   * The config `kind` value, e.g. `dify`: its folder's name, listed in kinds.ts with its
+   * `SourceKind` enum value and description.
+   */
+  readonly kind: ProviderKindId;
   /** Kind-specific config keys, e.g. `{ apiKey: z.string() }`. */
   readonly configShape: S;
   create(config: z.infer<z.ZodObject<S>> & SourceCommonConfig, services: AdapterServices): ProviderAdapter;

@@ -8,8 +8,6 @@ import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GatewayContext } from './context.js';
 import { decodeGlobalId, encodeGlobalId } from '../core/global-id.js';
-// Loaded before any type file registers on the builder (see provider-kinds.ts).
-import './provider-kinds.js';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;

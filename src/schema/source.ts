@@ -5,16 +5,16 @@ import { requireViewer } from './context.js';
 import { innerId } from '../core/global-id.js';
 import { badInput, GatewayError } from '../core/errors.js';
 import { builder } from './builder.js';
-import { providerKinds } from './provider-kinds.js';
+import { providerKindList } from '../providers/kinds.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
 import { ConversationObject, SourceObject } from './refs.js';
 import { openConversation } from './conversation-open.js';
 import { sourceShape } from './shapes.js';
 
-// One value per registered provider kind, so a new backend folder is all a new kind needs.
+// One value per provider kind, from the list of their names: building the enum loads no adapter.
 const SourceKind = builder.enumType('SourceKind', {
   description: 'The kind of backend a source is.',
-  values: Object.fromEntries(providerKinds.map((kind) => [kind.graphKind, { description: kind.description }])),
+  values: Object.fromEntries(providerKindList.map((kind) => [kind.graphKind, { description: kind.description }])),
 });
 
 builder.node(SourceObject, {

@@ -41,8 +41,6 @@ const configShape = {
 
 const chatwoot = {
   kind: 'chatwoot',
-  graphKind: 'CHATWOOT',
-  description: 'A Chatwoot account (Application API).',
   configShape,
   create(config, services): ProviderAdapter {
     const sourceId = config.id;

@@ -37,11 +37,9 @@ const configShape = {
   adminRole: z.string().min(1).transform((role) => role.toLowerCase()).default('admin'),
 };
 
-/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole }`, graph kind `DIFY`. */
+/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole }`, graph kind `DIFY` (kinds.ts). */
 const dify = {
   kind: 'dify',
-  graphKind: 'DIFY',
-  description: 'A Dify app (Service API).',
   configShape,
   create(config, services): ProviderAdapter {
     const client = createDifyClient(config, services.http);

@@ -8,11 +8,9 @@ import { createHttpAdapter } from './adapter.js';
 import { httpConfigShape } from './config.js';
 import { refineHttpConfig } from './validate.js';
 
-/** The `http` kind; graph kind `HTTP`. */
+/** The `http` kind; graph kind `HTTP` (kinds.ts). */
 export default {
   kind: 'http',
-  graphKind: 'HTTP',
-  description: 'Any chat API described by configuration (a declarative HTTP source).',
   configShape: httpConfigShape,
   create: createHttpAdapter,
   refineConfig: refineHttpConfig,

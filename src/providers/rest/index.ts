@@ -279,11 +279,9 @@ function create(config: RestConfig, services: AdapterServices): ProviderAdapter 
   };
 }
 
-/** The `rest` kind: config keys `token` and optional `conversationsPath`; graph kind `REST`. */
+/** The `rest` kind: config keys `token` and optional `conversationsPath`; graph kind `REST` (kinds.ts). */
 export default {
   kind: 'rest',
-  graphKind: 'REST',
-  description: 'A generic REST chat-history API.',
   configShape,
   create,
   forwardsViewerToken: (config) => (config.access === 'forward' ? { key: 'access', setting: 'access "forward"' } : undefined),

@@ -26,7 +26,9 @@
  *   previous reached everyone, or after 30 s);
  * - delivered / expected (N × webhooks), duplicates and out-of-order receipts, streams that ended;
  * - upstream calls while subscribing (requests the simulators received from the first open until
- *   everyone was live, probes included) and during the measured webhooks.
+ *   everyone was live, probes included) and during the measured webhooks;
+ * - CPU of the server and of each client process during the webhooks, % of one core (a client
+ *   near 100 % would be the bottleneck).
  *
  * The fd limit: `npm run bench:live` raises the soft limit to the hard one (`ulimit -n`); each
  * client process and the server need about N descriptors, which the script checks.
@@ -203,6 +205,8 @@ interface RunFigures {
   callsSubscribing: number;
   callsWebhooks: number;
   webhookStatuses: Record<string, number>;
+  /** CPU while the webhooks fanned out, % of one core: the server's and each client process's. */
+  webhookCpu: { server: number; clients: number[] };
 }
 
 async function run(target: 'gateway' | 'bare', n: number, mode: 'sse' | 'ws' | 'mixed'): Promise<RunFigures> {
@@ -258,6 +262,11 @@ async function run(target: 'gateway' | 'bare', n: number, mode: 'sse' | 'ws' | '
 
     step(`${target}, N = ${n}, ${mode}: ${webhookCount} webhooks`);
     const callsBeforeWebhooks = await upstreamCalls();
+    // CPU of the server and of the client processes over the webhooks: clients near a full core
+    // each would mean the clients, not the server, set the fan-out figures.
+    const cpuOf = () => [server.pid, ...clients.map((client) => client.child.pid!)].map((pid) => sampleProcess(pid).cpuMs);
+    const cpuBefore = cpuOf();
+    const webhooksStarted = now();
     const posted: Array<{ externalId: string; sentAt: number }> = [];
     for (let index = 0; index < webhookCount; index++) {
       const externalId = nextMessageId++;
@@ -273,6 +282,10 @@ async function run(target: 'gateway' | 'bare', n: number, mode: 'sse' | 'ws' | '
       }
       await wait(200);
     }
+    const cpuAfter = cpuOf();
+    const webhookSeconds = (now() - webhooksStarted) / 1000;
+    const cpuPercent = (index: number) => (cpuAfter[index]! - cpuBefore[index]!) / 10 / webhookSeconds;
+    const webhookCpu = { server: cpuPercent(0), clients: clients.map((_, index) => cpuPercent(index + 1)) };
     await wait(1_000);
     const callsWebhooks = (await upstreamCalls()) - callsBeforeWebhooks;
     const reports = await Promise.all(clients.map((client) => client.call<LiveClientReport>({ type: 'report', externalIds: posted.map((item) => item.externalId) })));
@@ -308,6 +321,7 @@ async function run(target: 'gateway' | 'bare', n: number, mode: 'sse' | 'ws' | '
       callsSubscribing,
       callsWebhooks,
       webhookStatuses,
+      webhookCpu,
     };
   } finally {
     // The server closes first, so that TIME_WAIT lands on its side, not on the clients' ports.
@@ -333,6 +347,7 @@ function rows(figures: RunFigures): Array<[string, string]> {
     ['streams ended early', json(figures.ended)],
     ['upstream calls: subscribing, webhooks', `${figures.callsSubscribing}, ${figures.callsWebhooks}`],
     ['webhook answers', json(figures.webhookStatuses)],
+    ['CPU during webhooks: server; clients', `${fixed(figures.webhookCpu.server)} %; ${figures.webhookCpu.clients.map((cpu) => `${fixed(cpu)} %`).join(', ')}`],
   ];
 }
 

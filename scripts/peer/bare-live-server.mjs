@@ -77,8 +77,13 @@ const server = createServer(async (request, response) => {
   if (request.method !== 'POST' || request.url !== '/webhooks/support') return yoga(request, response);
   const body = await readBody(request);
   if (!signed(request, body)) return response.writeHead(401).end();
-  const event = JSON.parse(body);
-  if (event.event === 'message_created') {
+  let event;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    return response.writeHead(400).end();
+  }
+  if (event.event === 'message_created' && event.conversation) {
     pubSub.publish('messageAdded', String(event.conversation.display_id ?? event.conversation.id), {
       id: `chatwoot:${event.id}`,
       externalId: String(event.id),

@@ -4,6 +4,8 @@
  * sends `{ config }` (the demo's raw gateway config pointing at them). Afterwards it answers:
  * - `'sends'`: how many upstream writes carried each soak text (`soak-send-…`), counted from
  *   the simulators' request logs, which are then emptied → `Record<string, number>`.
+ * - `'calls'`: requests each simulator received since the start, by simulator name
+ *   → `Record<string, number>` (`npm run bench:live` counts the calls made while subscribing).
  * It closes the simulators and exits when the IPC channel closes.
  */
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
@@ -16,9 +18,11 @@ export interface LiveUpstreamReady {
 if (process.send) {
   const backends = await startDemoBackends({ chatwootReplyDelayMs: null, difyStreamDelayMs: 5 });
   const sends: Record<string, number> = {};
-  /** Counts writes carrying a soak text and empties the logs, so they never grow. */
+  const calls: Record<string, number> = {};
+  /** Counts requests and writes carrying a soak text, and empties the logs, so they never grow. */
   const collect = () => {
-    for (const simulator of Object.values(backends.simulators)) {
+    for (const [name, simulator] of Object.entries(backends.simulators)) {
+      calls[name] = (calls[name] ?? 0) + simulator.requests.length;
       for (const request of simulator.requests) {
         if (request.method !== 'POST') continue;
         const body = request.body as { content?: unknown; query?: unknown } | undefined;
@@ -33,6 +37,9 @@ if (process.send) {
     if (message === 'sends') {
       collect();
       process.send!({ ...sends });
+    } else if (message === 'calls') {
+      collect();
+      process.send!({ ...calls });
     }
   });
   process.on('disconnect', () => void backends.close().then(() => process.exit(0)));

@@ -4,14 +4,16 @@
  * `server.shutdownDelayMs`, a repeated SIGTERM (what `npm start` and process groups deliver)
  * does not kill the drain, and SIGTERM to `npm start` stops the gateway instead of orphaning it.
  */
+import { execFileSync } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startDifySimulator, type DifySimulator } from '../../src/demo/simulators/dify/server.js';
-import { spawnGateway, writeTempFile } from './cli-process.js';
+import { root, spawnGateway, writeTempFile } from './cli-process.js';
 
 const UPSTREAM_LATENCY_MS = 300;
 const QUERY = '{ source(name: "assistant") { conversations(first: 2) { edges { node { id title } } } } }';
@@ -40,6 +42,12 @@ beforeAll(async () => {
     ].join('\n'),
   );
 });
+
+// `npm start` first brings dist/ up to date; do that here, untimed, so that the test below times
+// only the start and the shutdown (a rebuild takes tens of seconds on a loaded machine).
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
+}, 300_000);
 
 afterAll(async () => {
   await proxy?.close();
@@ -218,7 +226,9 @@ describe('shutdown of the chat-gateway process', () => {
     }
   }, 40_000);
 
-  it('stops the gateway when SIGTERM reaches the `npm start` process only', async () => {
+  // Bounded by its own waits: the listening line (20 s, npm's start-up included), shutdownDelayMs
+  // (2 s), the drain and the port check (5 s), with room to spare; the default 20 s is less.
+  it('stops the gateway when SIGTERM reaches the `npm start` process only', { timeout: 45_000 }, async () => {
     const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {
       command: 'npm-start',
       env: { DIFY_KEY: difyKey },

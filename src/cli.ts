@@ -144,6 +144,9 @@ export async function main(): Promise<void> {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
+  // Before starting: the server listens (and may answer) before startGateway resolves, while
+  // its first readiness probes run, and a signal then must drain it, not end it mid-request.
+  const signals = installSignalHandlers();
   let running: Awaited<ReturnType<typeof startGateway>>;
   try {
     running = await startGateway(options, process.env);
@@ -154,9 +157,7 @@ export async function main(): Promise<void> {
     process.stderr.write(`chat-gateway: ${message}\n`);
     process.exit(1);
   }
-  // Signal handlers first, in the same tick as the "listening" line: an await before them would
-  // let a SIGTERM sent right after start-up kill the process without a drain.
-  installSignalHandlers(running);
+  signals.started(running);
   (await import('./server/process-policy.js')).installProcessPolicy(running.logger);
 }
 
@@ -165,30 +166,44 @@ export async function main(): Promise<void> {
  * ignored: `npm start` and a terminal's Ctrl-C signal the whole process group, so the gateway
  * receives the same signal twice, and a second one must not kill it mid-drain. Only a SIGINT
  * sent on purpose later (a second Ctrl-C after a second) stops it at once.
+ *
+ * Installed before the gateway starts; a signal that arrives while it is still starting drains
+ * it as soon as `started` hands it over (a start that fails exits on its own).
  */
-function installSignalHandlers(running: RunningServer): void {
+function installSignalHandlers(): { started(running: RunningServer): void } {
   let firstAt: number | undefined;
+  let firstSignal: NodeJS.Signals | undefined;
+  let server: RunningServer | undefined;
+  const drain = (running: RunningServer, signal: NodeJS.Signals) =>
+    running.stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`chat-gateway: shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   const onSignal = (signal: NodeJS.Signals) => {
     if (firstAt === undefined) {
       firstAt = Date.now();
+      firstSignal = signal;
       process.stderr.write(`chat-gateway: ${signal} received, draining\n`);
-      running.stop(signal).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`chat-gateway: shutdown failed: ${(error as Error).message}\n`);
-          process.exit(1);
-        },
-      );
+      if (server) void drain(server, signal);
       return;
     }
     if (signal === 'SIGINT' && Date.now() - firstAt > 1_000) {
       process.stderr.write('chat-gateway: second SIGINT, stopping without draining\n');
       process.exit(130);
     }
-    void running.stop(signal);
+    if (server) void server.stop(signal);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  return {
+    started(running) {
+      server = running;
+      if (firstSignal) void drain(running, firstSignal);
+    },
+  };
 }
 
 /** True when this module is the process's entry file (`node dist/cli.js`, `tsx src/cli.ts`). */

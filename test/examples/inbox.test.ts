@@ -180,15 +180,23 @@ describe('example inbox', () => {
     await page.getByRole('button', { name: 'Agent' }).click();
     await expect.poll(() => page.locator('.viewer').innerText(), { timeout: 30_000 }).toContain('agent');
 
-    // The whole list, a page at a time, in the server's order with no gap or repeat.
+    // The whole list, a page at a time, in the server's order with no gap or repeat. The "more"
+    // button reads "Loading…" (disabled) while a page loads and is gone once there is none left:
+    // only its absence, not a moment without "More conversations", means the list is complete.
+    const rows = page.locator('.conversation');
     const more = page.getByRole('button', { name: 'More conversations' });
-    while (await more.count()) {
+    const loading = page.locator('.more[disabled]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    for (;;) {
+      await expect.poll(() => loading.count(), { timeout: 30_000 }).toBe(0);
+      if (!(await more.count())) break;
+      const before = await rows.count();
       await more.click();
-      await expect.poll(() => page.locator('.conversations button[disabled]').count()).toBe(0);
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(before);
     }
-    await expect
-      .poll(() => page.locator('.conversation').evaluateAll((buttons) => buttons.map((button) => (button as HTMLElement).dataset.conversationId)))
-      .toEqual(conversations.map((conversation) => conversation.id));
+    expect(await rows.evaluateAll((buttons) => buttons.map((button) => (button as HTMLElement).dataset.conversationId))).toEqual(
+      conversations.map((conversation) => conversation.id),
+    );
 
     // Every Chatwoot thread, long ones scrolled back to their first message; then the first
     // again, after the others filled the store, so that no later read rewrote its senders.

@@ -14,7 +14,9 @@ const rejections = trackUnhandledRejections();
 beforeAll(async () => {
   harness = await startFaultHarness({
     proxied: ['assistant'],
-    serverConfig: { requestTimeoutMs: 1_000 },
+    // Long enough for the healthy sources to answer on a loaded machine (a warm merged query
+    // takes tens of ms alone), short enough that waiting for it once is cheap.
+    serverConfig: { requestTimeoutMs: 3_000 },
     sourceConfig: {
       timeoutMs: 30_000,
       retries: 2,
@@ -24,6 +26,9 @@ beforeAll(async () => {
       circuitBreaker: { errorThresholdPercent: 1, minimumRequests: 1, coolDownMs: 60_000 },
     },
   });
+  // The first query pays for connections and compiling; the deadline below is for answers.
+  const warm = await harness.query(MERGED);
+  expect(warm.errors).toBeUndefined();
 });
 afterAll(async () => {
   await harness.close();
@@ -47,9 +52,9 @@ describe('the request deadline', () => {
   });
 
   it('does not wait for a Retry-After that fits retryMaxWaitMs but not the time left', async () => {
-    harness.proxy('assistant').setFault({ kind: 'rate-limit', retryAfter: '3' });
+    harness.proxy('assistant').setFault({ kind: 'rate-limit', retryAfter: '5' });
     const response = await harness.query(MERGED);
-    expect(errorOf(response, 'assistant').extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 3 });
+    expect(errorOf(response, 'assistant').extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 5 });
     expect(harness.proxy('assistant').requests).toHaveLength(1);
     // A 429 is the upstream's own answer and does count.
     expect(harness.gateway.circuitState('assistant')).toBe('open');

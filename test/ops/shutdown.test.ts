@@ -4,16 +4,20 @@
  * `server.shutdownDelayMs`, a repeated SIGTERM (what `npm start` and process groups deliver)
  * does not kill the drain, and SIGTERM to `npm start` stops the gateway instead of orphaning it.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startDifySimulator, type DifySimulator } from '../../src/demo/simulators/dify/server.js';
-import { spawnGateway, writeTempFile } from './cli-process.js';
+import { bin, root, spawnGateway, writeTempFile } from './cli-process.js';
 
 const UPSTREAM_LATENCY_MS = 300;
+/** How long the first readiness probes take in the start-up test: its window for a SIGTERM. */
+const STARTUP_PROBE_LATENCY_MS = 1_500;
 const QUERY = '{ source(name: "assistant") { conversations(first: 2) { edges { node { id title } } } } }';
 
 let dify: DifySimulator;
@@ -26,7 +30,12 @@ beforeAll(async () => {
   proxy = await startFaultProxy(dify.origin);
   proxy.setFault({ kind: 'latency', ms: UPSTREAM_LATENCY_MS });
   difyKey = (dify.sourceConfig as { apiKey: string }).apiKey;
-  configFile = writeTempFile(
+  configFile = configFor(proxy.origin);
+});
+
+/** A config file with the one Dify source at `origin` (a proxy of the simulator). */
+function configFor(origin: string): string {
+  return writeTempFile(
     'gateway.yaml',
     [
       'server: { host: 127.0.0.1, shutdownDelayMs: 2000, shutdownTimeoutMs: 10000 }',
@@ -34,12 +43,18 @@ beforeAll(async () => {
       'sources:',
       '  - id: assistant',
       '    kind: dify',
-      `    baseUrl: ${proxy.origin}/v1`,
+      `    baseUrl: ${origin}/v1`,
       '    apiKey: ${DIFY_KEY}',
       '',
     ].join('\n'),
   );
-});
+}
+
+// `npm start` first brings dist/ up to date; do that here, untimed, so that the test below times
+// only the start and the shutdown (a rebuild takes tens of seconds on a loaded machine).
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--if-stale'], { stdio: 'inherit' });
+}, 300_000);
 
 afterAll(async () => {
   await proxy?.close();
@@ -127,6 +142,29 @@ async function keepAliveClientsUntilStopped(url: string, signal: () => void): Pr
   signal();
   await Promise.all(clients);
   return outcomes;
+}
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The first HTTP answer at `url` (status and JSON body), polling while nothing listens. */
+async function firstAnswer(url: string, ms: number): Promise<{ status: number; body: unknown }> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      return { status: response.status, body: await response.json() };
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(20);
+    }
+  }
 }
 
 describe('shutdown of the chat-gateway process', () => {
@@ -218,7 +256,39 @@ describe('shutdown of the chat-gateway process', () => {
     }
   }, 40_000);
 
-  it('stops the gateway when SIGTERM reaches the `npm start` process only', async () => {
+  it('drains on a SIGTERM that arrives while it is still starting, with a request in flight', { timeout: 30_000 }, async () => {
+    // It listens before its first readiness probes end (they take the slow proxy's latency);
+    // a SIGTERM in that window must drain like any other, not end the process mid-request.
+    const slow = await startFaultProxy(dify.origin);
+    slow.setFault({ kind: 'latency', ms: STARTUP_PROBE_LATENCY_MS });
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [bin, '--config', configFor(slow.origin), '--port', String(port)], {
+      cwd: root,
+      env: { ...process.env, PORT: '', CHAT_GATEWAY_CONFIG: '', LOG_LEVEL: 'info', DIFY_KEY: difyKey },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      const starting = await firstAnswer(`${url}/ready`, 15_000);
+      expect(starting, output).toMatchObject({ status: 503, body: { status: 'starting' } });
+      const inFlight = query(url);
+      await sleep(100);
+      child.kill('SIGTERM');
+      expect(await failuresOf([inFlight]), output).toEqual([]);
+      expect(await exited, output).toBe(0);
+      expect(output).toContain('shutdown: complete');
+    } finally {
+      child.kill('SIGKILL');
+      await slow.close();
+    }
+  });
+
+  // Bounded by its own waits: the listening line (20 s, npm's start-up included), shutdownDelayMs
+  // (2 s), the drain and the port check (5 s), with room to spare; the default 20 s is less.
+  it('stops the gateway when SIGTERM reaches the `npm start` process only', { timeout: 45_000 }, async () => {
     const gateway = await spawnGateway(['--config', configFile, '--port', '0'], {
       command: 'npm-start',
       env: { DIFY_KEY: difyKey },

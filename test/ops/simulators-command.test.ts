@@ -78,6 +78,8 @@ it('points the Chatwoot simulator\'s signed webhooks at the gateway port of the 
   );
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   try {
     await expect.poll(() => output, { timeout: 15_000 }).toMatch(/legacy[\s\S]*token:.*\n/);
@@ -97,7 +99,7 @@ it('points the Chatwoot simulator\'s signed webhooks at the gateway port of the 
     expect(JSON.parse(delivery!.body).event).toBe('message_created');
   } finally {
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, errors).toBe(0);
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   }
 });

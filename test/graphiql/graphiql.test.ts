@@ -156,6 +156,9 @@ describe('GraphiQL', () => {
     );
     // Monaco renders spaces as no-break spaces.
     await expect.poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\s+/g, ' '), { timeout: 5_000 }).toContain('subscription Ask');
+    // GraphiQL takes in an edit a moment after the editor shows it; the tab takes the new
+    // operation's name once it has, and only then does Run send the subscription.
+    await expect.poll(() => page.getByRole('tab', { selected: true }).innerText(), { timeout: 10_000 }).toBe('Ask');
     const subscribed = page.waitForResponse((candidate) => new URL(candidate.url()).pathname === '/graphql' && candidate.request().headers().accept === 'text/event-stream');
     await runButton.click();
     const stream = await subscribed;

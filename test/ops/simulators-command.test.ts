@@ -17,24 +17,22 @@ import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { loadConfigFile, validateConfig } from '../../src/gateway/load-config.js';
 import { createGatewayYoga } from '../../src/yoga/yoga.js';
 import { root } from './cli-process.js';
+import { freePortRange } from '../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A base port with the six after it free too: the simulators listen on base…base+6 (with --presets). */
+const freePort = () => freePortRange(7);
 
 it('starts the three simulators on the given ports and prints a config for them', async () => {
   const base = await freePort();
   const child = spawn(process.execPath, [join(root, 'dist', 'demo-simulators.js'), '--base-port', String(base)], { cwd: root });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no config printed:\n${output}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`no config printed:\n${output}\n${errors}`)), 15_000);
       child.stdout.on('data', () => {
         if (/sources:[\s\S]*legacy[\s\S]*token:.*\n/.test(output)) {
           clearTimeout(timer);
@@ -53,7 +51,7 @@ it('starts the three simulators on the given ports and prints a config for them'
     expect(answer.status).toBeLessThan(500);
   } finally {
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, errors).toBe(0);
   }
 });
 

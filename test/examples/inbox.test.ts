@@ -7,25 +7,20 @@
  * contact's answer to arrive over the live subscription. Requests that leave loopback are
  * blocked and fail the test. Leaves a screenshot at /tmp/inbox.png.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/cli.js';
+import { launchTestBrowser, type TestBrowser } from '../helpers/chromium.js';
 import type { RunningServer } from '../../src/server/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/inbox.png';
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const AGENT_HEADERS = { 'x-chat-user': 'demo-user', 'x-chat-roles': 'agent' };
 /** More messages than this and a thread needs scrolling back (the inbox reads 20 at a time). */
 const LONG_THREAD = 40;
 
 let running: RunningServer;
 let context: BrowserContext;
-let userDataDir: string;
-const blocked: string[] = [];
+let browser: TestBrowser;
 
 /** One message as the inbox shows it; the server's answer is mapped to the same shape. */
 interface ShownMessage {
@@ -36,36 +31,14 @@ interface ShownMessage {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install-test-deps.sh\``);
   // Demo mode exactly as `npm start` without a config runs it (the contact answers after 3 s).
   running = await startGateway({ configFile: undefined, port: 0, help: false }, { LOG_LEVEL: 'silent' });
-  userDataDir = mkdtempSync(join(tmpdir(), 'inbox-test-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1400, height: 900 },
-  });
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (LOOPBACK.has(url.hostname)) return route.continue();
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
+  browser = await launchTestBrowser('inbox-test');
+  context = browser.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await running?.stop();
 });
 
@@ -250,6 +223,6 @@ describe('example inbox', () => {
   });
 
   it('made no request that left loopback', () => {
-    expect(blocked).toEqual([]);
+    expect(browser.blocked).toEqual([]);
   });
 });

@@ -5,59 +5,33 @@
  * makes is checked: anything not aimed at loopback is blocked and fails the test. Writes the
  * screenshot the README shows (docs/graphiql.png) when it is missing or UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/cli.js';
+import { launchTestBrowser, type TestBrowser } from '../helpers/chromium.js';
 import { DEMO_VIEWER, startDemoBackends } from '../../src/demo/demo.js';
 import type { RunningServer } from '../../src/server/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/graphiql.png', import.meta.url));
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 let running: RunningServer;
 let context: BrowserContext;
-let userDataDir: string;
-const blocked: string[] = [];
-const requested: string[] = [];
+let browser: TestBrowser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install-test-deps.sh\``);
   // Demo mode exactly as `npm start` without a config runs it, on a free port.
   running = await startGateway({ configFile: undefined, port: 0, help: false }, { LOG_LEVEL: 'silent' });
-  userDataDir = mkdtempSync(join(tmpdir(), 'graphiql-test-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1400, height: 900 },
-  });
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    requested.push(url.href);
-    if (LOOPBACK.has(url.hostname)) return route.continue();
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
+  browser = await launchTestBrowser('graphiql-test');
+  context = browser.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await running?.stop();
 });
 
@@ -215,7 +189,7 @@ describe('GraphiQL', () => {
   });
 
   it('made no request that left loopback', () => {
-    expect(requested.length).toBeGreaterThan(0);
-    expect(blocked).toEqual([]);
+    expect(browser.requested.length).toBeGreaterThan(0);
+    expect(browser.blocked).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
  * - an unknown path (or a path id that is not a UUID) answers 404, a known path with another
  *   method 405;
  * - `user` comes from the query on GETs, from the JSON body on POST/DELETE, from the form on
- *   `/audio-to-text`, and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
+ *   `/audio-to-text` and `/files/upload` (files.ts), and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
  *   fall back to a shared default end user, a missing `user` answers 400 "Arg user must be
  *   provided." (Dify's answer where `user` is required);
  * - users are isolated: another user's conversation or message answers 404.
@@ -18,6 +18,7 @@
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
 import { audioToText, textToAudio } from './audio.js';
 import { sendChatMessage, stopChatMessage } from './chat.js';
+import { uploadFile } from './files.js';
 import { createDifyFixtures, DIFY_DEMO_API_KEY, type DifyFixtureConversation } from './fixtures.js';
 import { listConversations, listMessages } from './reads.js';
 import {
@@ -72,6 +73,7 @@ const ROUTES: Array<{ path: RegExp; methods: Record<string, [UserFrom, DifyHandl
   { path: /^\/v1\/chat-messages\/([^/]+)\/stop$/, methods: { POST: ['json', stopChatMessage] } },
   { path: /^\/v1\/text-to-audio$/, methods: { POST: ['json', textToAudio] } },
   { path: /^\/v1\/audio-to-text$/, methods: { POST: ['none', audioToText] } },
+  { path: /^\/v1\/files\/upload$/, methods: { POST: ['none', uploadFile] } },
 ];
 /** Werkzeug's NotFound text, which Dify's error handler wraps. */
 const ROUTE_NOT_FOUND =

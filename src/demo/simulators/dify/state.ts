@@ -53,8 +53,22 @@ export interface DifyState {
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
+  /** Files uploaded with `POST /files/upload`, by id. */
+  uploads: Map<string, DifyUpload>;
   /** Strictly increasing epoch ms, so new rows never tie (Dify pages with strict comparisons). */
   now(): number;
+}
+
+/** A file received by `POST /files/upload`; usable in `/chat-messages` `files` by its `user` only. */
+export interface DifyUpload {
+  id: string;
+  user: string;
+  name: string;
+  extension: string;
+  mimeType: string;
+  /** Bytes. */
+  size: number;
+  createdAtMs: number;
 }
 
 /** One routed request: path parameters, the resolved `user`, and the JSON body as an object. */
@@ -81,6 +95,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],
+    uploads: new Map(),
     now() {
       last = Math.max(Date.now(), last + 1);
       return last;

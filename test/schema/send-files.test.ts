@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalIdOf } from '../../src/core/global-id.js';
+import { validateConfig } from '../../src/gateway/load-config.js';
+import { mediaTypeAllowed, uploadName } from '../../src/schema/send-files.js';
 import { startProxiedGateway, type ProxiedGateway } from '../helpers/proxied-gateway.js';
 
 const MiB = 1024 * 1024;
@@ -178,5 +180,28 @@ describe('the upload limits on sendMessage', () => {
     form.set('0', new File(['x'], 'a.txt', { type: 'text/plain' }));
     const response = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'x-chat-user': 'demo-user', 'x-graphql-yoga-csrf': '1' }, body: form });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('the file checks', () => {
+  it('matches MIME types exactly, by family, or any', () => {
+    expect(mediaTypeAllowed('image/png', ['image/*'])).toBe(true);
+    expect(mediaTypeAllowed('image/png', ['application/pdf'])).toBe(false);
+    expect(mediaTypeAllowed('application/pdf', ['image/*', 'application/pdf'])).toBe(true);
+    expect(mediaTypeAllowed('application/x-msdownload', ['*/*'])).toBe(true);
+    expect(mediaTypeAllowed('imagex/png', ['image/*'])).toBe(false);
+  });
+
+  it('keeps only the last path segment of a file name, without control characters', () => {
+    expect(uploadName('C:\\Users\\me\\report.pdf')).toBe('report.pdf');
+    expect(uploadName('../../etc/passwd')).toBe('passwd');
+    expect(uploadName('a\u0000b.txt')).toBe('ab.txt');
+    expect(uploadName('')).toBe('file');
+    expect(uploadName(undefined)).toBe('file');
+  });
+
+  it('refuses a malformed uploadMediaTypes entry at start-up', async () => {
+    const raw = { ...structuredClone(gw.backends.config), server: { limits: { uploadMediaTypes: ['images'] } } };
+    await expect(validateConfig(raw)).rejects.toThrow(/uploadMediaTypes/);
   });
 });

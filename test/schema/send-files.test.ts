@@ -103,6 +103,33 @@ describe('sendMessage with files (Dify)', () => {
     expect(difyCalls()).toEqual({ uploads: before.uploads + 2, chats: before.chats });
   });
 
+  it("answers BAD_USER_INPUT when the app's file settings refuse the files; nothing is stored", async () => {
+    dify().setFileUpload({ enabled: true, allowedFileTypes: ['image'], numberLimits: 10 });
+    try {
+      const before = difyCalls();
+      const conversations = dify().data.length;
+      const answer = await send({ sourceId: 'assistant', text: 'a text file' }, [text('notes.txt', 'hello')]);
+      expect(answer.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(answer.errors![0].message).toContain('file upload settings');
+      // The upload happened (Dify keeps it until its own expiry); the message was refused.
+      expect(difyCalls()).toEqual({ uploads: before.uploads + 1, chats: before.chats + 1 });
+      expect(dify().data.length).toBe(conversations);
+    } finally {
+      dify().setFileUpload({ enabled: true, allowedFileTypes: [], numberLimits: 10 });
+    }
+  });
+
+  it('shows no attachments when the app has file upload off (Dify ignores the files)', async () => {
+    dify().setFileUpload({ enabled: false, allowedFileTypes: [], numberLimits: 10 });
+    try {
+      const answer = await send({ sourceId: 'assistant', text: 'with a file the app ignores' }, [text('notes.txt', 'hello')]);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.sendMessage.messages[0].attachments).toEqual([]);
+    } finally {
+      dify().setFileUpload({ enabled: true, allowedFileTypes: [], numberLimits: 10 });
+    }
+  });
+
   it('replays an idempotent send with the same file and refuses the key with another file', async () => {
     const before = difyCalls();
     const input = { sourceId: 'assistant', text: 'Read this once', idempotencyKey: 'files-1' };

@@ -29,6 +29,12 @@ import {
 /** Dify's 403 code for suggested questions with the feature switched off (DESIGN §6). */
 const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
 
+/**
+ * Dify's `/chat-messages` answers (400 `invalid_param`) to files its app settings refuse
+ * (api/factories/file_factory.py `build_from_mapping` / `build_from_mappings`).
+ */
+const APP_FILE_RULES = /^(File validation failed for file|Number of (image )?files exceeds the maximum limit)/;
+
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
 
@@ -283,7 +289,9 @@ function clampLimit(limit: number): number {
  *   feature switched off (DESIGN §6).
  * - any other 403 → UPSTREAM_ERROR, logged at warn with Dify's code: the app refuses the
  *   gateway itself (its API access disabled, the workspace archived), never one viewer.
- * - 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
+ * - 400 `invalid_param` for files the app's settings refuse ("File validation failed for
+ *   file", "Number of files exceeds the maximum limit") → BAD_USER_INPUT: the viewer's files.
+ * - any other 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
  *   UPSTREAM_ERROR: the gateway sent something Dify refuses, which is never the viewer's fault.
  * Messages name the Dify `code` only, never the upstream message (it can echo request values).
  */
@@ -310,6 +318,12 @@ export function mapDifyError(sourceId: string, answer: UpstreamErrorResponse): G
     const kind = code?.startsWith('audio') || code?.includes('_audio_') ? 'audio' : 'file';
     const what = status === 413 ? `the ${kind} is too large for the source` : `the source does not accept this ${kind} type`;
     return new GatewayError('BAD_USER_INPUT', what, { sourceId, status });
+  }
+  if (status === 400 && APP_FILE_RULES.test(message)) {
+    return new GatewayError('BAD_USER_INPUT', `source "${sourceId}" does not accept these files (the app's file upload settings: types or number)`, {
+      sourceId,
+      status,
+    });
   }
   if (status === 404) {
     return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });

@@ -32,4 +32,13 @@ describe('upload errors', () => {
     expect(mapDifyError('assistant', answer(413, 'audio_too_large'))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'the audio is too large for the source' });
     expect(mapDifyError('assistant', answer(415, 'unsupported_audio_type'))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'the source does not accept this audio type' });
   });
+
+  it("maps the app's file rules (400 invalid_param) to BAD_USER_INPUT, other 400s to UPSTREAM_ERROR", () => {
+    const refused = (message: string) => mapDifyError('assistant', { status: 400, body: { code: 'invalid_param', message, status: 400 }, headers: {} });
+    expect(refused('File validation failed for file: notes.txt')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refused('Number of files exceeds the maximum limit 3')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refused('Number of image files exceeds the maximum limit 1')).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refused('File validation failed for file: notes.txt')!.message).not.toContain('notes.txt');
+    expect(refused('query is required')).toMatchObject({ code: 'UPSTREAM_ERROR' });
+  });
 });

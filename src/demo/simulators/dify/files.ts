@@ -12,7 +12,11 @@
  *   an upload of the same `user` (the spec: "a file can only be used later by requests
  *   carrying the same user value"), else 400 `invalid_param`; the message keeps each as a
  *   message file (`message_files` in `/messages`, `belongs_to: user`) with its own id;
- *   `remote_url` items are not simulated (400 `invalid_param`).
+ *   `remote_url` items are not simulated (400 `invalid_param`);
+ * - the app's file upload settings (`fileUpload`): off, `files` are ignored (Dify builds no
+ *   files without a file upload config, api/core/app/apps/chat/app_generator.py); a type the
+ *   app does not take → 400 "File validation failed for file: <name>", more than its number
+ *   limit → 400 "Number of files exceeds the maximum limit <n>" (file_factory.py).
  */
 import { randomUUID } from 'node:crypto';
 import type { SimulatorReply } from '../http-server.js';
@@ -83,6 +87,8 @@ export async function uploadFile({ request, state }: DifyCall): Promise<Simulato
 export function chatFiles(state: DifyState, user: string, value: unknown): DifyFixtureFile[] | SimulatorReply {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return difyError(400, 'invalid_param', 'files must be a list');
+  const settings = state.fileUpload;
+  if (!settings.enabled) return [];
   const stored: DifyFixtureFile[] = [];
   for (const item of value as Array<Record<string, unknown> | null>) {
     const type = item?.type;
@@ -91,6 +97,9 @@ export function chatFiles(state: DifyState, user: string, value: unknown): DifyF
     if (item!.transfer_method === 'local_file') {
       const upload = typeof item!.upload_file_id === 'string' ? state.uploads.get(item!.upload_file_id) : undefined;
       if (!upload || upload.user !== user) return difyError(400, 'invalid_param', 'Invalid upload file');
+      if (settings.allowedFileTypes.length > 0 && !settings.allowedFileTypes.includes(type)) {
+        return difyError(400, 'invalid_param', `File validation failed for file: ${upload.name}`);
+      }
       stored.push({
         id: randomUUID(),
         filename: upload.name,
@@ -105,6 +114,9 @@ export function chatFiles(state: DifyState, user: string, value: unknown): DifyF
     } else {
       return difyError(400, 'invalid_param', 'Invalid transfer method');
     }
+  }
+  if (stored.length > settings.numberLimits) {
+    return difyError(400, 'invalid_param', `Number of files exceeds the maximum limit ${settings.numberLimits}`);
   }
   return stored;
 }

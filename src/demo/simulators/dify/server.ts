@@ -23,6 +23,7 @@ import { createDifyFixtures, DIFY_DEMO_API_KEY, type DifyFixtureConversation } f
 import { listConversations, listMessages } from './reads.js';
 import {
   createDifyState,
+  type DifyFileUploadSettings,
   type DifyHandler,
   type DifySimulatorOptions,
   type DifyStopCall,
@@ -31,7 +32,7 @@ import {
 import { difyError, normalizeUuid, UUID } from './validation.js';
 import { deleteConversation, listAppFeedbacks, rateMessage, renameConversation, suggestedQuestions } from './writes.js';
 
-export type { DifySimulatorOptions, DifyStopCall, DifyStreamFault } from './state.js';
+export type { DifyFileUploadSettings, DifySimulatorOptions, DifyStopCall, DifyStreamFault } from './state.js';
 
 /** Which requests an injected failure applies to (absent: any). */
 export interface DifyFailureMatch {
@@ -55,6 +56,8 @@ export interface DifySimulator extends StartedSimulator {
   injectStreamFault(fault: DifyStreamFault): void;
   /** Switches the app's suggested-questions feature (403 on `/suggested` while off). */
   setSuggestedQuestions(enabled: boolean): void;
+  /** Changes the app's file upload settings (files.ts). */
+  setFileUpload(settings: DifyFileUploadSettings): void;
   /** Resolves once no streaming generation is running (answers stored). */
   whenIdle(): Promise<void>;
 }
@@ -130,6 +133,9 @@ export async function startDifySimulator(
     },
     setSuggestedQuestions(enabled) {
       state.suggestedQuestions = enabled;
+    },
+    setFileUpload(settings) {
+      state.fileUpload = settings;
     },
     async whenIdle() {
       while (state.tasks.size > 0) await Promise.all([...state.tasks.values()].map((task) => task.done));

@@ -18,6 +18,17 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
+  /** The app's file upload settings (files.ts). @default on, any type, up to 10 files */
+  fileUpload?: DifyFileUploadSettings;
+}
+
+/** An app's file upload settings (`/parameters` `file_upload`, as far as sends use them). */
+export interface DifyFileUploadSettings {
+  /** Off: `/chat-messages` ignores `files`, as Dify does without a file upload config. */
+  enabled: boolean;
+  /** Dify file types the app takes (`image`, `document`, …); empty: any. */
+  allowedFileTypes: string[];
+  numberLimits: number;
 }
 
 /** A `POST /chat-messages/{task_id}/stop` as received. */
@@ -55,6 +66,7 @@ export interface DifyState {
   streamFaults: DifyStreamFault[];
   /** Files uploaded with `POST /files/upload`, by id. */
   uploads: Map<string, DifyUpload>;
+  fileUpload: DifyFileUploadSettings;
   /** Strictly increasing epoch ms, so new rows never tie (Dify pages with strict comparisons). */
   now(): number;
 }
@@ -96,6 +108,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     stopCalls: [],
     streamFaults: [],
     uploads: new Map(),
+    fileUpload: options.fileUpload ?? { enabled: true, allowedFileTypes: [], numberLimits: 10 },
     now() {
       last = Math.max(Date.now(), last + 1);
       return last;

@@ -7,7 +7,8 @@
  * when one fails, nothing is sent and the send fails with that upload's error. Files uploaded
  * before the failure stay unused in Dify until its own clean-up removes them (the Service API
  * has no call to delete an upload). The app's own file rules (`GET /parameters` `file_upload`:
- * allowed types, how many) are left to Dify, which refuses a send that breaks them.
+ * allowed types, how many) are left to Dify, which refuses a send that breaks them (400, read as
+ * BAD_USER_INPUT by client.ts) and ignores the files when the app has file upload off.
  */
 import type { RequestScope } from '../../upstream/request-scope.js';
 import type { SendFile } from '../../core/records.js';

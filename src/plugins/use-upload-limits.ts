@@ -22,7 +22,10 @@ export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 export interface UploadLimitOptions {
   /** Largest non-multipart body, bytes (`server.limits.maxBodyBytes`). */
   maxBodyBytes: number;
-  /** Largest upload (one file, or all files of a request together), bytes (`server.limits.maxUploadBytes`). @default 15 MiB */
+  /**
+   * Largest upload (one file, or all files of a request together), bytes
+   * (`server.limits.maxUploadBytes`). @default 15 MiB
+   */
   maxUploadBytes: number;
   /** Files one request may upload (`server.limits.maxUploadFiles`). @default 5 */
   maxUploadFiles: number;
@@ -79,9 +82,9 @@ const UPLOAD_FIELDS: ReadonlySet<string> = new Set(['transcribeAudio', 'sendMess
 
 /**
  * Whether the operation that will run is a mutation whose root fields (through fragments and
- * aliases) are all mutations that take files (`UPLOAD_FIELDS`). Read from the parsed document, not the query text: a
- * comment, an alias or another operation's name must not pass for it. A query that does not
- * parse is false.
+ * aliases) are all mutations that take files (`UPLOAD_FIELDS`). Read from the parsed document,
+ * not the query text: a comment, an alias or another operation's name must not pass for it. A
+ * query that does not parse is false.
  */
 function onlyUploadField(query: string | undefined, operationName: string | undefined): boolean {
   let document: DocumentNode;

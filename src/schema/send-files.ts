@@ -36,7 +36,6 @@ export function mediaTypeAllowed(type: string, allowed: readonly string[]): bool
  * characters dropped, at most 200 characters; `file` when nothing is left.
  */
 export function uploadName(raw: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   const base = (raw ?? '').split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return base === '' ? 'file' : base.slice(0, 200);
 }

@@ -58,7 +58,7 @@ const chatwoot = {
     const context = { client, sourceId, resolve };
 
     return {
-      capabilities: { listConversations: true, sendMessage: true, setConversationStatus: true },
+      capabilities: { listConversations: true, sendMessage: true, sendFiles: true, setConversationStatus: true },
 
       listConversations: (viewer, page, memo) => reads.listConversations(context, viewer, page, memo),
 

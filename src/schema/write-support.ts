@@ -19,7 +19,8 @@ export type WriteOperation =
   | 'sendMessage'
   | 'assistantReply'
   | 'setConversationStatus'
-  | 'transcribeAudio';
+  | 'transcribeAudio'
+  | 'updateConversationVariable';
 
 /**
  * The adapter of a source that has `capability` (and its method).

@@ -3,7 +3,8 @@
  * `toolIcons`, `site`) read from its own endpoint only when asked for, and kept in the gateway's
  * shared cache for `appCacheTtlMs` under a key of the source alone (the cache is already
  * prefixed with the source id): these endpoints take no `user`, so one copy serves every viewer.
- * Concurrent misses in one process share one upstream call. A failed read is not cached; a TTL
+ * Concurrent misses in one process share one upstream call (a request whose shared read fails
+ * reads again under its own deadline). A failed read is not cached; a TTL
  * of 0 caches nothing (every read asks Dify).
  */
 import type { AppPart, AppParts } from '../../core/app-records.js';
@@ -34,7 +35,8 @@ export function createAppReader(deps: { client: DifyAppClient; cache: SharedCach
     const cached = caching ? await deps.cache.get<AppParts[P]>(key) : undefined;
     if (cached !== undefined) return cached;
     const running = inFlight.get(part) as Promise<AppParts[P]> | undefined;
-    if (running) return running;
+    // A shared read runs under the first request's deadline: if it fails, read under our own.
+    if (running) return running.catch(() => fetchers[part](scope));
     const read = (async () => {
       try {
         const value = await fetchers[part](scope);

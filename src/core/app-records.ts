@@ -103,7 +103,8 @@ export interface AppParts {
   parameters: AppParametersRecord;
   info: AppInfoRecord;
   toolIcons: AppToolIconRecord[];
-  site: AppSiteRecord;
+  /** Null: the app has no web app site. */
+  site: AppSiteRecord | null;
 }
 
 /** A part name of `AppParts`. */

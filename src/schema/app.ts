@@ -123,7 +123,7 @@ const AppToolIcon = builder.objectRef<AppParts['toolIcons'][number]>('AppToolIco
   }),
 });
 
-const AppSite = builder.objectRef<AppParts['site']>('AppSite').implement({
+const AppSite = builder.objectRef<NonNullable<AppParts['site']>>('AppSite').implement({
   description: "The app's web app settings (Dify `GET /site`): title, icon, theme and legal texts.",
   fields: (t) => ({
     title: t.exposeString('title', { nullable: true }),
@@ -151,7 +151,7 @@ const AppObject = builder.objectRef<AppShape>('App').implement({
     startScreen: t.field({ type: AppStartScreen, nullable: true, description: 'Dify `GET /parameters`.', resolve: part('parameters') }),
     info: t.field({ type: AppInfo, nullable: true, description: 'Dify `GET /info`.', resolve: part('info') }),
     toolIcons: t.field({ type: [AppToolIcon], nullable: true, description: 'Dify `GET /meta`.', resolve: part('toolIcons') }),
-    site: t.field({ type: AppSite, nullable: true, description: 'Dify `GET /site`.', resolve: part('site') }),
+    site: t.field({ type: AppSite, nullable: true, description: 'Dify `GET /site`; null (no error) when the app has no web app site.', resolve: part('site') }),
   }),
 });
 

@@ -100,6 +100,22 @@ describe('Source.app', () => {
     expect(['/parameters', '/info', '/meta', '/site'].map(calls)).toEqual(before);
   });
 
+  it('answers site null, without an error, for an app without a web app site, and caches that', async () => {
+    const fresh = await startTestGateway();
+    try {
+      const sim = fresh.backends.simulators.assistant as DifySimulator;
+      sim.setSiteEnabled(false);
+      for (let round = 0; round < 2; round += 1) {
+        const answer = await fresh.query(`{ source(name: "assistant") { app { site { title } info { name } } } }`);
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data.source.app).toEqual({ site: null, info: { name: 'Brightdesk Assistant' } });
+      }
+      expect(sim.calls('GET', '/v1/site')).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('reads only the selected parts', async () => {
     const fresh = await startTestGateway();
     try {

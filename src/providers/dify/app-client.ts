@@ -34,8 +34,8 @@ export interface DifyAppClient {
   info(scope?: RequestScope): Promise<DifyInfo>;
   /** `GET /meta`. */
   meta(scope?: RequestScope): Promise<DifyMeta>;
-  /** `GET /site`; 403 `forbidden` when the app has no site (an UPSTREAM_ERROR here). */
-  site(scope?: RequestScope): Promise<DifySite>;
+  /** `GET /site`; null for Dify's 403 `forbidden` "Site not found" (an app without a web app site). */
+  site(scope?: RequestScope): Promise<DifySite | null>;
   /**
    * `GET /conversations/{id}/variables?user&last_id&limit&variable_name`: the conversation's
    * variables, oldest first, `limit` 1–100.
@@ -66,7 +66,15 @@ export function createDifyAppClient(config: SourceCommonConfig & { apiKey: strin
     parameters: (scope) => upstream.getJson({ path: '/parameters', endpoint: '/parameters' }, difyParametersSchema, scope),
     info: (scope) => upstream.getJson({ path: '/info', endpoint: '/info' }, difyInfoSchema, scope),
     meta: (scope) => upstream.getJson({ path: '/meta', endpoint: '/meta' }, difyMetaSchema, scope),
-    site: (scope) => upstream.getJson({ path: '/site', endpoint: '/site' }, difySiteSchema, scope),
+    site: async (scope) => {
+      try {
+        return await upstream.getJson({ path: '/site', endpoint: '/site' }, difySiteSchema, scope);
+      } catch (error) {
+        // api/controllers/service_api/app/site.py: `if not site: raise Forbidden()`.
+        if (isGatewayError(error) && error.status === 403 && error.upstreamCode === 'forbidden') return null;
+        throw error;
+      }
+    },
     variables: (user, conversationId, page, scope) =>
       upstream.getJson(
         {

@@ -26,7 +26,10 @@ export function createAppReader(deps: { client: DifyAppClient; cache: SharedCach
     parameters: async (scope) => mapParameters(await deps.client.parameters(scope)),
     info: async (scope) => mapInfo(await deps.client.info(scope)),
     toolIcons: async (scope) => mapToolIcons(await deps.client.meta(scope)),
-    site: async (scope) => mapSite(await deps.client.site(scope)),
+    site: async (scope) => {
+      const site = await deps.client.site(scope);
+      return site ? mapSite(site) : null;
+    },
   };
   return async <P extends AppPart>(part: P, scope?: RequestScope): Promise<AppParts[P]> => {
     const key = `dify-app:${part}`;

@@ -152,6 +152,12 @@ describe('dify simulator answers follow openapi_chat.en.json', () => {
     expect((await d('GET', '/info')).status).toBe(200);
     expect((await d('GET', '/meta')).status).toBe(200);
     expect((await d('GET', '/site')).status).toBe(200);
+    difySim.setSiteEnabled(false);
+    try {
+      expect((await d('GET', '/site')).status).toBe(403);
+    } finally {
+      difySim.setSiteEnabled(true);
+    }
     expect((await d('GET', '/parameters', { headers: {} })).status).toBe(401);
   });
 

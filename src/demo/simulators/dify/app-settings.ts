@@ -67,8 +67,14 @@ export function appMeta({ state }: DifyCall): SimulatorReply {
   };
 }
 
-/** `GET /site`. */
-export function appSite(): SimulatorReply {
+/** `GET /site`; 403 `forbidden` for an app without a site (site.py: `if not site: raise Forbidden()`). */
+export function appSite({ state }: DifyCall): SimulatorReply {
+  if (!state.siteEnabled) {
+    return {
+      status: 403,
+      body: { code: 'forbidden', message: "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.", status: 403 },
+    };
+  }
   return {
     status: 200,
     body: {

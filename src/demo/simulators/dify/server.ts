@@ -60,6 +60,8 @@ export interface DifySimulator extends StartedSimulator {
   injectStreamFault(fault: DifyStreamFault): void;
   /** Replaces the app's input form (`/parameters`; new conversations' `inputs` are checked against it). */
   setInputForm(form: DifyFormItem[]): void;
+  /** Gives the app a web app site or takes it away (`GET /site` answers 403 `forbidden` without). */
+  setSiteEnabled(enabled: boolean): void;
   /** Switches the app's suggested-questions feature (403 on `/suggested` while off). */
   setSuggestedQuestions(enabled: boolean): void;
   /** Resolves once no streaming generation is running (answers stored). */
@@ -142,6 +144,9 @@ export async function startDifySimulator(
     },
     setInputForm(form) {
       state.inputForm = form;
+    },
+    setSiteEnabled(enabled) {
+      state.siteEnabled = enabled;
     },
     setSuggestedQuestions(enabled) {
       state.suggestedQuestions = enabled;

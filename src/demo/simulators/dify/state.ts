@@ -67,6 +67,8 @@ export interface DifyState {
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
+  /** Whether the app has a web app site (off: `GET /site` answers 403 `forbidden`). */
+  siteEnabled: boolean;
   /** The app's input form, which new conversations' `inputs` are checked against. */
   inputForm: DifyFormItem[];
   /** Conversation variables by conversation id (variables.ts creates them on first use). */
@@ -99,6 +101,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],
+    siteEnabled: true,
     inputForm: options.inputForm ?? demoInputForm(),
     variables: new Map(),
     now() {

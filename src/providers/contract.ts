@@ -31,6 +31,7 @@ import type {
   WebhookDelivery,
   WebhookRequest,
 } from '../core/records.js';
+import type { AppPart, AppParts, ConversationVariableRecord, ConversationVariableSlice } from '../core/app-records.js';
 
 /** What a backend can do; the graph answers `NOT_SUPPORTED` instead of guessing. */
 export interface AdapterCapabilities {
@@ -50,6 +51,11 @@ export interface AdapterCapabilities {
   listFeedbacks?: boolean;
   suggestedQuestions?: boolean;
   textToAudio?: boolean;
+  /** The app's description and start screen (`app`). */
+  app?: boolean;
+  /** Per-conversation app variables: reading them, and setting one. */
+  listConversationVariables?: boolean;
+  updateConversationVariable?: boolean;
 }
 
 /** A capability flag naming a write or management read. */
@@ -141,6 +147,35 @@ export interface ProviderAdapter {
   suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
   /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
   textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
+  /**
+   * One part of the app behind the source (its start screen, name, tool icons, web app
+   * settings), the same for every viewer: cached per source, never per viewer.
+   * @throws GatewayError from that part's upstream endpoint (UPSTREAM_*, RATE_LIMITED)
+   */
+  app?<P extends AppPart>(part: P, scope?: RequestScope): Promise<AppParts[P]>;
+  /**
+   * A page of the variables the app keeps for one of the viewer's conversations, oldest first:
+   * `first` after the variable `afterId` (null: from the start).
+   * @throws GatewayError NOT_FOUND (absent or foreign conversation)
+   */
+  listConversationVariables?(
+    viewer: Viewer,
+    conversationExternalId: string,
+    page: { afterId: string | null; first: number },
+    scope?: RequestScope,
+  ): Promise<ConversationVariableSlice>;
+  /**
+   * Sets a variable (by its backend id or its name) of one of the viewer's conversations; answers
+   * the variable as stored. Never retried.
+   * @throws GatewayError NOT_FOUND (absent or foreign), BAD_USER_INPUT (a value of the wrong type)
+   */
+  updateConversationVariable?(
+    viewer: Viewer,
+    conversationExternalId: string,
+    variable: { externalId: string } | { name: string },
+    value: unknown,
+    scope?: RequestScope,
+  ): Promise<ConversationVariableRecord>;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**

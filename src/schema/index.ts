@@ -15,6 +15,8 @@ import './feedback.js';
 import './send-message.js';
 import './message-mutations.js';
 import './conversation-mutations.js';
+import './app.js';
+import './conversation-variable.js';
 import './node.js';
 import './subscription.js';
 import './assistant-reply.js';

@@ -19,7 +19,8 @@ export type WriteOperation =
   | 'sendMessage'
   | 'assistantReply'
   | 'setConversationStatus'
-  | 'transcribeAudio';
+  | 'transcribeAudio'
+  | 'updateConversationVariable';
 
 /** Capabilities that qualify `sendMessage` and have no method of their own. */
 const FLAG_ONLY: ReadonlySet<AdapterCapability> = new Set(['startConversation', 'sendFiles']);

@@ -56,6 +56,12 @@ export const DIFY_EXCEPTIONS: ContractException[] = [
     error: { path: /^\/data\/\d+\/(created|updated)_at$/, keyword: 'format' },
     reason: 'Dify: MessageFeedback.to_dict() writes `datetime.isoformat()` of naive UTC datetimes ("2025-04-24T09:24:38", no offset, as the seed documents show); the document says RFC 3339 date-time',
   },
+  {
+    response: 'GET /parameters 200',
+    error: { path: /^\/user_input_form\/\d+$/, keyword: 'oneOf' },
+    reason:
+      'Dify: the document’s `user_input_form` item is a oneOf of three object schemas with no `required` key, so any one-key item (its own example `{"text-input": …}` too) matches all three; Dify also sends kinds the document omits (`number`, `file`, `file-list`, `checkbox`: VariableEntityType in api/core/app/app_config/entities.py)',
+  },
 ];
 
 const CHATWOOT_ERROR: Json = {

@@ -345,6 +345,7 @@ export function mapDifyError(sourceId: string, answer: UpstreamErrorResponse): G
     return new GatewayError('UPSTREAM_ERROR', `source "${sourceId}" refused the request (HTTP ${status}${detail})`, {
       sourceId,
       status,
+      upstreamCode: safeCode,
     });
   }
   return undefined;

@@ -21,6 +21,9 @@ import { z } from 'zod';
 import { viewerAttributeSchema } from '../identity.js';
 import type { ProviderAdapter, ProviderKind } from '../contract.js';
 import { createDifyClient } from './client.js';
+import { createDifyAppClient } from './app-client.js';
+import { createAppReader, DEFAULT_APP_CACHE_TTL_MS } from './app.js';
+import { listConversationVariables, updateConversationVariable, type DifyVariableDeps } from './variables.js';
 import { normalizeDifyId } from './mapping.js';
 import { createConversationLookup } from './lookup.js';
 import { getConversations, getMessages, listConversations, listMessages } from './reads.js';
@@ -35,21 +38,30 @@ const configShape = {
   userFrom: viewerAttributeSchema.default('id'),
   /** The viewer role that may read every end user's feedback (`Source.feedbacks`). @default admin */
   adminRole: z.string().min(1).transform((role) => role.toLowerCase()).default('admin'),
+  /**
+   * How long the app's description (`Source.app`: `/parameters`, `/info`, `/meta`, `/site`) is
+   * kept in the shared cache, ms (0: not cached); also the form `sendMessage` checks `inputs` against. @default 60000
+   */
+  appCacheTtlMs: z.number().int().min(0).max(86_400_000).default(DEFAULT_APP_CACHE_TTL_MS),
 };
 
-/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole }`, graph kind `DIFY` (kinds.ts). */
+/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole, appCacheTtlMs }`, graph kind `DIFY` (kinds.ts). */
 const dify = {
   kind: 'dify',
   configShape,
   create(config, services): ProviderAdapter {
     const client = createDifyClient(config, services.http);
     const lookup = createConversationLookup({ sourceId: config.id, client, cache: services.cache });
+    const appClient = createDifyAppClient(config, services.http);
+    const app = createAppReader({ client: appClient, cache: services.cache, ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS });
+    const variableDeps: DifyVariableDeps = { sourceId: config.id, userFrom: config.userFrom, appClient };
     const deps: writes.DifyWriteDeps = {
       sourceId: config.id,
       client,
       userFrom: config.userFrom,
       lookup,
       adminRole: config.adminRole ?? 'admin',
+      app,
     };
     return {
       capabilities: {
@@ -64,6 +76,9 @@ const dify = {
         listFeedbacks: true,
         suggestedQuestions: true,
         textToAudio: true,
+        app: true,
+        listConversationVariables: true,
+        updateConversationVariable: true,
       },
       listConversations: (viewer, page, memo) => listConversations(deps, viewer, page, memo?.scope),
       getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
@@ -80,7 +95,13 @@ const dify = {
       suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),
       textToAudio: (viewer, ref, scope) => writes.textToAudio(deps, viewer, ref, scope),
       streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),
-      close: () => client.close(),
+      app,
+      listConversationVariables: (viewer, id, page, scope) => listConversationVariables(variableDeps, viewer, id, page, scope),
+      updateConversationVariable: (viewer, id, variable, value, scope) =>
+        updateConversationVariable(variableDeps, viewer, id, variable, value, scope),
+      close: async () => {
+        await Promise.all([client.close(), appClient.close()]);
+      },
     };
   },
 } satisfies ProviderKind<typeof configShape>;

@@ -12,6 +12,8 @@ import type { ReplyStreamEvent, SendMessageRequest, Viewer } from '../../core/re
 import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { formatMessageKey, normalizeDifyId } from './mapping.js';
 import { parseDifyStream } from './stream.js';
+import type { AppReader } from './app.js';
+import { checkInputs } from './writes.js';
 
 /** Chunks of a web stream, cancelled when `signal` aborts or the iteration ends early. */
 async function* chunksOf(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<Uint8Array> {
@@ -34,10 +36,11 @@ async function* chunksOf(body: ReadableStream<Uint8Array>, signal: AbortSignal):
 /**
  * Streams one Dify send as the viewer (see the file comment).
  * @throws GatewayError NOT_FOUND (foreign or malformed conversation), NOT_SUPPORTED (private),
+ *   BAD_USER_INPUT (`inputs` that do not fit the app's form, before any send),
  *   UPSTREAM_ERROR / RATE_LIMITED (an `error` event), UPSTREAM_UNAVAILABLE (network, time-out)
  */
 export async function* streamReply(
-  deps: DifyReadDeps,
+  deps: DifyReadDeps & { app?: AppReader },
   viewer: Viewer,
   request: SendMessageRequest,
   signal: AbortSignal,
@@ -51,6 +54,7 @@ export async function* streamReply(
   if (request.private) throw new GatewayError('NOT_SUPPORTED', `source "${sourceId}" has no private notes`, { sourceId });
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) throw notFound('conversation', sourceId);
+  await checkInputs(deps, request);
 
   const answer = await deps.client.chatStream(user, { query: request.text, conversationId, inputs: request.inputs });
   let taskId: string | null = null;

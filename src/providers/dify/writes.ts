@@ -22,11 +22,32 @@ import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
 import { mapAppFeedback, mapCompletion, mapConversation, mapExchange, normalizeDifyId, parseMessageKey } from './mapping.js';
 import type { DifyChatCompletion } from './schemas.js';
 import { uploadFiles } from './files.js';
+import type { AppReader } from './app.js';
+import { validateInputs } from './input-validation.js';
 
 /** The read dependencies plus the role that may read every end user's feedback. */
 export interface DifyWriteDeps extends DifyReadDeps {
   /** Config `adminRole` (lower case). */
   adminRole: string;
+  /** The app's description (app.ts), for the input form a send is checked against. */
+  app?: AppReader;
+}
+
+/**
+ * Checks a send's `inputs` against the app's input form (input-validation.ts) before the
+ * upstream call. When the form cannot be read the send goes ahead: Dify applies the same rules
+ * itself, so what is lost is only the clearer error, never a check.
+ * @throws GatewayError BAD_USER_INPUT naming the variable
+ */
+export async function checkInputs(deps: { sourceId: string; app?: AppReader }, request: SendMessageRequest, requestScope?: RequestScope): Promise<void> {
+  if (!deps.app) return;
+  let form;
+  try {
+    form = (await deps.app('parameters', requestScope)).inputForm;
+  } catch {
+    return;
+  }
+  validateInputs(form, request.inputs, request.conversationExternalId === null, deps.sourceId);
 }
 
 function userOf(deps: DifyReadDeps, viewer: Viewer, what: string): string {
@@ -113,19 +134,20 @@ export async function deleteConversation(
 /**
  * `sendMessage` → `POST /chat-messages`, blocking: the created exchange as its USER and
  * ASSISTANT halves. A null conversation starts a new one. `private` has no meaning in Dify.
- * Files are uploaded first (files.ts: one failed upload and nothing is sent); the blocking
+ * `inputs` are checked against the app's form first (`checkInputs`); then files are uploaded (files.ts: one failed upload and nothing is sent); the blocking
  * answer does not list them, so the exchange is then read back (`GET /messages?limit=1`) for
  * the USER half's `attachments` as every later read shows them. When that read fails or
  * finds another exchange (a send racing this one), the payload goes without attachments: the
  * send itself succeeded and is not failed for it.
  */
 export async function sendMessage(
-  deps: DifyReadDeps,
+  deps: DifyWriteDeps,
   viewer: Viewer,
   request: SendMessageRequest,
   requestScope?: RequestScope,
 ): Promise<SendMessageResult> {
   const { user, conversationId } = authorizeSend(deps, viewer, request);
+  await checkInputs(deps, request, requestScope);
   const files = request.files?.length ? await uploadFiles(deps.client, user, request.files, requestScope) : [];
   const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs, files }, requestScope);
   const messages = files.length > 0 ? await readBackExchange(deps, user, completion, requestScope) : null;

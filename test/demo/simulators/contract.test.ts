@@ -147,6 +147,35 @@ describe('dify simulator answers follow openapi_chat.en.json', () => {
     expect([...seen].sort()).toEqual(['agent_message', 'agent_thought', 'error', 'message', 'message_end', 'ping']);
   });
 
+  it('app description: parameters, info, meta, site', async () => {
+    expect((await d('GET', '/parameters')).status).toBe(200);
+    expect((await d('GET', '/info')).status).toBe(200);
+    expect((await d('GET', '/meta')).status).toBe(200);
+    expect((await d('GET', '/site')).status).toBe(200);
+    difySim.setSiteEnabled(false);
+    try {
+      expect((await d('GET', '/site')).status).toBe(403);
+    } finally {
+      difySim.setSiteEnabled(true);
+    }
+    expect((await d('GET', '/parameters', { headers: {} })).status).toBe(401);
+  });
+
+  it('conversation variables: list, page, update, errors', async () => {
+    const list = await d('GET', `/conversations/${DIFY_LONG_CONVERSATION_ID}/variables?user=demo-user&limit=2`);
+    expect(list.status).toBe(200);
+    const [first] = (list.body as { data: Array<{ id: string; name: string }> }).data;
+    expect((await d('GET', `/conversations/${DIFY_LONG_CONVERSATION_ID}/variables?user=demo-user&last_id=${first!.id}`)).status).toBe(200);
+    expect((await d('GET', `/conversations/${DIFY_LONG_CONVERSATION_ID}/variables?user=demo-user&variable_name=topics`)).status).toBe(200);
+    expect((await d('GET', `/conversations/${DIFY_ALICE_CONVERSATION_ID}/variables?user=demo-user`)).status).toBe(404);
+    expect((await d('GET', `/conversations/${DIFY_LONG_CONVERSATION_ID}/variables?user=demo-user&last_id=${UNKNOWN_ID}`)).status).toBe(404);
+    const path = `/conversations/${DIFY_LONG_CONVERSATION_ID}/variables/${first!.id}`;
+    expect((await d('PUT', path, { json: { value: 'gold', user: 'demo-user' } })).status).toBe(200);
+    expect((await d('PUT', path, { json: { value: 42, user: 'demo-user' } })).status).toBe(400);
+    expect((await d('PUT', `/conversations/${DIFY_LONG_CONVERSATION_ID}/variables/${UNKNOWN_ID}`, { json: { value: 'x', user: 'demo-user' } })).status).toBe(404);
+    expect((await d('PUT', path, { json: { value: 'x', user: 'alice' } })).status).toBe(404);
+  });
+
   it('audio', async () => {
     const messageId = difySim.data.find((item) => item.id === DIFY_LONG_CONVERSATION_ID)!.exchanges[1]!.id;
     expect((await d('POST', '/text-to-audio', { json: { message_id: messageId, user: 'demo-user' } })).status).toBe(200);
@@ -263,6 +292,8 @@ describe('contract coverage', () => {
       'GET /messages/{message_id}/suggested 200', 'POST /conversations/{conversation_id}/name 200', 'DELETE /conversations/{conversation_id} 204',
       'POST /chat-messages 200', 'POST /chat-messages/{task_id}/stop 200', 'POST /text-to-audio 200', 'POST /audio-to-text 200',
       'POST /files/upload 201',
+      'GET /parameters 200', 'GET /info 200', 'GET /meta 200', 'GET /site 200',
+      'GET /conversations/{conversation_id}/variables 200', 'PUT /conversations/{conversation_id}/variables/{variable_id} 200',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status 200',
       'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIFY_AGENT_CONVERSATION_TITLE, DIFY_DEMO_API_KEY, DIFY_LONG_CONVERSATION_ID } from '../../../src/demo/simulators/dify/fixtures.js';
 import { startDifySimulator, type DifySimulator } from '../../../src/demo/simulators/dify/server.js';
 import { synthesizeWav } from '../../../src/demo/simulators/dify/wav.js';
+import { demoInputForm } from '../../../src/demo/simulators/dify/app-form.js';
 
 let simulator: DifySimulator;
 const auth = { authorization: `Bearer ${DIFY_DEMO_API_KEY}` };
@@ -72,6 +73,27 @@ describe('dify simulator: blocking chat-messages', () => {
     expect((await post('/chat-messages', { query: 'hi', user: 'demo-user' })).status).toBe(400);
     expect((await post('/chat-messages', { inputs: {}, query: ' ', user: 'demo-user' })).status).toBe(400);
     expect((await post('/chat-messages', { inputs: {}, query: 'hi', user: 'alice', conversation_id: DIFY_LONG_CONVERSATION_ID })).status).toBe(404);
+  });
+
+  it("checks a new conversation's inputs against the app form, as Dify's _validate_inputs does", async () => {
+    const form = demoInputForm();
+    (form[0]!['text-input'] as Record<string, unknown>).required = true;
+    simulator.setInputForm(form);
+    try {
+      const refused = async (inputs: Record<string, unknown>) => {
+        const response = await post('/chat-messages', { inputs, query: 'hi', user: 'demo-user' });
+        expect(response.status).toBe(400);
+        return ((await response.json()) as { code: string; message: string });
+      };
+      expect(await refused({})).toEqual({ code: 'invalid_param', message: 'company is required in input form', status: 400 });
+      expect((await refused({ company: 'x'.repeat(49) })).message).toBe('company in input form must be less than 48 characters');
+      expect((await refused({ company: 'A', plan_interest: 'gold' })).message).toMatch(/^plan_interest in input form must be one of the following/);
+      expect((await refused({ company: 'A', team_size: 'many' })).message).toBe('team_size in input form must be a valid number');
+      // An existing conversation keeps its own inputs: nothing to check.
+      expect((await post('/chat-messages', { inputs: {}, query: 'hi', user: 'demo-user', conversation_id: DIFY_LONG_CONVERSATION_ID })).status).toBe(200);
+    } finally {
+      simulator.setInputForm(demoInputForm());
+    }
   });
 });
 

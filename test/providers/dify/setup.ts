@@ -32,6 +32,7 @@ export async function startHarness(apiKey?: string): Promise<DifyHarness> {
     apiKey: apiKey ?? String(simulator.sourceConfig.apiKey),
     userFrom: 'id' as const,
     adminRole: 'admin',
+    appCacheTtlMs: 60_000,
   };
   const adapter = dify.create(config, testServices(config));
   return {

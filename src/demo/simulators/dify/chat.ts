@@ -5,6 +5,8 @@
  * - body `{inputs (object, required), query, user, response_mode, conversation_id, files,
  *   auto_generate_name}` (`files`: files.ts); a blank `conversation_id` starts a conversation
  *   (named after the query unless `auto_generate_name` is false), another user's one answers 404;
+ * - a new conversation's `inputs` are checked against the app's input form (app-settings.ts
+ *   `inputsProblem`, 400 `invalid_param`); an existing conversation keeps its own inputs;
  * - blocking: `{event:"message", task_id, id, message_id, conversation_id, mode, answer,
  *   metadata{usage, retriever_resources}, created_at}`;
  * - streaming: `text/event-stream` with `event: ping`, `data: {json}` events — `message`
@@ -24,6 +26,7 @@ import { cannedAnswer, cannedThought, generatedName } from './answers.js';
 import type { DifyFixtureConversation, DifyFixtureExchange, DifyFixtureThought } from './fixtures.js';
 import { chatFiles } from './files.js';
 import { retrieverResource } from './reads.js';
+import { inputsProblem } from './app-form.js';
 import { ownConversation, type DifyCall, type DifyState, type DifyStreamFault, type DifyTask } from './state.js';
 import { difyError, normalizeUuid, seconds, UUID } from './validation.js';
 
@@ -56,6 +59,9 @@ export async function sendChatMessage({ user, body, state }: DifyCall): Promise<
     conversation = ownConversation(state, user, normalizeUuid(conversationId));
     if (!conversation) return difyError(404, 'not_found', 'Conversation Not Exists.');
   } else {
+    // Dify checks `inputs` against the form only for a new conversation (an existing one keeps its own).
+    const problem = inputsProblem(state.inputForm, inputs as Record<string, unknown>);
+    if (problem) return problem;
     const now = state.now();
     conversation = {
       id: randomUUID(),

@@ -12,8 +12,10 @@
  *   fall back to a shared default end user, a missing `user` answers 400 "Arg user must be
  *   provided." (Dify's answer where `user` is required);
  * - users are isolated: another user's conversation or message answers 404.
- * Not simulated: `/files` downloads (file URLs point here but answer 404), `/parameters`,
- * `/meta`, annotations, conversation variables, workflow events.
+ * The app's description (`/parameters`, `/info`, `/meta`, `/site`: app-settings.ts) and
+ * conversation variables (variables.ts) are simulated too.
+ * Not simulated: `/files` downloads (file URLs point here but answer 404), annotations,
+ * workflow events.
  */
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
 import { audioToText, textToAudio } from './audio.js';
@@ -31,8 +33,12 @@ import {
 } from './state.js';
 import { difyError, normalizeUuid, UUID } from './validation.js';
 import { deleteConversation, listAppFeedbacks, rateMessage, renameConversation, suggestedQuestions } from './writes.js';
+import { appInfo, appMeta, appParameters, appSite } from './app-settings.js';
+import type { DifyFormItem } from './app-form.js';
+import { listVariables, updateVariable } from './variables.js';
 
 export type { DifyFileUploadSettings, DifySimulatorOptions, DifyStopCall, DifyStreamFault } from './state.js';
+export type { DifyFormItem } from './app-form.js';
 
 /** Which requests an injected failure applies to (absent: any). */
 export interface DifyFailureMatch {
@@ -54,6 +60,10 @@ export interface DifySimulator extends StartedSimulator {
   injectFailure(reply: SimulatorReply, times?: number, match?: DifyFailureMatch): void;
   /** The next streaming send plays `fault` (an `error` event, HTTP still 200, or a `message_replace`). */
   injectStreamFault(fault: DifyStreamFault): void;
+  /** Replaces the app's input form (`/parameters`; new conversations' `inputs` are checked against it). */
+  setInputForm(form: DifyFormItem[]): void;
+  /** Gives the app a web app site or takes it away (`GET /site` answers 403 `forbidden` without). */
+  setSiteEnabled(enabled: boolean): void;
   /** Switches the app's suggested-questions feature (403 on `/suggested` while off). */
   setSuggestedQuestions(enabled: boolean): void;
   /** Changes the app's file upload settings (files.ts). */
@@ -77,6 +87,12 @@ const ROUTES: Array<{ path: RegExp; methods: Record<string, [UserFrom, DifyHandl
   { path: /^\/v1\/text-to-audio$/, methods: { POST: ['json', textToAudio] } },
   { path: /^\/v1\/audio-to-text$/, methods: { POST: ['none', audioToText] } },
   { path: /^\/v1\/files\/upload$/, methods: { POST: ['none', uploadFile] } },
+  { path: /^\/v1\/parameters$/, methods: { GET: ['none', appParameters] } },
+  { path: /^\/v1\/info$/, methods: { GET: ['none', appInfo] } },
+  { path: /^\/v1\/meta$/, methods: { GET: ['none', appMeta] } },
+  { path: /^\/v1\/site$/, methods: { GET: ['none', appSite] } },
+  { path: new RegExp(`^/v1/conversations/${UUID_SEGMENT}/variables$`), methods: { GET: ['query', listVariables] } },
+  { path: new RegExp(`^/v1/conversations/${UUID_SEGMENT}/variables/${UUID_SEGMENT}$`), methods: { PUT: ['json', updateVariable] } },
 ];
 /** Werkzeug's NotFound text, which Dify's error handler wraps. */
 const ROUTE_NOT_FOUND =
@@ -130,6 +146,12 @@ export async function startDifySimulator(
     },
     injectStreamFault(fault) {
       state.streamFaults.push(fault);
+    },
+    setInputForm(form) {
+      state.inputForm = form;
+    },
+    setSiteEnabled(enabled) {
+      state.siteEnabled = enabled;
     },
     setSuggestedQuestions(enabled) {
       state.suggestedQuestions = enabled;

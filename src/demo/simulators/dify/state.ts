@@ -4,6 +4,7 @@
  */
 import type { LoggedRequest, SimulatorReply } from '../http-server.js';
 import type { DifyFixtureConversation, DifyFixtureExchange } from './fixtures.js';
+import { demoInputForm, type DifyFormItem } from './app-form.js';
 
 /** Options of `startDifySimulator`. Durations in milliseconds. */
 export interface DifySimulatorOptions {
@@ -18,6 +19,8 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
+  /** The app's input form (`GET /parameters` `user_input_form`). @default demoInputForm() */
+  inputForm?: DifyFormItem[];
   /** The app's file upload settings (files.ts). @default on, any type, up to 10 files */
   fileUpload?: DifyFileUploadSettings;
 }
@@ -53,6 +56,17 @@ export interface DifyTask {
   done: Promise<void>;
 }
 
+/** One stored conversation variable (variables.ts). Times in epoch ms. */
+export interface DifySimVariable {
+  id: string;
+  name: string;
+  valueType: string;
+  value: unknown;
+  description: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
 /** Everything the endpoint handlers share. */
 export interface DifyState {
   conversations: DifyFixtureConversation[];
@@ -67,6 +81,12 @@ export interface DifyState {
   /** Files uploaded with `POST /files/upload`, by id. */
   uploads: Map<string, DifyUpload>;
   fileUpload: DifyFileUploadSettings;
+  /** Whether the app has a web app site (off: `GET /site` answers 403 `forbidden`). */
+  siteEnabled: boolean;
+  /** The app's input form, which new conversations' `inputs` are checked against. */
+  inputForm: DifyFormItem[];
+  /** Conversation variables by conversation id (variables.ts creates them on first use). */
+  variables: Map<string, DifySimVariable[]>;
   /** Strictly increasing epoch ms, so new rows never tie (Dify pages with strict comparisons). */
   now(): number;
 }
@@ -109,6 +129,9 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     streamFaults: [],
     uploads: new Map(),
     fileUpload: options.fileUpload ?? { enabled: true, allowedFileTypes: [], numberLimits: 10 },
+    siteEnabled: true,
+    inputForm: options.inputForm ?? demoInputForm(),
+    variables: new Map(),
     now() {
       last = Math.max(Date.now(), last + 1);
       return last;

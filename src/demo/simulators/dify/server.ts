@@ -8,14 +8,16 @@
  * - an unknown path (or a path id that is not a UUID) answers 404, a known path with another
  *   method 405;
  * - `user` comes from the query on GETs, from the JSON body on POST/DELETE, from the form on
- *   `/audio-to-text`, and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
- *   fall back to a shared default end user, a missing `user` answers 400 "Arg user must be
- *   provided." (Dify's answer where `user` is required);
+ *   `/audio-to-text`, and is not needed by the app-wide `/app/feedbacks` and
+ *   `/apps/annotations` (annotations.ts). Unlike current Dify builds, which fall back to a
+ *   shared default end user, a missing `user` answers 400 "Arg user must be provided."
+ *   (Dify's answer where `user` is required);
  * - users are isolated: another user's conversation or message answers 404.
  * Not simulated: `/files` downloads (file URLs point here but answer 404), `/parameters`,
- * `/meta`, annotations, conversation variables, workflow events.
+ * `/meta`, annotation reply settings, conversation variables, workflow events.
  */
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
+import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations.js';
 import { audioToText, textToAudio } from './audio.js';
 import { sendChatMessage, stopChatMessage } from './chat.js';
 import { createDifyFixtures, DIFY_DEMO_API_KEY, type DifyFixtureConversation } from './fixtures.js';
@@ -72,6 +74,11 @@ const ROUTES: Array<{ path: RegExp; methods: Record<string, [UserFrom, DifyHandl
   { path: /^\/v1\/chat-messages\/([^/]+)\/stop$/, methods: { POST: ['json', stopChatMessage] } },
   { path: /^\/v1\/text-to-audio$/, methods: { POST: ['json', textToAudio] } },
   { path: /^\/v1\/audio-to-text$/, methods: { POST: ['none', audioToText] } },
+  { path: /^\/v1\/apps\/annotations$/, methods: { GET: ['none', listAnnotations], POST: ['none', createAnnotation] } },
+  {
+    path: new RegExp(`^/v1/apps/annotations/${UUID_SEGMENT}$`),
+    methods: { PUT: ['none', updateAnnotation], DELETE: ['none', deleteAnnotation] },
+  },
 ];
 /** Werkzeug's NotFound text, which Dify's error handler wraps. */
 const ROUTE_NOT_FOUND =

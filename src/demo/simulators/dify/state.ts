@@ -4,6 +4,7 @@
  */
 import type { LoggedRequest, SimulatorReply } from '../http-server.js';
 import type { DifyFixtureConversation, DifyFixtureExchange } from './fixtures.js';
+import { createDifyAnnotations, type DifyFixtureAnnotation } from './annotation-fixtures.js';
 
 /** Options of `startDifySimulator`. Durations in milliseconds. */
 export interface DifySimulatorOptions {
@@ -18,6 +19,8 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
+  /** The app's annotations to serve instead of `createDifyAnnotations()`. */
+  annotations?: DifyFixtureAnnotation[];
 }
 
 /** A `POST /chat-messages/{task_id}/stop` as received. */
@@ -53,6 +56,8 @@ export interface DifyState {
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
+  /** The app's annotations (seed plus writes), in creation order. */
+  annotations: DifyFixtureAnnotation[];
   /** Strictly increasing epoch ms, so new rows never tie (Dify pages with strict comparisons). */
   now(): number;
 }
@@ -81,6 +86,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],
+    annotations: options.annotations ?? createDifyAnnotations(),
     now() {
       last = Math.max(Date.now(), last + 1);
       return last;

@@ -13,6 +13,8 @@ import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type { ProviderKindId } from './kinds.js';
 import type {
+  AnnotationRecord,
+  AnnotationText,
   ConversationPage,
   ConversationRecord,
   ConversationSlice,
@@ -48,6 +50,11 @@ export interface AdapterCapabilities {
   listFeedbacks?: boolean;
   suggestedQuestions?: boolean;
   textToAudio?: boolean;
+  /** The app's curated Q&A pairs (Dify annotations), for the admin role: list, create, update, delete. */
+  listAnnotations?: boolean;
+  createAnnotation?: boolean;
+  updateAnnotation?: boolean;
+  deleteAnnotation?: boolean;
 }
 
 /** A capability flag naming a write or management read. */
@@ -135,6 +142,28 @@ export interface ProviderAdapter {
   suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
   /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
   textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
+  /**
+   * The app's annotations, newest first, those whose question or answer contains `keyword`
+   * when given; `total` is the backend's count of matches, when it gives one.
+   * @throws GatewayError FORBIDDEN for viewers without the admin role
+   */
+  listAnnotations?(
+    viewer: Viewer,
+    page: NumberedPage & { keyword: string | null },
+    scope?: RequestScope,
+  ): Promise<{ items: AnnotationRecord[]; hasMore: boolean; total: number | null }>;
+  /** Adds an annotation; answers it as stored. Never retried. @throws FORBIDDEN for viewers without the admin role */
+  createAnnotation?(viewer: Viewer, text: AnnotationText, scope?: RequestScope): Promise<AnnotationRecord>;
+  /** Replaces an annotation's question and answer; answers it as stored. @throws FORBIDDEN, NOT_FOUND (absent) */
+  updateAnnotation?(viewer: Viewer, annotationExternalId: string, text: AnnotationText, scope?: RequestScope): Promise<AnnotationRecord>;
+  /** Deletes an annotation. @throws FORBIDDEN, NOT_FOUND (absent, or deleted already) */
+  deleteAnnotation?(viewer: Viewer, annotationExternalId: string, scope?: RequestScope): Promise<void>;
+  /**
+   * Checks, without a call, what every annotation method checks first: that this viewer may
+   * manage the app's annotations. An idempotent replay of `createAnnotation` runs it.
+   * @throws GatewayError FORBIDDEN
+   */
+  authorizeAnnotations?(viewer: Viewer): void;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**

@@ -26,6 +26,7 @@ import { createConversationLookup } from './lookup.js';
 import { getConversations, getMessages, listConversations, listMessages } from './reads.js';
 import { streamReply } from './reply-stream.js';
 import * as writes from './writes.js';
+import * as annotations from './annotations.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -33,7 +34,10 @@ const configShape = {
   apiKey: z.string().min(1),
   /** The viewer attribute sent as Dify's `user`: `id` or `email`. @default id */
   userFrom: viewerAttributeSchema.default('id'),
-  /** The viewer role that may read every end user's feedback (`Source.feedbacks`). @default admin */
+  /**
+   * The viewer role that may read every end user's feedback (`Source.feedbacks`) and manage the
+   * app's annotations (`Source.annotations` and their mutations). @default admin
+   */
   adminRole: z.string().min(1).transform((role) => role.toLowerCase()).default('admin'),
 };
 
@@ -63,6 +67,10 @@ const dify = {
         listFeedbacks: true,
         suggestedQuestions: true,
         textToAudio: true,
+        listAnnotations: true,
+        createAnnotation: true,
+        updateAnnotation: true,
+        deleteAnnotation: true,
       },
       listConversations: (viewer, page, memo) => listConversations(deps, viewer, page, memo?.scope),
       getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
@@ -78,6 +86,11 @@ const dify = {
       listFeedbacks: (viewer, page, scope) => writes.listFeedbacks(deps, viewer, page, scope),
       suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),
       textToAudio: (viewer, ref, scope) => writes.textToAudio(deps, viewer, ref, scope),
+      listAnnotations: (viewer, page, scope) => annotations.listAnnotations(deps, viewer, page, scope),
+      createAnnotation: (viewer, text, scope) => annotations.createAnnotation(deps, viewer, text, scope),
+      updateAnnotation: (viewer, id, text, scope) => annotations.updateAnnotation(deps, viewer, id, text, scope),
+      deleteAnnotation: (viewer, id, scope) => annotations.deleteAnnotation(deps, viewer, id, scope),
+      authorizeAnnotations: (viewer) => annotations.authorizeAnnotations(deps, viewer),
       streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),
       close: () => client.close(),
     };

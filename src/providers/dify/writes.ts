@@ -17,6 +17,18 @@ export interface DifyWriteDeps extends DifyReadDeps {
   adminRole: string;
 }
 
+/**
+ * Refuses viewers without the source's `adminRole`, before any upstream call: app-wide data
+ * (every user's feedback, the app's annotations) is read and written with the app's key alone.
+ * @param action what is refused, e.g. "manage the app's annotations"
+ * @throws GatewayError FORBIDDEN
+ */
+export function requireAdmin(deps: DifyWriteDeps, viewer: Viewer, action: string): void {
+  if (!viewer.roles.includes(deps.adminRole)) {
+    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may ${action}`, { sourceId: deps.sourceId });
+  }
+}
+
 function userOf(deps: DifyReadDeps, viewer: Viewer, what: string): string {
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) throw notFound(what, deps.sourceId);
@@ -173,11 +185,7 @@ export async function listFeedbacks(
   page: NumberedPage,
   requestScope?: RequestScope,
 ): Promise<{ items: FeedbackRecord[]; hasMore: boolean }> {
-  if (!viewer.roles.includes(deps.adminRole)) {
-    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may read every user's feedback`, {
-      sourceId: deps.sourceId,
-    });
-  }
+  requireAdmin(deps, viewer, "read every user's feedback");
   const answer = await deps.client.appFeedbacks(page.page, page.limit, requestScope);
   const rows = answer.data.slice(0, page.limit);
   // A full page may have more; a short one is the end.

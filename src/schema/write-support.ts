@@ -19,7 +19,10 @@ export type WriteOperation =
   | 'sendMessage'
   | 'assistantReply'
   | 'setConversationStatus'
-  | 'transcribeAudio';
+  | 'transcribeAudio'
+  | 'createAnnotation'
+  | 'updateAnnotation'
+  | 'deleteAnnotation';
 
 /**
  * The adapter of a source that has `capability` (and its method).
@@ -63,7 +66,7 @@ export function sourceByIdOrName(context: GatewayContext, id: string): SourceEnt
 export interface WriteTarget {
   operation: WriteOperation;
   sourceId: string;
-  /** The backend's id of the target (conversation or message), or null for a new one. */
+  /** The backend's id of the target (conversation, message or annotation), or null for a new one. */
   targetExternalId: string | null;
 }
 

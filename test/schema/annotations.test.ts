@@ -218,3 +218,30 @@ describe('createAnnotation, updateAnnotation, deleteAnnotation', () => {
     expect(gw.logText()).not.toContain('A secret answer 55731.');
   });
 });
+
+describe('Source.annotations over more than one upstream page', () => {
+  it('reads a window that spans two Dify pages with two calls, and pages 160 annotations without gaps or repeats', async () => {
+    const base = Date.UTC(2025, 0, 1);
+    for (let index = 0; index < 150; index += 1) {
+      simulator().annotations.push({
+        id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+        question: `Bulk question ${index}?`,
+        answer: `Bulk answer ${index}.`,
+        hitCount: 0,
+        createdAtMs: base + index * 60_000,
+      });
+    }
+    const head = await list({ first: 100 });
+    const tail = await list({ first: 100, after: head.pageInfo.endCursor });
+    const all = [...head.edges, ...tail.edges].map((edge) => edge.node.id);
+    expect(all.length).toBe(head.totalCount);
+    expect(new Set(all).size).toBe(all.length);
+    expect(tail.pageInfo.hasNextPage).toBe(false);
+
+    const before = simulator().calls('GET', '/v1/apps/annotations');
+    const window = await list({ first: 60, after: head.edges[58]!.cursor });
+    expect(simulator().calls('GET', '/v1/apps/annotations') - before).toBe(2);
+    expect(window.edges.map((edge) => edge.node.id)).toEqual(all.slice(59, 119));
+    expect(window.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  });
+});

@@ -17,6 +17,7 @@
  * `/meta`, annotation reply settings, conversation variables, workflow events.
  */
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
+import type { DifyFixtureAnnotation } from './annotation-fixtures.js';
 import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations.js';
 import { audioToText, textToAudio } from './audio.js';
 import { sendChatMessage, stopChatMessage } from './chat.js';
@@ -47,6 +48,8 @@ export interface DifySimulator extends StartedSimulator {
   data: DifyFixtureConversation[];
   /** Every stop call received, oldest first. */
   stopCalls: DifyStopCall[];
+  /** The app's live annotations (seed plus writes), in creation order; tests may add to it. */
+  annotations: DifyFixtureAnnotation[];
   /**
    * Answers the next `times` requests (matching `match`, if given) with `reply` instead of
    * routing them (e.g. a 429 or 503). Such requests are still logged and counted.
@@ -126,6 +129,7 @@ export async function startDifySimulator(
     ...handle,
     data: state.conversations,
     stopCalls: state.stopCalls,
+    annotations: state.annotations,
     sourceConfig: { kind: 'dify', baseUrl: `${handle.origin}/v1`, apiKey: DIFY_DEMO_API_KEY },
     injectFailure(reply, times = 1, match) {
       for (let index = 0; index < times; index += 1) failures.push({ reply, match });

@@ -5,7 +5,10 @@
  * calls send no `user`, so every one of them is for the source's `adminRole` only, refused
  * before any upstream call exactly like `/app/feedbacks` (writes.ts `requireAdmin`).
  * Writes are never retried (the HTTP client's `send`). Dify answers an absent annotation 404
- * "Annotation not found." on PUT and DELETE, read here as NOT_FOUND of an annotation.
+ * "Annotation not found." on PUT and DELETE, read here as NOT_FOUND of an annotation. PUT and
+ * DELETE also carry Dify's `edit_permission_required`, checked on the workspace account behind
+ * the app key: its 403 refuses the gateway, not the viewer, so it stays UPSTREAM_ERROR
+ * (client.ts `mapDifyError`).
  */
 import { isGatewayError, notFound } from '../../core/errors.js';
 import type { AnnotationRecord, AnnotationText, NumberedPage, Viewer } from '../../core/records.js';

@@ -1,7 +1,7 @@
 /**
- * Idempotency keys of keyed writes (`sendMessage`, `assistantReply`, `createAnnotation`) as
- * reservations in the gateway's cross-request cache, so that they hold across replicas (Redis
- * `SET NX`) as well as in one process (the in-memory cache). For a send:
+ * Idempotency keys of sends (`sendMessage`, `assistantReply`) as reservations in the gateway's
+ * cross-request cache, so that they hold across replicas (Redis `SET NX`) as well as in one
+ * process (the in-memory cache):
  * - the first request with a key stores `pending` with the request's fingerprint (source,
  *   viewer, conversation, text, private, inputs) for the send's time-out plus a margin, sends,
  *   then stores the result for 24 h (`done`); a failed send releases the key;
@@ -11,7 +11,8 @@
  * - a store that does not answer refuses the send (UPSTREAM_UNAVAILABLE): without it, a replica
  *   cannot know that no other one is sending.
  * The cache key is a SHA-256 of source id, viewer id and key, so no viewer data is readable in
- * the store; the fingerprint is a SHA-256 too.
+ * the store; the fingerprint is a SHA-256 too. Other keyed writes (`createAnnotation`) reserve
+ * their keys the same way through `reserveWrite`.
  */
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
@@ -61,7 +62,7 @@ export function idempotencyCacheKey(sourceId: string, viewerId: string, key: str
 function fingerprintOf(resolved: ResolvedSend, viewer: Viewer): string {
   const { request } = resolved;
   const parts = [resolved.source.id, viewer.id, request.conversationExternalId, request.text, request.private, request.inputs];
-  return fingerprint(parts);
+  return createHash('sha256').update(stringify(parts)!).digest('hex');
 }
 
 const toStored = (result: SendMessageResult): StoredResult => ({

@@ -48,13 +48,13 @@ export interface AdapterCapabilities {
   setConversationStatus?: boolean;
   transcribeAudio?: boolean;
   listFeedbacks?: boolean;
-  suggestedQuestions?: boolean;
-  textToAudio?: boolean;
   /** The app's curated Q&A pairs (Dify annotations), for the admin role: list, create, update, delete. */
   listAnnotations?: boolean;
   createAnnotation?: boolean;
   updateAnnotation?: boolean;
   deleteAnnotation?: boolean;
+  suggestedQuestions?: boolean;
+  textToAudio?: boolean;
 }
 
 /** A capability flag naming a write or management read. */
@@ -138,10 +138,6 @@ export interface ProviderAdapter {
   transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }, scope?: RequestScope): Promise<string>;
   /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */
   listFeedbacks?(viewer: Viewer, page: NumberedPage, scope?: RequestScope): Promise<{ items: FeedbackRecord[]; hasMore: boolean }>;
-  /** Suggested follow-up questions after an assistant message. @throws NOT_SUPPORTED when the feature is off */
-  suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
-  /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
-  textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
   /**
    * The app's annotations, newest first, those whose question or answer contains `keyword`
    * when given; `total` is the backend's count of matches, when it gives one.
@@ -164,6 +160,10 @@ export interface ProviderAdapter {
    * @throws GatewayError FORBIDDEN
    */
   authorizeAnnotations?(viewer: Viewer): void;
+  /** Suggested follow-up questions after an assistant message. @throws NOT_SUPPORTED when the feature is off */
+  suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
+  /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
+  textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**

@@ -14,15 +14,15 @@ import type { Viewer } from '../core/records.js';
 /** Names of the write operations, as they appear in the audit log. */
 export type WriteOperation =
   | 'rateMessage'
+  | 'createAnnotation'
+  | 'updateAnnotation'
+  | 'deleteAnnotation'
   | 'renameConversation'
   | 'deleteConversation'
   | 'sendMessage'
   | 'assistantReply'
   | 'setConversationStatus'
-  | 'transcribeAudio'
-  | 'createAnnotation'
-  | 'updateAnnotation'
-  | 'deleteAnnotation';
+  | 'transcribeAudio';
 
 /**
  * The adapter of a source that has `capability` (and its method).

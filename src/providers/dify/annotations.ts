@@ -2,7 +2,8 @@
  * Dify annotations: the app's curated question-and-answer pairs (published spec
  * `openapi_chat.en.json`, tag Annotations; Dify's api/controllers/service_api/app/annotation.py
  * and api/services/annotation_service.py). They belong to the app, not to an end user: the
- * calls send no `user`, so every one of them is for the source's `adminRole` only, refused
+ * calls send no `user`, so every one of them is for the source's `adminRole` (config key of
+ * index.ts, the role that reads `/app/feedbacks`; default `admin`) only, refused
  * before any upstream call exactly like `/app/feedbacks` (writes.ts `requireAdmin`).
  * Writes are never retried (the HTTP client's `send`). Dify answers an absent annotation 404
  * "Annotation not found." on PUT and DELETE, read here as NOT_FOUND of an annotation. PUT and

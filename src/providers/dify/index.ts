@@ -34,10 +34,7 @@ const configShape = {
   apiKey: z.string().min(1),
   /** The viewer attribute sent as Dify's `user`: `id` or `email`. @default id */
   userFrom: viewerAttributeSchema.default('id'),
-  /**
-   * The viewer role that may read every end user's feedback (`Source.feedbacks`) and manage the
-   * app's annotations (`Source.annotations` and their mutations). @default admin
-   */
+  /** The viewer role that may read every end user's feedback (`Source.feedbacks`). @default admin */
   adminRole: z.string().min(1).transform((role) => role.toLowerCase()).default('admin'),
 };
 
@@ -65,12 +62,12 @@ const dify = {
         startConversation: true,
         transcribeAudio: true,
         listFeedbacks: true,
-        suggestedQuestions: true,
-        textToAudio: true,
         listAnnotations: true,
         createAnnotation: true,
         updateAnnotation: true,
         deleteAnnotation: true,
+        suggestedQuestions: true,
+        textToAudio: true,
       },
       listConversations: (viewer, page, memo) => listConversations(deps, viewer, page, memo?.scope),
       getConversations: (viewer, ids, memo) => getConversations(deps, viewer, ids, memo),
@@ -84,13 +81,13 @@ const dify = {
       authorizeSend: async (viewer, request) => void writes.authorizeSend(deps, viewer, request),
       transcribeAudio: (viewer, file, scope) => writes.transcribeAudio(deps, viewer, file, scope),
       listFeedbacks: (viewer, page, scope) => writes.listFeedbacks(deps, viewer, page, scope),
-      suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),
-      textToAudio: (viewer, ref, scope) => writes.textToAudio(deps, viewer, ref, scope),
       listAnnotations: (viewer, page, scope) => annotations.listAnnotations(deps, viewer, page, scope),
       createAnnotation: (viewer, text, scope) => annotations.createAnnotation(deps, viewer, text, scope),
       updateAnnotation: (viewer, id, text, scope) => annotations.updateAnnotation(deps, viewer, id, text, scope),
       deleteAnnotation: (viewer, id, scope) => annotations.deleteAnnotation(deps, viewer, id, scope),
       authorizeAnnotations: (viewer) => annotations.authorizeAnnotations(deps, viewer),
+      suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),
+      textToAudio: (viewer, ref, scope) => writes.textToAudio(deps, viewer, ref, scope),
       streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),
       close: () => client.close(),
     };

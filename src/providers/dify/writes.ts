@@ -17,18 +17,6 @@ export interface DifyWriteDeps extends DifyReadDeps {
   adminRole: string;
 }
 
-/**
- * Refuses viewers without the source's `adminRole`, before any upstream call: app-wide data
- * (every user's feedback, the app's annotations) is read and written with the app's key alone.
- * @param action what is refused, e.g. "manage the app's annotations"
- * @throws GatewayError FORBIDDEN
- */
-export function requireAdmin(deps: DifyWriteDeps, viewer: Viewer, action: string): void {
-  if (!viewer.roles.includes(deps.adminRole)) {
-    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may ${action}`, { sourceId: deps.sourceId });
-  }
-}
-
 function userOf(deps: DifyReadDeps, viewer: Viewer, what: string): string {
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) throw notFound(what, deps.sourceId);
@@ -172,6 +160,18 @@ export async function withDifyAudioType(file: Blob, name: string): Promise<Blob>
   if (!ext || !DIFY_AUDIO_EXTENSIONS.includes(ext)) return file;
   // A platform Blob whatever class the multipart parser used; the upload is capped and in memory.
   return new Blob([await file.arrayBuffer()], { type: `audio/${ext}` });
+}
+
+/**
+ * Refuses viewers without the source's `adminRole`, before any upstream call: app-wide data
+ * (every user's feedback, the app's annotations) is read and written with the app's key alone.
+ * @param action what is refused, e.g. "manage the app's annotations"
+ * @throws GatewayError FORBIDDEN
+ */
+export function requireAdmin(deps: DifyWriteDeps, viewer: Viewer, action: string): void {
+  if (!viewer.roles.includes(deps.adminRole)) {
+    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may ${action}`, { sourceId: deps.sourceId });
+  }
 }
 
 /**

@@ -8,11 +8,11 @@
  * - an unknown path (or a path id that is not a UUID) answers 404, a known path with another
  *   method 405;
  * - `user` comes from the query on GETs, from the JSON body on POST/DELETE, from the form on
- *   `/audio-to-text`, and is not needed by the app-wide `/app/feedbacks` and
- *   `/apps/annotations` (annotations.ts). Unlike current Dify builds, which fall back to a
- *   shared default end user, a missing `user` answers 400 "Arg user must be provided."
- *   (Dify's answer where `user` is required);
- * - users are isolated: another user's conversation or message answers 404.
+ *   `/audio-to-text`, and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
+ *   fall back to a shared default end user, a missing `user` answers 400 "Arg user must be
+ *   provided." (Dify's answer where `user` is required);
+ * - users are isolated: another user's conversation or message answers 404;
+ * - the app's annotations (`/apps/annotations`, annotations.ts) are app-wide: no `user` either.
  * Not simulated: `/files` downloads (file URLs point here but answer 404), `/parameters`,
  * `/meta`, annotation reply settings, conversation variables, workflow events.
  */
@@ -71,17 +71,17 @@ const ROUTES: Array<{ path: RegExp; methods: Record<string, [UserFrom, DifyHandl
   { path: new RegExp(`^/v1/messages/${UUID_SEGMENT}/feedbacks$`), methods: { POST: ['json', rateMessage] } },
   { path: new RegExp(`^/v1/messages/${UUID_SEGMENT}/suggested$`), methods: { GET: ['query', suggestedQuestions] } },
   { path: /^\/v1\/app\/feedbacks$/, methods: { GET: ['none', listAppFeedbacks] } },
+  { path: /^\/v1\/apps\/annotations$/, methods: { GET: ['none', listAnnotations], POST: ['none', createAnnotation] } },
+  {
+    path: new RegExp(`^/v1/apps/annotations/${UUID_SEGMENT}$`),
+    methods: { PUT: ['none', updateAnnotation], DELETE: ['none', deleteAnnotation] },
+  },
   { path: new RegExp(`^/v1/conversations/${UUID_SEGMENT}/name$`), methods: { POST: ['json', renameConversation] } },
   { path: new RegExp(`^/v1/conversations/${UUID_SEGMENT}$`), methods: { DELETE: ['json', deleteConversation] } },
   { path: /^\/v1\/chat-messages$/, methods: { POST: ['json', sendChatMessage] } },
   { path: /^\/v1\/chat-messages\/([^/]+)\/stop$/, methods: { POST: ['json', stopChatMessage] } },
   { path: /^\/v1\/text-to-audio$/, methods: { POST: ['json', textToAudio] } },
   { path: /^\/v1\/audio-to-text$/, methods: { POST: ['none', audioToText] } },
-  { path: /^\/v1\/apps\/annotations$/, methods: { GET: ['none', listAnnotations], POST: ['none', createAnnotation] } },
-  {
-    path: new RegExp(`^/v1/apps/annotations/${UUID_SEGMENT}$`),
-    methods: { PUT: ['none', updateAnnotation], DELETE: ['none', deleteAnnotation] },
-  },
 ];
 /** Werkzeug's NotFound text, which Dify's error handler wraps. */
 const ROUTE_NOT_FOUND =

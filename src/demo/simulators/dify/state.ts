@@ -2,14 +2,16 @@
  * The mutable state one Dify simulator instance serves from: its conversations (seed data plus
  * every write), app settings, running streaming tasks and the stop calls it received.
  */
+import { createDifyAnnotations, type DifyFixtureAnnotation } from './annotation-fixtures.js';
 import type { LoggedRequest, SimulatorReply } from '../http-server.js';
 import type { DifyFixtureConversation, DifyFixtureExchange } from './fixtures.js';
-import { createDifyAnnotations, type DifyFixtureAnnotation } from './annotation-fixtures.js';
 
 /** Options of `startDifySimulator`. Durations in milliseconds. */
 export interface DifySimulatorOptions {
   /** Port to listen on; 0 or absent picks a free one. */
   port?: number;
+  /** The app's annotations to serve instead of `createDifyAnnotations()`. */
+  annotations?: DifyFixtureAnnotation[];
   /**
    * The app's "suggested questions after answer" feature. Off → `/messages/{id}/suggested`
    * answers 403 `app_suggested_questions_after_answer_disabled`. @default true
@@ -19,8 +21,6 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
-  /** The app's annotations to serve instead of `createDifyAnnotations()`. */
-  annotations?: DifyFixtureAnnotation[];
 }
 
 /** A `POST /chat-messages/{task_id}/stop` as received. */
@@ -51,13 +51,13 @@ export interface DifyState {
   /** The simulator's origin, for file URLs. */
   origin: string;
   suggestedQuestions: boolean;
+  /** The app's annotations (seed plus writes), in creation order. */
+  annotations: DifyFixtureAnnotation[];
   streamDelayMs: number;
   replyDelayMs: number;
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
-  /** The app's annotations (seed plus writes), in creation order. */
-  annotations: DifyFixtureAnnotation[];
   /** Strictly increasing epoch ms, so new rows never tie (Dify pages with strict comparisons). */
   now(): number;
 }
@@ -81,12 +81,12 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     conversations,
     origin: '',
     suggestedQuestions: options.suggestedQuestions ?? true,
+    annotations: options.annotations ?? createDifyAnnotations(),
     streamDelayMs: options.streamDelayMs ?? 25,
     replyDelayMs: options.replyDelayMs ?? 0,
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],
-    annotations: options.annotations ?? createDifyAnnotations(),
     now() {
       last = Math.max(Date.now(), last + 1);
       return last;

@@ -13,13 +13,13 @@ import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type { ProviderKindId } from './kinds.js';
 import type {
-  AnnotationRecord,
-  AnnotationText,
   ConversationPage,
   ConversationRecord,
   ConversationSlice,
   ConversationStatus,
   FeedbackRecord,
+  AnnotationRecord,
+  AnnotationText,
   MessagePage,
   MessageRecord,
   MessageRef,

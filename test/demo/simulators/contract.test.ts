@@ -222,10 +222,10 @@ describe('contract coverage', () => {
   it('checked every endpoint the gateway uses and applied every named exception', () => {
     for (const operation of [
       'GET /conversations 200', 'GET /messages 200', 'POST /messages/{message_id}/feedbacks 200', 'GET /app/feedbacks 200',
-      'GET /messages/{message_id}/suggested 200', 'POST /conversations/{conversation_id}/name 200', 'DELETE /conversations/{conversation_id} 204',
-      'POST /chat-messages 200', 'POST /chat-messages/{task_id}/stop 200', 'POST /text-to-audio 200', 'POST /audio-to-text 200',
       'GET /apps/annotations 200', 'POST /apps/annotations 201', 'PUT /apps/annotations/{annotation_id} 200',
       'DELETE /apps/annotations/{annotation_id} 204',
+      'GET /messages/{message_id}/suggested 200', 'POST /conversations/{conversation_id}/name 200', 'DELETE /conversations/{conversation_id} 204',
+      'POST /chat-messages 200', 'POST /chat-messages/{task_id}/stop 200', 'POST /text-to-audio 200', 'POST /audio-to-text 200',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status 200',
       'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',

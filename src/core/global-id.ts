@@ -14,6 +14,7 @@
  *   `[sourceId, kind, idScope, null, name]` for one it does not (Dify's assistant: `name` null),
  *   so an unidentified author is one stable identity per source, kind and name
  * - `Viewer`: `[viewerId]` (the viewer id is the same for every source)
+ * - `Annotation`: `[sourceId, annotationExternalId]` (an app's curated Q&A pair, not a viewer's)
  */
 import { badInput } from './errors.js';
 import type { SenderKind } from './records.js';
@@ -30,7 +31,8 @@ export type NodeRef =
   | { type: 'Feedback'; sourceId: string; conversationId: string; key: string }
   | { type: 'Attachment'; sourceId: string; conversationId: string; key: string; attachmentId: string }
   | SenderNodeRef
-  | { type: 'Viewer'; viewerId: string };
+  | { type: 'Viewer'; viewerId: string }
+  | { type: 'Annotation'; sourceId: string; annotationId: string };
 
 /**
  * A message author. `externalId` is the backend's id, unique per kind and `idScope`; `name` is
@@ -48,7 +50,7 @@ export interface SenderNodeRef {
 /** The refs that point into one source (every type but `Viewer`). */
 export type SourceNodeRef = Exclude<NodeRef, { type: 'Viewer' }>;
 
-const PART_COUNT = { Source: 1, Conversation: 2, Message: 3, Feedback: 3, Attachment: 4, Sender: 5, Viewer: 1 } as const;
+const PART_COUNT = { Source: 1, Conversation: 2, Message: 3, Feedback: 3, Attachment: 4, Sender: 5, Viewer: 1, Annotation: 2 } as const;
 const SENDER_KINDS: ReadonlySet<string> = new Set<SenderKind>(['USER', 'CONTACT', 'AGENT', 'BOT', 'SYSTEM']);
 const MAX_ID_LENGTH = 2048;
 
@@ -68,6 +70,8 @@ export function innerId(ref: NodeRef): string {
       return JSON.stringify([ref.sourceId, ref.kind, ref.idScope, ref.externalId, ref.externalId === null ? ref.name : null]);
     case 'Viewer':
       return JSON.stringify([ref.viewerId]);
+    case 'Annotation':
+      return JSON.stringify([ref.sourceId, ref.annotationId]);
   }
 }
 
@@ -132,6 +136,8 @@ export function refFromInnerId(typename: string, id: string): NodeRef | null {
       return { type: 'Viewer', viewerId: sourceId! };
     case 'Conversation':
       return { type: 'Conversation', sourceId: sourceId!, conversationId: conversationId! };
+    case 'Annotation':
+      return { type: 'Annotation', sourceId: sourceId!, annotationId: conversationId! };
     case 'Attachment':
       return { type: 'Attachment', sourceId: sourceId!, conversationId: conversationId!, key: key!, attachmentId: attachmentId! };
     default:

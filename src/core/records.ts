@@ -116,6 +116,27 @@ export interface FeedbackRecord {
   message: MessageRef | null;
 }
 
+/**
+ * One curated question-and-answer pair of an app (Dify annotation, `/apps/annotations`): when
+ * the app's annotation reply is on, a user question close enough to `question` is answered
+ * with `answer` instead of a generated reply.
+ */
+export interface AnnotationRecord {
+  /** The backend's annotation id (Dify: a UUID). */
+  id: string;
+  question: string | null;
+  answer: string | null;
+  /** How often the app has answered with it. */
+  hitCount: number | null;
+  createdAt: Date | null;
+}
+
+/** The text of an annotation as written (`createAnnotation`, `updateAnnotation`). */
+export interface AnnotationText {
+  question: string;
+  answer: string;
+}
+
 /** A page of a page-numbered list: `page` from 1, `limit` 1–100. */
 export interface NumberedPage {
   page: number;

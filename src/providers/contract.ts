@@ -18,6 +18,8 @@ import type {
   ConversationSlice,
   ConversationStatus,
   FeedbackRecord,
+  AnnotationRecord,
+  AnnotationText,
   MessagePage,
   MessageRecord,
   MessageRef,
@@ -49,6 +51,11 @@ export interface AdapterCapabilities {
   setConversationStatus?: boolean;
   transcribeAudio?: boolean;
   listFeedbacks?: boolean;
+  /** The app's curated Q&A pairs (Dify annotations), for the admin role: list, create, update, delete. */
+  listAnnotations?: boolean;
+  createAnnotation?: boolean;
+  updateAnnotation?: boolean;
+  deleteAnnotation?: boolean;
   suggestedQuestions?: boolean;
   textToAudio?: boolean;
   /** The app's description and start screen (`app`). */
@@ -143,6 +150,28 @@ export interface ProviderAdapter {
   transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }, scope?: RequestScope): Promise<string>;
   /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */
   listFeedbacks?(viewer: Viewer, page: NumberedPage, scope?: RequestScope): Promise<{ items: FeedbackRecord[]; hasMore: boolean }>;
+  /**
+   * The app's annotations, newest first, those whose question or answer contains `keyword`
+   * when given; `total` is the backend's count of matches, when it gives one.
+   * @throws GatewayError FORBIDDEN for viewers without the admin role
+   */
+  listAnnotations?(
+    viewer: Viewer,
+    page: NumberedPage & { keyword: string | null },
+    scope?: RequestScope,
+  ): Promise<{ items: AnnotationRecord[]; hasMore: boolean; total: number | null }>;
+  /** Adds an annotation; answers it as stored. Never retried. @throws FORBIDDEN for viewers without the admin role */
+  createAnnotation?(viewer: Viewer, text: AnnotationText, scope?: RequestScope): Promise<AnnotationRecord>;
+  /** Replaces an annotation's question and answer; answers it as stored. @throws FORBIDDEN, NOT_FOUND (absent) */
+  updateAnnotation?(viewer: Viewer, annotationExternalId: string, text: AnnotationText, scope?: RequestScope): Promise<AnnotationRecord>;
+  /** Deletes an annotation. @throws FORBIDDEN, NOT_FOUND (absent, or deleted already) */
+  deleteAnnotation?(viewer: Viewer, annotationExternalId: string, scope?: RequestScope): Promise<void>;
+  /**
+   * Checks, without a call, what every annotation method checks first: that this viewer may
+   * manage the app's annotations. An idempotent replay of `createAnnotation` runs it.
+   * @throws GatewayError FORBIDDEN
+   */
+  authorizeAnnotations?(viewer: Viewer): void;
   /** Suggested follow-up questions after an assistant message. @throws NOT_SUPPORTED when the feature is off */
   suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
   /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */

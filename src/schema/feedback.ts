@@ -1,17 +1,18 @@
 /**
  * `Feedback` (a node: one rating of one assistant message) and `Source.feedbacks`, every end
  * user's feedback on a Dify app (`GET /app/feedbacks`), for viewers with the source's admin role.
- * Dify pages that list by `page`/`limit` without a has-more flag; the connection turns that into
- * offset cursors (signed, bound to the source and viewer) and asks one row more than wanted.
+ * Dify pages that list by `page`/`limit` without a has-more flag; offset-connection.ts turns
+ * that into offset cursors (signed, bound to the source and viewer).
  */
 import { requireViewer } from './context.js';
 import { innerId } from '../core/global-id.js';
-import { badInput, GatewayError, notFound } from '../core/errors.js';
+import { GatewayError, notFound } from '../core/errors.js';
 import type { FeedbackRecord } from '../core/records.js';
 import { builder } from './builder.js';
 import { FeedbackRating } from './message.js';
 import { FeedbackObject, MessageObject, SourceObject } from './refs.js';
 import { messageShape, type FeedbackShape } from './shapes.js';
+import { resolveOffsetConnection, type OffsetConnection } from './offset-connection.js';
 
 /** Dify's largest `/app/feedbacks` page. */
 const MAX_UPSTREAM_PAGE = 100;
@@ -45,24 +46,14 @@ builder.node(FeedbackObject, {
   }),
 });
 
-interface FeedbackEdgeShape {
-  cursor: string;
-  node: FeedbackShape;
-}
-
-interface FeedbackConnectionShape {
-  edges: FeedbackEdgeShape[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-}
-
-const FeedbackEdge = builder.objectRef<FeedbackEdgeShape>('FeedbackEdge').implement({
+const FeedbackEdge = builder.objectRef<{ cursor: string; node: FeedbackShape }>('FeedbackEdge').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
     node: t.field({ type: FeedbackObject, resolve: (edge) => edge.node }),
   }),
 });
 
-const FeedbackConnection = builder.objectRef<FeedbackConnectionShape>('FeedbackConnection').implement({
+const FeedbackConnection = builder.objectRef<OffsetConnection<FeedbackShape>>('FeedbackConnection').implement({
   description: "A page of an app's feedback, newest first.",
   fields: (t) => ({
     edges: t.field({ type: [FeedbackEdge], resolve: (connection) => connection.edges }),
@@ -96,41 +87,15 @@ builder.objectField(SourceObject, 'feedbacks', (t) =>
           sourceId: source.id,
         });
       }
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 0 || first > 100) throw badInput('first must be between 0 and 100');
-      const scope = `feedbacks:${source.id}`;
-      let offset = 0;
-      if (args.after != null) {
-        const decoded = context.gateway.cursors.decode(scope, viewer.id, args.after);
-        if (typeof decoded !== 'number' || !Number.isInteger(decoded) || decoded < 0) throw badInput('invalid cursor');
-        offset = decoded + 1;
-      }
-      // Rows offset … offset + first (one extra to know whether more exist), read in Dify pages
-      // of one size: the smallest that covers the window from a page boundary.
-      const want = first + 1;
-      const size = Math.min(MAX_UPSTREAM_PAGE, want);
-      const rows: FeedbackRecord[] = [];
-      let upstreamMore = true;
-      for (let page = Math.floor(offset / size) + 1; rows.length < want + (offset % size) && upstreamMore; page += 1) {
-        const answer = await source.adapter.listFeedbacks(viewer, { page, limit: size }, context.loaders.scope);
-        rows.push(...answer.items);
-        upstreamMore = answer.hasMore;
-      }
-      const window = rows.slice(offset % size, (offset % size) + want);
-      const shown = window.slice(0, first);
-      const edges = shown.flatMap((record, index) => {
-        const node = toShape(source.id, record);
-        return node ? [{ cursor: context.gateway.cursors.encode(scope, viewer.id, offset + index), node }] : [];
+      const listFeedbacks = source.adapter.listFeedbacks.bind(source.adapter);
+      return resolveOffsetConnection(context, {
+        scope: `feedbacks:${source.id}`,
+        first: args.first,
+        after: args.after,
+        maxUpstreamPage: MAX_UPSTREAM_PAGE,
+        fetchPage: (page, limit) => listFeedbacks(viewer, { page, limit }, context.loaders.scope),
+        toNode: (record) => toShape(source.id, record),
       });
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: window.length > first,
-          hasPreviousPage: offset > 0,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
     },
   }),
 );

@@ -12,7 +12,8 @@
  * - a store that does not answer refuses the send (UPSTREAM_UNAVAILABLE): without it, a replica
  *   cannot know that no other one is sending.
  * The cache key is a SHA-256 of source id, viewer id and key, so no viewer data is readable in
- * the store; the fingerprint is a SHA-256 too.
+ * the store; the fingerprint is a SHA-256 too. Other keyed writes (`createAnnotation`) reserve
+ * their keys the same way through `reserveWrite`.
  */
 import { createHash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
@@ -43,24 +44,19 @@ interface StoredResult {
   messages: Array<Omit<MessageRecord, 'createdAt'> & { createdAt: string | null }>;
 }
 
-/** What the cache holds under a key. */
-type IdempotencyRecord = { state: 'pending'; fingerprint: string } | { state: 'done'; fingerprint: string; result: StoredResult };
+/** What the cache holds under a key: `S` is the JSON form of the write's result. */
+type IdempotencyRecord<S> = { state: 'pending'; fingerprint: string } | { state: 'done'; fingerprint: string; result: S };
 
 /** The outcome of `reserveSend`: the stored result to replay, or the right (and duty) to send. */
-export type SendReservation =
-  | { kind: 'replay'; result: SendMessageResult }
-  | {
-      kind: 'reserved';
-      /** Stores the send's result under the key for 24 h. */
-      commit(result: SendMessageResult): Promise<void>;
-      /** Frees the key after a failed send, so that a retry may send. */
-      release(): Promise<void>;
-    };
+export type SendReservation = WriteReservation<SendMessageResult>;
 
-/** The cache key of a send's idempotency record, or null without a key. */
-export function idempotencyCacheKey(sourceId: string, viewerId: string, key: string | null | undefined): string | null {
+/**
+ * The cache key of a keyed write's idempotency record, or null without a key. Each kind of
+ * write (`send`, `annotation`) keys apart, so a client's key for one never blocks the other.
+ */
+export function idempotencyCacheKey(sourceId: string, viewerId: string, key: string | null | undefined, kind = 'send'): string | null {
   if (key == null) return null;
-  return `idempotency:send:${createHash('sha256').update(JSON.stringify([sourceId, viewerId, key])).digest('hex')}`;
+  return `idempotency:${kind}:${createHash('sha256').update(JSON.stringify([sourceId, viewerId, key])).digest('hex')}`;
 }
 
 /** A digest of everything that makes two sends the same request (object keys in any order). */
@@ -95,33 +91,81 @@ const fromStored = (stored: StoredResult): SendMessageResult => ({
 export async function reserveSend(context: GatewayContext, resolved: ResolvedSend, viewer: Viewer): Promise<SendReservation | null> {
   const key = resolved.idempotencyCacheKey;
   if (!key) return null;
+  return reserveWrite(context, {
+    cacheKey: key,
+    sourceId: resolved.source.id,
+    fingerprint: fingerprintOf(resolved, viewer),
+    authorizeReplay: () => resolved.source.adapter.authorizeSend?.(viewer, resolved.request, context.loaders.scope),
+    toStored,
+    fromStored,
+  });
+}
+
+/** One keyed write as `reserveWrite` reserves it. `S` is the JSON form of its result `T`. */
+export interface KeyedWrite<T, S> {
+  /** From `idempotencyCacheKey`. */
+  cacheKey: string;
+  sourceId: string;
+  /** A digest of everything that makes two requests the same (see `fingerprint`). */
+  fingerprint: string;
+  /** Re-checks, without writing, that the viewer may make this write now. @throws what the write would */
+  authorizeReplay(): Promise<void> | void;
+  toStored(result: T): S;
+  fromStored(stored: S): T;
+}
+
+/** The outcome of `reserveWrite`: the stored result to replay, or the right (and duty) to write. */
+export type WriteReservation<T> =
+  | { kind: 'replay'; result: T }
+  | {
+      kind: 'reserved';
+      /** Stores the write's result under the key for 24 h. */
+      commit(result: T): Promise<void>;
+      /** Frees the key after a failed write, so that a retry may write. */
+      release(): Promise<void>;
+    };
+
+/** A SHA-256 of `parts` (object keys in any order), for `KeyedWrite.fingerprint`. */
+export function fingerprint(parts: unknown[]): string {
+  return createHash('sha256').update(stringify(parts)!).digest('hex');
+}
+
+/**
+ * Reserves a write's idempotency key for the source's send time-out plus a margin, or waits
+ * for the result of the request that holds it (polling the store, bounded by that same time)
+ * and replays it after `authorizeReplay`. Shared by every keyed write (sends, new annotations).
+ * @throws GatewayError BAD_USER_INPUT (the key was used for another request),
+ *   UPSTREAM_UNAVAILABLE (the store does not answer, or the first write is still running at
+ *   the end of the wait: retry with the same key), or what `authorizeReplay` throws
+ */
+export async function reserveWrite<T, S>(context: GatewayContext, write: KeyedWrite<T, S>): Promise<WriteReservation<T>> {
+  const { cacheKey: key, fingerprint } = write;
   const { cache } = context.gateway;
-  const fingerprint = fingerprintOf(resolved, viewer);
-  const sendTimeoutMs = context.gateway.config.sources.find((source) => source.id === resolved.source.id)?.sendTimeoutMs ?? 120_000;
+  const sendTimeoutMs = context.gateway.config.sources.find((source) => source.id === write.sourceId)?.sendTimeoutMs ?? 120_000;
   const holdMs = sendTimeoutMs + PENDING_MARGIN_MS;
   const deadline = Date.now() + holdMs;
   let pause = FIRST_POLL_MS;
   for (;;) {
-    const pending: IdempotencyRecord = { state: 'pending', fingerprint };
+    const pending: IdempotencyRecord<S> = { state: 'pending', fingerprint };
     if (await cache.setIfAbsent(key, pending, holdMs)) {
       return {
         kind: 'reserved',
-        commit: (result) => cache.set<IdempotencyRecord>(key, { state: 'done', fingerprint, result: toStored(result) }, IDEMPOTENCY_TTL_MS),
+        commit: (result) => cache.set<IdempotencyRecord<S>>(key, { state: 'done', fingerprint, result: write.toStored(result) }, IDEMPOTENCY_TTL_MS),
         release: () => cache.delete(key),
       };
     }
-    const record = await cache.getOrThrow<IdempotencyRecord>(key);
+    const record = await cache.getOrThrow<IdempotencyRecord<S>>(key);
     if (record?.fingerprint !== undefined && record.fingerprint !== fingerprint) {
       throw badInput('idempotencyKey was already used for a different request');
     }
     if (record?.state === 'done') {
-      await resolved.source.adapter.authorizeSend?.(viewer, resolved.request, context.loaders.scope);
-      return { kind: 'replay', result: fromStored(record.result) };
+      await write.authorizeReplay();
+      return { kind: 'replay', result: write.fromStored(record.result) };
     }
     // Still pending, or released (or expired) since the reservation attempt: look again shortly.
     if (Date.now() + pause > deadline) {
-      throw new GatewayError('UPSTREAM_UNAVAILABLE', 'a send with this idempotencyKey is still in progress; retry later with the same key', {
-        sourceId: resolved.source.id,
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', 'a write with this idempotencyKey is still in progress; retry later with the same key', {
+        sourceId: write.sourceId,
         retryAfter: 5,
       });
     }

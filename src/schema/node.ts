@@ -10,9 +10,11 @@ import { requireViewer } from './context.js';
 import { parseGlobalId, type NodeRef } from '../core/global-id.js';
 import { badInput, GatewayError, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
+import { loadAnnotation } from './annotation.js';
 import { openConversation } from './conversation-open.js';
 import { settleItem } from './errors.js';
 import {
+  type AnnotationShape,
   attachmentShape,
   feedbackShape,
   messageShape,
@@ -39,7 +41,7 @@ export async function loadNode(
   context: GatewayContext,
   ref: NodeRef,
   info: GraphQLResolveInfo,
-): Promise<SourceShape | ConversationShape | MessageShape | FeedbackShape | AttachmentShape | ViewerShape> {
+): Promise<SourceShape | ConversationShape | MessageShape | FeedbackShape | AttachmentShape | ViewerShape | AnnotationShape> {
   if (ref.type === 'Viewer') {
     const viewer = requireViewer(context);
     if (ref.viewerId !== viewer.id) throw notFound('viewer');
@@ -55,6 +57,7 @@ export async function loadNode(
       sourceId: ref.sourceId,
     });
   }
+  if (ref.type === 'Annotation') return loadAnnotation(context, source, ref.annotationId);
   // A conversation costs only what the selection on it needs (conversation-open.ts).
   if (ref.type === 'Conversation') return openConversation(context, info, ref.sourceId, ref.conversationId);
   const loaders = context.loaders.forSource(ref.sourceId);

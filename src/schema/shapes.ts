@@ -4,7 +4,7 @@
  */
 import type { SourceEntry } from '../providers/contract.js';
 import type { NodeRef, SenderNodeRef } from '../core/global-id.js';
-import type { AttachmentRecord, ConversationRecord, MessageRecord, MessageRef, SenderRecord } from '../core/records.js';
+import type { AnnotationRecord, AttachmentRecord, ConversationRecord, MessageRecord, MessageRef, SenderRecord } from '../core/records.js';
 
 export interface SourceShape {
   kind: 'Source';
@@ -43,6 +43,15 @@ export const messageShape = (sourceId: string, record: MessageRecord): MessageSh
 });
 
 /** A feedback row: the rated message and what the rating says. */
+/** An app's curated Q&A pair (`Annotation`), with the source it belongs to. */
+export interface AnnotationShape {
+  kind: 'Annotation';
+  sourceId: string;
+  record: AnnotationRecord;
+}
+
+export const annotationShape = (sourceId: string, record: AnnotationRecord): AnnotationShape => ({ kind: 'Annotation', sourceId, record });
+
 export interface FeedbackShape {
   kind: 'Feedback';
   sourceId: string;

@@ -7,6 +7,7 @@
 import { assertObjectType, type GraphQLSchema } from 'graphql';
 import { globalIdOf } from '../core/global-id.js';
 import {
+  type AnnotationShape,
   attachmentNodeRef,
   senderNodeRef,
   type AttachmentShape,
@@ -26,6 +27,7 @@ const ENCODERS = {
   Sender: (shape: SenderShape) => globalIdOf(senderNodeRef(shape)),
   Attachment: (shape: AttachmentShape) => globalIdOf(attachmentNodeRef(shape)),
   Viewer: (shape: ViewerShape) => globalIdOf({ type: 'Viewer', viewerId: shape.id }),
+  Annotation: (shape: AnnotationShape) => globalIdOf({ type: 'Annotation', sourceId: shape.sourceId, annotationId: shape.record.id }),
 } as const;
 
 /**

@@ -14,6 +14,9 @@ import type { Viewer } from '../core/records.js';
 /** Names of the write operations, as they appear in the audit log. */
 export type WriteOperation =
   | 'rateMessage'
+  | 'createAnnotation'
+  | 'updateAnnotation'
+  | 'deleteAnnotation'
   | 'renameConversation'
   | 'deleteConversation'
   | 'sendMessage'
@@ -67,7 +70,7 @@ export function sourceByIdOrName(context: GatewayContext, id: string): SourceEnt
 export interface WriteTarget {
   operation: WriteOperation;
   sourceId: string;
-  /** The backend's id of the target (conversation or message), or null for a new one. */
+  /** The backend's id of the target (conversation, message or annotation), or null for a new one. */
   targetExternalId: string | null;
 }
 

@@ -69,6 +69,7 @@ export type NodeByIdQueryVariables = Exact<{
 
 
 export type NodeByIdQuery = { node:
+    | { __typename: 'Annotation', id: string }
     | { __typename: 'Attachment', id: string }
     | { __typename: 'Conversation', id: string, externalId: string, title: string | null, status: ConversationStatus, updatedAt: string | null, source: { id: string, name: string, kind: SourceKind } }
     | { __typename: 'Feedback', id: string }
@@ -84,6 +85,7 @@ export type NodesByIdsQueryVariables = Exact<{
 
 
 export type NodesByIdsQuery = { nodes: Array<
+    | { __typename: 'Annotation', id: string }
     | { __typename: 'Attachment', id: string }
     | { __typename: 'Conversation', id: string, externalId: string, title: string | null, status: ConversationStatus, updatedAt: string | null, source: { id: string, name: string, kind: SourceKind } }
     | { __typename: 'Feedback', id: string }

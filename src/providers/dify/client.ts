@@ -10,6 +10,8 @@ import type { UpstreamErrorResponse } from '../../upstream/responses.js';
 import type { UpstreamStream } from '../../upstream/http.js';
 import type { AdapterServices, SourceCommonConfig } from '../contract.js';
 import {
+  difyAnnotationPageSchema,
+  difyAnnotationSchema,
   difyAppFeedbacksSchema,
   difyAudioTextSchema,
   difyChatCompletionSchema,
@@ -20,6 +22,7 @@ import {
   difyMessagePageSchema,
   difyResultSchema,
   difySuggestedSchema,
+  type DifyAnnotation,
   type DifyChatCompletion,
   type DifyConversation,
   type DifyConversationPage,
@@ -109,6 +112,20 @@ export interface DifyClient {
    * WITHOUT scoping it to `user`: callers check that the message is the viewer's first.
    */
   textToAudio(user: string, messageId: string, scope?: RequestScope): Promise<UpstreamStream>;
+  /**
+   * `GET /apps/annotations?page&limit&keyword`: the app's annotations, newest first; `keyword`
+   * (null: none) keeps those whose question or answer contains it. Not scoped to a user.
+   */
+  annotations(
+    page: { page: number; limit: number; keyword: string | null },
+    scope?: RequestScope,
+  ): Promise<z.infer<typeof difyAnnotationPageSchema>>;
+  /** `POST /apps/annotations` `{ question, answer }` → the annotation (201). Never retried. */
+  createAnnotation(text: { question: string; answer: string }, scope?: RequestScope): Promise<DifyAnnotation>;
+  /** `PUT /apps/annotations/{id}` `{ question, answer }` → the annotation; 404 when absent. Never retried. */
+  updateAnnotation(annotationId: string, text: { question: string; answer: string }, scope?: RequestScope): Promise<DifyAnnotation>;
+  /** `DELETE /apps/annotations/{id}` → 204; 404 when absent. Never retried. */
+  deleteAnnotation(annotationId: string, scope?: RequestScope): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -271,6 +288,40 @@ export function createDifyClient(
         { method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } },
         scope,
       ),
+    annotations: (page, scope) =>
+      upstream.getJson(
+        {
+          path: '/apps/annotations',
+          endpoint: '/apps/annotations',
+          query: { page: page.page, limit: clampLimit(page.limit), keyword: page.keyword },
+        },
+        difyAnnotationPageSchema,
+        scope,
+      ),
+    createAnnotation: async (text, scope) =>
+      (await upstream.send(
+        { method: 'POST', path: '/apps/annotations', endpoint: '/apps/annotations', json: { question: text.question, answer: text.answer } },
+        difyAnnotationSchema,
+        scope,
+      )) as DifyAnnotation,
+    updateAnnotation: async (annotationId, text, scope) =>
+      (await upstream.send(
+        {
+          method: 'PUT',
+          path: `/apps/annotations/${encodeURIComponent(annotationId)}`,
+          endpoint: '/apps/annotations/:id',
+          json: { question: text.question, answer: text.answer },
+        },
+        difyAnnotationSchema,
+        scope,
+      )) as DifyAnnotation,
+    deleteAnnotation: async (annotationId, scope) => {
+      await upstream.send(
+        { method: 'DELETE', path: `/apps/annotations/${encodeURIComponent(annotationId)}`, endpoint: '/apps/annotations/:id' },
+        null,
+        scope,
+      );
+    },
     close: () => upstream.close(),
   };
 }

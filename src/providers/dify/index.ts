@@ -29,6 +29,7 @@ import { createConversationLookup } from './lookup.js';
 import { getConversations, getMessages, listConversations, listMessages } from './reads.js';
 import { streamReply } from './reply-stream.js';
 import * as writes from './writes.js';
+import * as annotations from './annotations.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -74,6 +75,10 @@ const dify = {
         sendFiles: true,
         transcribeAudio: true,
         listFeedbacks: true,
+        listAnnotations: true,
+        createAnnotation: true,
+        updateAnnotation: true,
+        deleteAnnotation: true,
         suggestedQuestions: true,
         textToAudio: true,
         app: true,
@@ -92,6 +97,11 @@ const dify = {
       authorizeSend: async (viewer, request) => void writes.authorizeSend(deps, viewer, request),
       transcribeAudio: (viewer, file, scope) => writes.transcribeAudio(deps, viewer, file, scope),
       listFeedbacks: (viewer, page, scope) => writes.listFeedbacks(deps, viewer, page, scope),
+      listAnnotations: (viewer, page, scope) => annotations.listAnnotations(deps, viewer, page, scope),
+      createAnnotation: (viewer, text, scope) => annotations.createAnnotation(deps, viewer, text, scope),
+      updateAnnotation: (viewer, id, text, scope) => annotations.updateAnnotation(deps, viewer, id, text, scope),
+      deleteAnnotation: (viewer, id, scope) => annotations.deleteAnnotation(deps, viewer, id, scope),
+      authorizeAnnotations: (viewer) => annotations.authorizeAnnotations(deps, viewer),
       suggestedQuestions: (viewer, ref, scope) => writes.suggestedQuestions(deps, viewer, ref, scope),
       textToAudio: (viewer, ref, scope) => writes.textToAudio(deps, viewer, ref, scope),
       streamReply: (viewer, request, signal) => streamReply(deps, viewer, request, signal),

@@ -3,9 +3,10 @@
  * record is one exchange (`query` + `answer`); the graph shows it as two messages, the USER
  * half first, whose keys are `<message id>:u` and `<message id>:a`.
  */
-import type { AgentThoughtRecord, AttachmentRecord, CitationRecord, ConversationRecord, ConversationStatus, FeedbackRecord, MessageRecord } from '../../core/records.js';
+import type { AgentThoughtRecord, AnnotationRecord, AttachmentRecord, CitationRecord, ConversationRecord, ConversationStatus, FeedbackRecord, MessageRecord } from '../../core/records.js';
 import type {
   DifyAgentThought,
+  DifyAnnotation,
   DifyAppFeedback,
   DifyChatCompletion,
   DifyConversation,
@@ -216,6 +217,17 @@ export function mapAppFeedback(row: DifyAppFeedback): FeedbackRecord | null {
       conversationId && messageId
         ? { conversationExternalId: conversationId, key: formatMessageKey({ id: messageId, half: 'a' }) }
         : null,
+  };
+}
+
+/** An `/apps/annotations` item → record (ids lower-cased like every Dify UUID). */
+export function mapAnnotation(item: DifyAnnotation): AnnotationRecord {
+  return {
+    id: normalizeDifyId(item.id) ?? item.id,
+    question: item.question ?? null,
+    answer: item.answer ?? null,
+    hitCount: item.hit_count ?? null,
+    createdAt: fromEpochSeconds(item.created_at),
   };
 }
 

@@ -165,3 +165,23 @@ export const difyAppFeedbackSchema = z.looseObject({
 export const difyAppFeedbacksSchema = z.looseObject({ data: z.array(difyAppFeedbackSchema) });
 /** A parsed app feedback row. */
 export type DifyAppFeedback = z.infer<typeof difyAppFeedbackSchema>;
+
+/**
+ * One annotation (`AnnotationItem` of the published spec): `created_at` in epoch seconds, the
+ * answer under `answer` (Dify's `annotation_fields` rename the model's `content` to it).
+ */
+export const difyAnnotationSchema = z.looseObject({
+  id: z.string().min(1),
+  question: z.string().nullish(),
+  answer: z.string().nullish(),
+  hit_count: z.number().nullish(),
+  created_at: z.number().nullish(),
+});
+/** A parsed annotation. */
+export type DifyAnnotation = z.infer<typeof difyAnnotationSchema>;
+/** `GET /apps/annotations?page&limit&keyword` (`AnnotationListResponse`). */
+export const difyAnnotationPageSchema = z.looseObject({
+  data: z.array(difyAnnotationSchema),
+  has_more: z.boolean().nullish(),
+  total: z.number().nullish(),
+});

@@ -219,6 +219,18 @@ export async function withDifyAudioType(file: Blob, name: string): Promise<Blob>
 }
 
 /**
+ * Refuses viewers without the source's `adminRole`, before any upstream call: app-wide data
+ * (every user's feedback, the app's annotations) is read and written with the app's key alone.
+ * @param action what is refused, e.g. "manage the app's annotations"
+ * @throws GatewayError FORBIDDEN
+ */
+export function requireAdmin(deps: DifyWriteDeps, viewer: Viewer, action: string): void {
+  if (!viewer.roles.includes(deps.adminRole)) {
+    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may ${action}`, { sourceId: deps.sourceId });
+  }
+}
+
+/**
  * `Source.feedbacks` → `GET /app/feedbacks?page&limit`: every end user's feedback, so only for
  * viewers with `adminRole`. Dify gives no has-more flag: one extra row is asked for to know.
  * @throws GatewayError FORBIDDEN for other viewers
@@ -229,11 +241,7 @@ export async function listFeedbacks(
   page: NumberedPage,
   requestScope?: RequestScope,
 ): Promise<{ items: FeedbackRecord[]; hasMore: boolean }> {
-  if (!viewer.roles.includes(deps.adminRole)) {
-    throw new GatewayError('FORBIDDEN', `only viewers with role "${deps.adminRole}" may read every user's feedback`, {
-      sourceId: deps.sourceId,
-    });
-  }
+  requireAdmin(deps, viewer, "read every user's feedback");
   const answer = await deps.client.appFeedbacks(page.page, page.limit, requestScope);
   const rows = answer.data.slice(0, page.limit);
   // A full page may have more; a short one is the end.

@@ -111,6 +111,19 @@ describe('dify simulator answers follow openapi_chat.en.json', () => {
     expect((await d('DELETE', `/conversations/${target}`, { json: { user: 'demo-user' } })).status).toBe(404);
   });
 
+  it('annotations: list, create, update, delete', async () => {
+    const listed = await d('GET', '/apps/annotations?page=1&limit=2');
+    expect(listed.status).toBe(200);
+    expect((await d('GET', '/apps/annotations?keyword=password')).status).toBe(200);
+    const created = await d('POST', '/apps/annotations', { json: { question: 'Is there an API?', answer: 'Yes, REST and GraphQL.' } });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    expect((await d('PUT', `/apps/annotations/${id}`, { json: { question: 'Is there an API?', answer: 'Yes.' } })).status).toBe(200);
+    expect((await d('PUT', `/apps/annotations/${UNKNOWN_ID}`, { json: { question: 'q', answer: 'a' } })).status).toBe(404);
+    expect((await d('DELETE', `/apps/annotations/${id}`)).status).toBe(204);
+    expect((await d('DELETE', `/apps/annotations/${id}`)).status).toBe(404);
+  });
+
   it('chat-messages: blocking, errors, stop', async () => {
     expect((await d('POST', '/chat-messages', { json: { inputs: {}, query: 'How do SLAs work?', user: 'demo-user', response_mode: 'blocking' } })).status).toBe(200);
     expect((await d('POST', '/chat-messages', { json: { inputs: {}, query: 'hi', user: 'demo-user', conversation_id: UNKNOWN_ID } })).status).toBe(404);
@@ -289,6 +302,8 @@ describe('contract coverage', () => {
   it('checked every endpoint the gateway uses and applied every named exception', () => {
     for (const operation of [
       'GET /conversations 200', 'GET /messages 200', 'POST /messages/{message_id}/feedbacks 200', 'GET /app/feedbacks 200',
+      'GET /apps/annotations 200', 'POST /apps/annotations 201', 'PUT /apps/annotations/{annotation_id} 200',
+      'DELETE /apps/annotations/{annotation_id} 204',
       'GET /messages/{message_id}/suggested 200', 'POST /conversations/{conversation_id}/name 200', 'DELETE /conversations/{conversation_id} 204',
       'POST /chat-messages 200', 'POST /chat-messages/{task_id}/stop 200', 'POST /text-to-audio 200', 'POST /audio-to-text 200',
       'POST /files/upload 201',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatMessageKey,
+  mapAnnotation,
   mapConversation,
   mapConversationStatus,
   mapExchange,
@@ -9,7 +10,7 @@ import {
   normalizeDifyId,
   parseMessageKey,
 } from '../../../src/providers/dify/mapping.js';
-import { difyConversationSchema, difyMessageSchema } from '../../../src/providers/dify/schemas.js';
+import { difyAnnotationPageSchema, difyConversationSchema, difyMessageSchema } from '../../../src/providers/dify/schemas.js';
 
 // Shaped like the published ConversationMessageItem example, plus files on both sides.
 const exchangeJson = {
@@ -190,5 +191,40 @@ describe('dify mapping: keys and ids', () => {
     expect(normalizeDifyId('45701982-8118-4BC5-8E9B-64562B4555F2')).toBe('45701982-8118-4bc5-8e9b-64562b4555f2');
     expect(normalizeDifyId('42')).toBeNull();
     expect(normalizeDifyId('../conversations')).toBeNull();
+  });
+});
+
+describe('mapAnnotation', () => {
+  it('maps the published AnnotationListResponse example: epoch-second time, lower-case id, hit count', () => {
+    // The `annotationList` example of GET /apps/annotations in openapi_chat.en.json, id upper-cased.
+    const page = difyAnnotationPageSchema.parse({
+      data: [
+        {
+          id: 'A1B2C3D4-5678-90AB-CDEF-1234567890AB',
+          question: 'What is Dify?',
+          answer: 'Dify is an open-source LLM application development platform.',
+          hit_count: 5,
+          created_at: 1705407629,
+        },
+      ],
+      has_more: false,
+      limit: 20,
+      total: 1,
+      page: 1,
+    });
+    expect(page.data.map(mapAnnotation)).toEqual([
+      {
+        id: 'a1b2c3d4-5678-90ab-cdef-1234567890ab',
+        question: 'What is Dify?',
+        answer: 'Dify is an open-source LLM application development platform.',
+        hitCount: 5,
+        createdAt: new Date('2024-01-16T12:20:29Z'),
+      },
+    ]);
+  });
+
+  it('keeps nullable fields null', () => {
+    const [item] = difyAnnotationPageSchema.parse({ data: [{ id: 'x-1', question: null, answer: null, hit_count: null, created_at: null }] }).data;
+    expect(mapAnnotation(item!)).toEqual({ id: 'x-1', question: null, answer: null, hitCount: null, createdAt: null });
   });
 });

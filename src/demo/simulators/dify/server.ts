@@ -11,13 +11,16 @@
  *   `/audio-to-text` and `/files/upload` (files.ts), and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
  *   fall back to a shared default end user, a missing `user` answers 400 "Arg user must be
  *   provided." (Dify's answer where `user` is required);
- * - users are isolated: another user's conversation or message answers 404.
+ * - users are isolated: another user's conversation or message answers 404;
+ * - the app's annotations (`/apps/annotations`, annotations.ts) are app-wide: no `user` either.
  * The app's description (`/parameters`, `/info`, `/meta`, `/site`: app-settings.ts) and
  * conversation variables (variables.ts) are simulated too.
- * Not simulated: `/files` downloads (file URLs point here but answer 404), annotations,
- * workflow events.
+ * Not simulated: `/files` downloads (file URLs point here but answer 404), annotation reply
+ * settings, workflow events.
  */
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
+import type { DifyFixtureAnnotation } from './annotation-fixtures.js';
+import { createAnnotation, deleteAnnotation, listAnnotations, updateAnnotation } from './annotations.js';
 import { audioToText, textToAudio } from './audio.js';
 import { sendChatMessage, stopChatMessage } from './chat.js';
 import { uploadFile } from './files.js';
@@ -53,6 +56,8 @@ export interface DifySimulator extends StartedSimulator {
   data: DifyFixtureConversation[];
   /** Every stop call received, oldest first. */
   stopCalls: DifyStopCall[];
+  /** The app's live annotations (seed plus writes), in creation order; tests may add to it. */
+  annotations: DifyFixtureAnnotation[];
   /**
    * Answers the next `times` requests (matching `match`, if given) with `reply` instead of
    * routing them (e.g. a 429 or 503). Such requests are still logged and counted.
@@ -80,6 +85,11 @@ const ROUTES: Array<{ path: RegExp; methods: Record<string, [UserFrom, DifyHandl
   { path: new RegExp(`^/v1/messages/${UUID_SEGMENT}/feedbacks$`), methods: { POST: ['json', rateMessage] } },
   { path: new RegExp(`^/v1/messages/${UUID_SEGMENT}/suggested$`), methods: { GET: ['query', suggestedQuestions] } },
   { path: /^\/v1\/app\/feedbacks$/, methods: { GET: ['none', listAppFeedbacks] } },
+  { path: /^\/v1\/apps\/annotations$/, methods: { GET: ['none', listAnnotations], POST: ['none', createAnnotation] } },
+  {
+    path: new RegExp(`^/v1/apps/annotations/${UUID_SEGMENT}$`),
+    methods: { PUT: ['none', updateAnnotation], DELETE: ['none', deleteAnnotation] },
+  },
   { path: new RegExp(`^/v1/conversations/${UUID_SEGMENT}/name$`), methods: { POST: ['json', renameConversation] } },
   { path: new RegExp(`^/v1/conversations/${UUID_SEGMENT}$`), methods: { DELETE: ['json', deleteConversation] } },
   { path: /^\/v1\/chat-messages$/, methods: { POST: ['json', sendChatMessage] } },
@@ -140,6 +150,7 @@ export async function startDifySimulator(
     ...handle,
     data: state.conversations,
     stopCalls: state.stopCalls,
+    annotations: state.annotations,
     sourceConfig: { kind: 'dify', baseUrl: `${handle.origin}/v1`, apiKey: DIFY_DEMO_API_KEY },
     injectFailure(reply, times = 1, match) {
       for (let index = 0; index < times; index += 1) failures.push({ reply, match });

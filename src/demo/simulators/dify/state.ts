@@ -2,6 +2,7 @@
  * The mutable state one Dify simulator instance serves from: its conversations (seed data plus
  * every write), app settings, running streaming tasks and the stop calls it received.
  */
+import { createDifyAnnotations, type DifyFixtureAnnotation } from './annotation-fixtures.js';
 import type { LoggedRequest, SimulatorReply } from '../http-server.js';
 import type { DifyFixtureConversation, DifyFixtureExchange } from './fixtures.js';
 import { demoInputForm, type DifyFormItem } from './app-form.js';
@@ -10,6 +11,8 @@ import { demoInputForm, type DifyFormItem } from './app-form.js';
 export interface DifySimulatorOptions {
   /** Port to listen on; 0 or absent picks a free one. */
   port?: number;
+  /** The app's annotations to serve instead of `createDifyAnnotations()`. */
+  annotations?: DifyFixtureAnnotation[];
   /**
    * The app's "suggested questions after answer" feature. Off → `/messages/{id}/suggested`
    * answers 403 `app_suggested_questions_after_answer_disabled`. @default true
@@ -73,6 +76,8 @@ export interface DifyState {
   /** The simulator's origin, for file URLs. */
   origin: string;
   suggestedQuestions: boolean;
+  /** The app's annotations (seed plus writes), in creation order. */
+  annotations: DifyFixtureAnnotation[];
   streamDelayMs: number;
   replyDelayMs: number;
   tasks: Map<string, DifyTask>;
@@ -122,6 +127,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     conversations,
     origin: '',
     suggestedQuestions: options.suggestedQuestions ?? true,
+    annotations: options.annotations ?? createDifyAnnotations(),
     streamDelayMs: options.streamDelayMs ?? 25,
     replyDelayMs: options.replyDelayMs ?? 0,
     tasks: new Map(),

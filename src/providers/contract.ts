@@ -13,6 +13,8 @@ import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type { ProviderKindId } from './kinds.js';
 import type {
+  ConversationCounts,
+  ConversationFilter,
   ConversationPage,
   ConversationRecord,
   ConversationSlice,
@@ -48,6 +50,8 @@ export interface AdapterCapabilities {
   listFeedbacks?: boolean;
   suggestedQuestions?: boolean;
   textToAudio?: boolean;
+  /** Conversation counts per assignee tab (`countConversations`). */
+  countConversations?: boolean;
 }
 
 /** A capability flag naming a write or management read. */
@@ -67,7 +71,12 @@ export type AdapterCapability = Exclude<keyof AdapterCapabilities, 'listConversa
  */
 export interface ProviderAdapter {
   readonly capabilities: AdapterCapabilities;
-  /** Lists conversations, most recently updated first. Throws `NOT_SUPPORTED` when it cannot. */
+  /**
+   * Lists conversations, most recently updated first (or in `page.order`), filtered by
+   * `page.filter`. Throws `NOT_SUPPORTED` when it cannot list, or cannot honour a filter field or
+   * the order it was given (`filterNotSupported`, src/core/conversation-filter.ts): a filter is
+   * applied upstream or refused, never dropped.
+   */
   listConversations(viewer: Viewer, page: ConversationPage, memo?: RequestMemo): Promise<ConversationSlice>;
   /**
    * Loads conversations by external id, for a DataLoader: the result has one slot per id in
@@ -135,6 +144,12 @@ export interface ProviderAdapter {
   suggestedQuestions?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<string[]>;
   /** Speech of an assistant message, streamed. @throws NOT_FOUND when the message is not the viewer's */
   textToAudio?(viewer: Viewer, ref: MessageRef, scope?: RequestScope): Promise<UpstreamStreamResult>;
+  /**
+   * `Source.conversationCounts`: how many of the viewer's conversations `filter` selects, per
+   * assignee tab.
+   * @throws GatewayError NOT_SUPPORTED for a filter the backend cannot count by, FORBIDDEN for viewers without the right
+   */
+  countConversations?(viewer: Viewer, filter: ConversationFilter, scope?: RequestScope): Promise<ConversationCounts>;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**

@@ -18,6 +18,12 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
+  /**
+   * `GET /conversations` filters by `pinned` like Dify's web-app list does
+   * (api/controllers/web/conversation.py), for deployments that honour it. Off by default, as
+   * in the real Service API, whose `ConversationListQuery` has no `pinned` and ignores it.
+   */
+  pinnedFilter?: boolean;
 }
 
 /** A `POST /chat-messages/{task_id}/stop` as received. */
@@ -50,6 +56,7 @@ export interface DifyState {
   suggestedQuestions: boolean;
   streamDelayMs: number;
   replyDelayMs: number;
+  pinnedFilter: boolean;
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
@@ -78,6 +85,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     suggestedQuestions: options.suggestedQuestions ?? true,
     streamDelayMs: options.streamDelayMs ?? 25,
     replyDelayMs: options.replyDelayMs ?? 0,
+    pinnedFilter: options.pinnedFilter ?? false,
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],

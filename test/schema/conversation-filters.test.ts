@@ -4,7 +4,8 @@
  * Expectations are derived from the simulators' own data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { DEMO_AGENT_HEADERS, startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
+import { EXAMPLE_AGENT_INBOX } from '../../src/yoga/yoga.js';
 import { DIFY_DEEP_CONVERSATION_ID, DIFY_DEMO_USER } from '../../src/demo/simulators/dify/fixtures.js';
 import { startDifySimulator, type DifySimulator } from '../../src/demo/simulators/dify/server.js';
 import { startListeningGateway, type ListeningGateway } from '../helpers/proxied-gateway.js';
@@ -79,6 +80,19 @@ describe('Source.conversations filters on Chatwoot (agent)', () => {
       unassigned: open.filter((c) => c.assigneeId === null).length,
       mine: mine.length,
     });
+  });
+
+  it("GraphiQL's agent inbox example answers with the demo agent's headers", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...DEMO_AGENT_HEADERS },
+      body: JSON.stringify({ query: EXAMPLE_AGENT_INBOX }),
+    });
+    const { data, errors } = (await response.json()) as Answer;
+    expect(errors).toBeUndefined();
+    const mine = sim().conversations.filter((c) => c.status === 'open' && c.assigneeId === 1);
+    expect(data.source.conversationCounts.mine).toBe(mine.length);
+    expect(data.source.conversations.edges).toHaveLength(Math.min(10, mine.length));
   });
 
   it('ME for an agent who is not the token owner is NOT_SUPPORTED, and their `mine` count null', async () => {

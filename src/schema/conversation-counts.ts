@@ -28,8 +28,8 @@ builder.objectField(SourceObject, 'conversationCounts', (t) =>
     type: ConversationCountsObject,
     nullable: true,
     description:
-      'Counts per assignee tab of the conversations `filter` selects (Chatwoot agents). NOT_SUPPORTED where the backend has no counts, ' +
-      'or cannot count by a filter field given (`extensions.filter`).',
+      'Counts per assignee tab of the conversations `filter` selects (Chatwoot agents; FORBIDDEN for contacts). NOT_SUPPORTED where ' +
+      'the backend has no counts, or cannot count by a filter field given (`extensions.filter`).',
     args: { filter: t.arg({ type: ConversationFilterInput, required: false }) },
     resolve: ({ source }, args, context) => {
       const viewer = requireViewer(context);

@@ -137,15 +137,18 @@ describe('Source.conversations filters on Chatwoot (agent)', () => {
     expect(ids(data.source.searched)).toEqual(resolvedMentions.sort((a, b) => a - b));
   });
 
-  it('a contact gets NOT_SUPPORTED for filters their list cannot take; statuses still apply', async () => {
+  it('a contact gets NOT_SUPPORTED for filters their list cannot take, FORBIDDEN for counts; statuses still apply', async () => {
     const { data, errors } = await post(
       `{ source(name: "support") {
           labelled: conversations(filter: { labels: ["wifi"] }) { edges { node { externalId } } }
           open: conversations(first: 50, filter: { statuses: [OPEN] }) { edges { node { status } } }
+          conversationCounts { all }
         } }`,
     );
     expect(data.source.labelled).toBeNull();
-    expect(errors?.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.filter])).toEqual([
+    expect(data.source.conversationCounts).toBeNull();
+    expect(errors?.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.filter]).sort()).toEqual([
+      ['source.conversationCounts', 'FORBIDDEN', undefined],
       ['source.labelled', 'NOT_SUPPORTED', 'labels'],
     ]);
     expect(data.source.open.edges.length).toBeGreaterThan(0);

@@ -12,6 +12,7 @@
  * never another person's assignments labelled as theirs.
  */
 import type { SharedCache } from '../../core/cache.js';
+import { GatewayError } from '../../core/errors.js';
 import { filterNotSupported, refuseUnhonoured } from '../../core/conversation-filter.js';
 import type { ConversationCounts, ConversationFilter, ConversationOrder, Viewer } from '../../core/records.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
@@ -96,7 +97,7 @@ export async function countConversations(
   requestScope?: RequestScope,
 ): Promise<ConversationCounts> {
   const { sourceId, client } = context;
-  if (scope.kind !== 'account') throw filterNotSupported(sourceId, 'assignee', 'counts per assignee tab are for agents');
+  if (scope.kind !== 'account') throw new GatewayError('FORBIDDEN', `only agents may count conversations in source "${sourceId}"`, { sourceId });
   for (const field of ['assignee', 'pinned', 'updatedAfter'] as const) {
     if (filter[field] !== undefined) throw filterNotSupported(sourceId, field, "Chatwoot's counts take no such filter");
   }

@@ -82,7 +82,8 @@ describe('Source.conversations filters on Chatwoot (agent)', () => {
     });
   });
 
-  it("GraphiQL's agent inbox example answers with the demo agent's headers", async () => {
+  it("GraphiQL's agent inbox example answers with the demo agent's headers, in one list and one meta call", async () => {
+    backends.simulators.support.requests.length = 0;
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...DEMO_AGENT_HEADERS },
@@ -93,6 +94,9 @@ describe('Source.conversations filters on Chatwoot (agent)', () => {
     const mine = sim().conversations.filter((c) => c.status === 'open' && c.assigneeId === 1);
     expect(data.source.conversationCounts.mine).toBe(mine.length);
     expect(data.source.conversations.edges).toHaveLength(Math.min(10, mine.length));
+    // The token owner was read by the first test and is cached.
+    const paths = backends.simulators.support.requests.map((request) => request.path.replace(/^\/api\/v1\/accounts\/1/, '')).sort();
+    expect(paths).toEqual(['/conversations', '/conversations/meta']);
   });
 
   it('ME for an agent who is not the token owner is NOT_SUPPORTED, and their `mine` count null', async () => {

@@ -122,12 +122,28 @@ export async function countConversations(
 async function isTokenOwner(context: FilterContext, viewer: Viewer, requestScope?: RequestScope): Promise<boolean> {
   const email = viewerAttribute(viewer, 'email');
   if (email === null) return false;
+  return (await ownerEmail(context, requestScope)) === email;
+}
+
+/** Profile reads in flight per client: a list and its counts asked together share one call. */
+const profileReads = new WeakMap<ChatwootClient, Promise<string | null>>();
+
+/** The token owner's email, lower case (null when the profile has none), from the cache or `GET /api/v1/profile`. */
+async function ownerEmail(context: FilterContext, requestScope?: RequestScope): Promise<string | null> {
   const key = 'token-owner-email';
-  let owner = await context.cache?.get<{ email: string | null }>(key);
-  if (!owner) {
-    const profile = await context.client.profile(requestScope);
-    owner = { email: profile.email?.trim().toLowerCase() || null };
-    await context.cache?.set(key, owner, PROFILE_TTL_MS);
+  const cached = await context.cache?.get<{ email: string | null }>(key);
+  if (cached) return cached.email;
+  let read = profileReads.get(context.client);
+  if (!read) {
+    read = context.client
+      .profile(requestScope)
+      .then(async (profile) => {
+        const email = profile.email?.trim().toLowerCase() || null;
+        await context.cache?.set(key, { email }, PROFILE_TTL_MS);
+        return email;
+      })
+      .finally(() => profileReads.delete(context.client));
+    profileReads.set(context.client, read);
   }
-  return owner.email === email;
+  return read;
 }

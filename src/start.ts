@@ -58,6 +58,7 @@ export async function startFromOptions(
   if (env.NODE_ENV === 'production') routeConsoleTo(logger);
   let config: GatewayConfig;
   let demo: DemoBackends | undefined;
+  let graphiqlAgentHeaders: Record<string, string> | undefined;
   let demoViewer: Viewer | undefined;
   let inboxDirectory: string | undefined;
   if (options.configFile !== undefined) {
@@ -69,6 +70,7 @@ export async function startFromOptions(
     // The simulators are loaded only in demo mode: a configured gateway never imports them.
     const demoModule = await import('./demo/demo.js');
     demoViewer = demoModule.DEMO_VIEWER;
+    graphiqlAgentHeaders = demoModule.DEMO_AGENT_HEADERS;
     inboxDirectory = demoModule.DEMO_INBOX_DIRECTORY;
     demo = await demoModule.startDemoBackends();
     // The simulators' credentials are public (they are in this repository): a fresh key per run.
@@ -89,6 +91,7 @@ export async function startFromOptions(
     graphiqlHeaders: demoViewer ? { 'x-chat-user': demoViewer.id } : undefined,
     inboxDirectory,
     graphiqlExampleWrites: demo !== undefined,
+    graphiqlAgentHeaders,
   });
   const running = await startServer(yoga, gateway, {
     port: options.port ?? config.server.port,

@@ -22,6 +22,8 @@ export interface GatewayErrorOptions {
   sourceId?: string;
   /** For `RATE_LIMITED`: seconds the upstream asked to wait. */
   retryAfter?: number;
+  /** For `NOT_SUPPORTED` on a list: the filter argument the source cannot honour (`extensions.filter`). */
+  filter?: string;
   /** Upstream HTTP status, kept for logs; never shown to clients. */
   status?: number;
   /** The upstream's own error code (e.g. Dify `app_unavailable`), kept for logs; never shown to clients. */
@@ -42,6 +44,7 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly sourceId: string | undefined;
   readonly retryAfter: number | undefined;
+  readonly filter: string | undefined;
   readonly status: number | undefined;
   readonly upstreamCode: string | undefined;
   readonly logLevel: 'warn' | 'error' | undefined;
@@ -52,6 +55,7 @@ export class GatewayError extends Error {
     this.code = code;
     this.sourceId = options.sourceId;
     this.retryAfter = options.retryAfter;
+    this.filter = options.filter;
     this.status = options.status;
     this.upstreamCode = options.upstreamCode;
     this.logLevel = options.logLevel;
@@ -62,6 +66,7 @@ export class GatewayError extends Error {
     const extensions: Record<string, unknown> = { code: this.code };
     if (this.sourceId !== undefined) extensions.sourceId = this.sourceId;
     if (this.retryAfter !== undefined) extensions.retryAfter = this.retryAfter;
+    if (this.filter !== undefined) extensions.filter = this.filter;
     return extensions;
   }
 }

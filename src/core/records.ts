@@ -190,6 +190,44 @@ export interface ConversationPage {
   after: string | null;
   /** Items wanted, 1–100. The adapter may return fewer only at the end of the list. */
   limit: number;
+  /**
+   * Filters to apply (absent: none). An adapter honours each field it is given natively or
+   * answers NOT_SUPPORTED naming it; `statuses` and `updatedAfter` are also checked by the
+   * gateway on every item (src/loaders/conversation-list.ts), so an adapter may leave them out.
+   */
+  filter?: ConversationFilter;
+  /** The list's order (absent: `UPDATED_AT_DESC`); an adapter that cannot keep it answers NOT_SUPPORTED. */
+  order?: ConversationOrder;
+}
+
+/** Orders of a conversation list: by last activity or by creation, newest or oldest first. */
+export type ConversationOrder = 'UPDATED_AT_DESC' | 'UPDATED_AT_ASC' | 'CREATED_AT_DESC' | 'CREATED_AT_ASC';
+
+/** Whom a conversation is assigned to, relative to the viewer (a support inbox's tabs). */
+export type AssigneeFilter = 'ME' | 'UNASSIGNED' | 'ASSIGNED';
+
+/** Conversation list filters; every field present narrows the list, absent fields do not. */
+export interface ConversationFilter {
+  /** Any of these statuses. */
+  statuses?: ConversationStatus[];
+  /** Only pinned (true) or only unpinned (false) conversations. */
+  pinned?: boolean;
+  assignee?: AssigneeFilter;
+  /** Tagged with any of these labels. */
+  labels?: string[];
+  /** The backend's own text search (Chatwoot: message content). */
+  search?: string;
+  /** Last activity strictly after this instant. */
+  updatedAfter?: Date;
+}
+
+/** Conversation counts per assignee tab for one filter (Chatwoot `GET …/conversations/meta`). */
+export interface ConversationCounts {
+  all: number;
+  assigned: number;
+  unassigned: number;
+  /** Assigned to the viewer; null when the backend cannot tell for this viewer. */
+  mine: number | null;
 }
 
 export interface ConversationSlice {

@@ -8,7 +8,7 @@
  * webhook at the gateway once the gateway knows its own address.
  */
 import { fileURLToPath } from 'node:url';
-import { startChatwootSimulator, type ChatwootSimulator } from './simulators/chatwoot/server.js';
+import { CHATWOOT_DEMO_OWNER_EMAIL, startChatwootSimulator, type ChatwootSimulator } from './simulators/chatwoot/server.js';
 import { startDifySimulator, type DifySimulator } from './simulators/dify/server.js';
 import type { StartedSimulator } from './simulators/http-server.js';
 import { startRestSimulator } from './simulators/rest/server.js';
@@ -22,6 +22,16 @@ export const DEMO_INBOX_DIRECTORY = fileURLToPath(new URL('../../dist/inbox', im
 
 /** The seeded user every simulator knows; requests without `x-chat-user` run as this viewer. */
 export const DEMO_VIEWER: Viewer = { id: 'demo-user', roles: [], email: 'demo@example.com' };
+
+/**
+ * Headers of an agent of the demo Chatwoot account, for GraphiQL's agent inbox: its
+ * administrator, whose email is the `support` source's access token owner's (Chatwoot's "me").
+ */
+export const DEMO_AGENT_HEADERS: Record<string, string> = {
+  'x-chat-user': 'priya',
+  'x-chat-roles': 'agent',
+  'x-chat-email': CHATWOOT_DEMO_OWNER_EMAIL,
+};
 
 /**
  * The secret the demo Chatwoot simulator signs its webhooks with (`X-Chatwoot-Signature`); the

@@ -6,10 +6,16 @@
  *
  * Backward paging (`last`/`before`) has no upstream equivalent: it re-reads forward from the
  * start, bounded by `MAX_BACKWARD_SCAN` items.
+ *
+ * Filters and order (`ConversationListing`) go to every source with each page read; the sources
+ * apply them upstream or refuse them (NOT_SUPPORTED, that source's failure alone). The merge
+ * orders by the listing's order and checks status and `updatedAfter` itself on every item
+ * (`gatewayCheck`), so a source that ignores those two never shows an item outside them.
  */
 import { GatewayError } from '../core/errors.js';
 import { listingCandidates } from '../upstream/request-memo.js';
 import type { ConversationRecord } from '../core/records.js';
+import { gatewayCheck, UNFILTERED, type ConversationListing } from '../core/conversation-filter.js';
 import type { Loaders } from './index.js';
 
 /** Per source: the `cursorKey` of the last item consumed, or null for "nothing yet". */
@@ -39,11 +45,15 @@ export interface ListAnchor {
   externalId: string;
 }
 
-/** Orders two conversations for the merged list: newest `updatedAt` first, then source, then id. */
-export function compareConversations(a: ListedHead, b: ListedHead): number {
-  const at = a.record.updatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const bt = b.record.updatedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
-  if (at !== bt) return bt - at;
+/**
+ * Orders two conversations for the merged list: by the listing's time (default newest
+ * `updatedAt` first; a missing time counts as the oldest), then source, then id.
+ */
+export function compareConversations(a: ListedHead, b: ListedHead, listing: ConversationListing = UNFILTERED): number {
+  const field = listing.order.startsWith('CREATED_AT') ? 'createdAt' : 'updatedAt';
+  const at = a.record[field]?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const bt = b.record[field]?.getTime() ?? Number.NEGATIVE_INFINITY;
+  if (at !== bt) return listing.order.endsWith('_ASC') ? at - bt : bt - at;
   if (a.sourceId !== b.sourceId) return a.sourceId < b.sourceId ? -1 : 1;
   return a.record.externalId < b.record.externalId ? -1 : a.record.externalId > b.record.externalId ? 1 : 0;
 }
@@ -65,19 +75,33 @@ class SourceReader {
     readonly sourceId: string,
     start: string | null,
     private readonly pageSize: number,
+    private readonly listing: ConversationListing,
   ) {
     this.fetchAfter = start;
   }
 
-  /** The next item without consuming it; undefined at the end or after a failure. */
+  /**
+   * The next item without consuming it; undefined at the end or after a failure. Items the
+   * gateway's own checks drop are skipped, reading on (each read counts against the request's
+   * call budget, which bounds a filter that matches nothing).
+   */
   async peek(): Promise<ConversationRecord | undefined> {
-    if (this.buffer.length === 0 && !this.exhausted && !this.failure) {
+    while (this.buffer.length === 0 && !this.exhausted && !this.failure) {
       try {
         const slice = await this.loaders
           .forSource(this.sourceId)
-          .conversationPage.load({ after: this.fetchAfter, limit: this.pageSize });
-        this.buffer = [...slice.items];
+          .conversationPage.load({ after: this.fetchAfter, limit: this.pageSize, filter: this.listing.filter, order: this.listing.order });
         this.exhausted = !slice.hasMore || slice.items.length === 0;
+        const kept: ConversationRecord[] = [];
+        for (const record of slice.items) {
+          const check = gatewayCheck(this.listing, record);
+          if (check === 'stop') {
+            this.exhausted = true;
+            break;
+          }
+          if (check === 'keep') kept.push(record);
+        }
+        this.buffer = kept;
         const last = slice.items.at(-1);
         if (last) this.fetchAfter = last.cursorKey;
       } catch (error) {
@@ -108,9 +132,10 @@ async function readMerged(
   start: ListPosition,
   count: number,
   pageSize: number,
+  listing: ConversationListing,
   stop?: ListAnchor,
 ): Promise<{ items: ListedConversation[]; hasMore: boolean; reachedStop: boolean; failures: GatewayError[] }> {
-  const readers = sourceIds.map((id) => new SourceReader(loaders, id, start[id] ?? null, pageSize));
+  const readers = sourceIds.map((id) => new SourceReader(loaders, id, start[id] ?? null, pageSize, listing));
   const position: ListPosition = Object.fromEntries(sourceIds.map((id) => [id, start[id] ?? null]));
   const items: ListedConversation[] = [];
   for (;;) {
@@ -119,7 +144,7 @@ async function readMerged(
     for (const head of heads) {
       if (!head.record) continue;
       const candidate = { reader: head.reader, record: head.record };
-      if (!best || compareConversations({ sourceId: candidate.reader.sourceId, record: candidate.record }, { sourceId: best.reader.sourceId, record: best.record }) < 0) {
+      if (!best || compareConversations({ sourceId: candidate.reader.sourceId, record: candidate.record }, { sourceId: best.reader.sourceId, record: best.record }, listing) < 0) {
         best = candidate;
       }
     }
@@ -138,15 +163,17 @@ async function readMerged(
 /**
  * The `limit` items after `after` (or from the start).
  * @param sourceIds sources that can list, in a stable order
+ * @param listing filters and order, the same for every page of one list
  */
 export async function readForward(
   loaders: Loaders,
   sourceIds: readonly string[],
   after: ListPosition | null,
   limit: number,
+  listing: ConversationListing = UNFILTERED,
 ): Promise<ConversationListPage> {
   const pageSize = Math.min(100, limit + 1);
-  const result = await readMerged(loaders, sourceIds, after ?? {}, limit, pageSize);
+  const result = await readMerged(loaders, sourceIds, after ?? {}, limit, pageSize, listing);
   return { items: result.items, hasNextPage: result.hasMore, hasPreviousPage: after !== null, failures: result.failures };
 }
 
@@ -159,8 +186,9 @@ export async function readBackward(
   sourceIds: readonly string[],
   before: ListAnchor | null,
   limit: number,
+  listing: ConversationListing = UNFILTERED,
 ): Promise<ConversationListPage> {
-  const result = await readMerged(loaders, sourceIds, {}, MAX_BACKWARD_SCAN, 100, before ?? undefined);
+  const result = await readMerged(loaders, sourceIds, {}, MAX_BACKWARD_SCAN, 100, listing, before ?? undefined);
   if (result.hasMore && !result.reachedStop) {
     throw new GatewayError(
       'NOT_SUPPORTED',

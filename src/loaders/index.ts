@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import type { SourceEntry } from '../providers/contract.js';
 import { notFound } from '../core/errors.js';
+import { DEFAULT_CONVERSATION_ORDER, listingKey } from '../core/conversation-filter.js';
 import type { RequestScope } from '../upstream/request-scope.js';
 import { createRequestMemo, type RequestMemo } from '../upstream/request-memo.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../core/records.js';
@@ -31,7 +32,7 @@ export interface SourceLoaders {
   conversation: DataLoader<string, ConversationRecord | null>;
   /** Message by reference → record, or null. */
   message: DataLoader<MessageRef, MessageRecord | null, string>;
-  /** One page of the source's conversation list. */
+  /** One page of the source's conversation list (filtered and ordered as the page asks). */
   conversationPage: DataLoader<ConversationPage, ConversationSlice, string>;
   /** One page of a conversation's messages. */
   messagePage: DataLoader<MessagePageKey, MessageSlice, string>;
@@ -123,7 +124,7 @@ function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: (
         for (const item of slice.items) conversation.prime(item.externalId, item);
         return slice;
       }),
-    { cacheKeyFn: (page) => JSON.stringify([page.after, page.limit]) },
+    { cacheKeyFn: (page) => JSON.stringify([page.after, page.limit, listingKey({ filter: page.filter ?? {}, order: page.order ?? DEFAULT_CONVERSATION_ORDER })]) },
   );
   const messagePage = new DataLoader<MessagePageKey, MessageSlice, string>(
     (keys) =>

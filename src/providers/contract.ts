@@ -13,6 +13,8 @@ import type { RequestMemo } from '../upstream/request-memo.js';
 import { upstreamOptionsShape, type UpstreamOptions } from '../upstream/options.js';
 import type { ProviderKindId } from './kinds.js';
 import type {
+  ConversationCounts,
+  ConversationFilter,
   ConversationPage,
   ConversationRecord,
   ConversationSlice,
@@ -63,6 +65,8 @@ export interface AdapterCapabilities {
   /** Per-conversation app variables: reading them, and setting one. */
   listConversationVariables?: boolean;
   updateConversationVariable?: boolean;
+  /** Conversation counts per assignee tab (`countConversations`). */
+  countConversations?: boolean;
 }
 
 /** A capability flag naming a write or management read. */
@@ -82,7 +86,12 @@ export type AdapterCapability = Exclude<keyof AdapterCapabilities, 'listConversa
  */
 export interface ProviderAdapter {
   readonly capabilities: AdapterCapabilities;
-  /** Lists conversations, most recently updated first. Throws `NOT_SUPPORTED` when it cannot. */
+  /**
+   * Lists conversations, most recently updated first (or in `page.order`), filtered by
+   * `page.filter`. Throws `NOT_SUPPORTED` when it cannot list, or cannot honour a filter field or
+   * the order it was given (`filterNotSupported`, src/core/conversation-filter.ts): a filter is
+   * applied upstream or refused, never dropped.
+   */
   listConversations(viewer: Viewer, page: ConversationPage, memo?: RequestMemo): Promise<ConversationSlice>;
   /**
    * Loads conversations by external id, for a DataLoader: the result has one slot per id in
@@ -205,6 +214,12 @@ export interface ProviderAdapter {
     value: unknown,
     scope?: RequestScope,
   ): Promise<ConversationVariableRecord>;
+  /**
+   * `Source.conversationCounts`: how many of the viewer's conversations `filter` selects, per
+   * assignee tab.
+   * @throws GatewayError NOT_SUPPORTED for a filter the backend cannot count by, FORBIDDEN for viewers without the right
+   */
+  countConversations?(viewer: Viewer, filter: ConversationFilter, scope?: RequestScope): Promise<ConversationCounts>;
   /** Releases connection pools. Called once at shutdown. */
   close(): Promise<void>;
   /**

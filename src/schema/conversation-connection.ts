@@ -13,6 +13,7 @@ import {
   type ListPosition,
 } from '../loaders/conversation-list.js';
 import { badInput } from '../core/errors.js';
+import { isUnfiltered, listingKey, UNFILTERED, type ConversationListing } from '../core/conversation-filter.js';
 import { builder } from './builder.js';
 import { parseConnectionArgs, type ConnectionArgs } from './connection-args.js';
 import { prefetchListedMessages } from './conversation-prefetch.js';
@@ -37,7 +38,9 @@ interface ListCursor {
 }
 
 /**
- * Resolves a page of the conversation list over `sourceIds` (sources that can list).
+ * Resolves a page of the conversation list over `sourceIds` (sources that can list), filtered
+ * and ordered by `listing`. Cursors are bound to the sources and the listing: a cursor of
+ * another filter or order is BAD_USER_INPUT, so a page is never read from a position of another list.
  * @throws GatewayError BAD_USER_INPUT (arguments, cursor), NOT_SUPPORTED (too far backward)
  */
 export async function resolveConversationConnection(
@@ -45,18 +48,22 @@ export async function resolveConversationConnection(
   info: GraphQLResolveInfo,
   sourceIds: readonly string[],
   args: ConnectionArgs,
+  listing: ConversationListing = UNFILTERED,
 ) {
   const viewer = requireViewer(context);
   const request = parseConnectionArgs(args);
   const { cursors } = context.gateway;
-  const scope = `conversations\u0000${[...sourceIds].sort().join(',')}`;
+  const unfiltered = isUnfiltered(listing);
+  // The unfiltered list keeps the scope its cursors always had, so open cursors stay valid.
+  const scope = `conversations\u0000${[...sourceIds].sort().join(',')}${unfiltered ? '' : `\u0000${listingKey(listing)}`}`;
   const cursor = request.cursor === null ? null : decodeListCursor(cursors.decode(scope, viewer.id, request.cursor), sourceIds);
 
-  if (request.direction === 'forward' && cursor === null) prefetchListedMessages(context, info, sourceIds, request.limit);
+  // Reading ahead predicts the unfiltered first page only.
+  if (request.direction === 'forward' && cursor === null && unfiltered) prefetchListedMessages(context, info, sourceIds, request.limit);
   const page =
     request.direction === 'forward'
-      ? await readForward(context.loaders, sourceIds, cursor?.p ?? null, request.limit)
-      : await readBackward(context.loaders, sourceIds, cursor ? anchorOf(cursor) : null, request.limit);
+      ? await readForward(context.loaders, sourceIds, cursor?.p ?? null, request.limit, listing)
+      : await readBackward(context.loaders, sourceIds, cursor ? anchorOf(cursor) : null, request.limit, listing);
   // When every source failed there is nothing partial about it: the field itself fails.
   const [firstFailure, ...otherFailures] = page.failures;
   if (firstFailure && page.failures.length === sourceIds.length) {

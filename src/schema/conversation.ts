@@ -6,6 +6,7 @@ import { innerId, parseGlobalId } from '../core/global-id.js';
 import { badInput, notFound } from '../core/errors.js';
 import { builder } from './builder.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
+import { ConversationFilterInput, ConversationOrderInput, parseConversationListing } from './conversation-filter.js';
 import { MessageConnection, resolveMessageConnection } from './message-connection.js';
 import { ConversationObject, SourceObject } from './refs.js';
 import { openConversation, recordOf } from './conversation-open.js';
@@ -13,16 +14,9 @@ import { sourceShape, type ConversationShape } from './shapes.js';
 import type { GatewayContext } from './context.js';
 import type { ConversationRecord } from '../core/records.js';
 
-/** The graph's conversation statuses, also `setConversationStatus`'s input. */
-export const ConversationStatus = builder.enumType('ConversationStatus', {
-  description: 'Where a conversation stands. Unknown upstream values map to OPEN (see `upstreamStatus`).',
-  values: {
-    OPEN: { description: 'Active (Dify `normal`, Chatwoot `open`).' },
-    PENDING: {},
-    SNOOZED: {},
-    RESOLVED: {},
-  } as const,
-});
+import { ConversationStatus } from './conversation-status.js';
+
+export { ConversationStatus };
 
 /**
  * A resolver reading one record field: at once for a listed conversation, through the request's
@@ -107,13 +101,15 @@ builder.queryField('conversations', (t) =>
     nullable: true,
     description:
       'Conversations of every source that can list them, merged, most recently updated first. ' +
-      'A failing source adds an error and leaves the others intact.',
+      'A failing source adds an error and leaves the others intact; so does a source that cannot honour `filter` or `orderBy` (NOT_SUPPORTED).',
     args: {
       ...t.arg.connectionArgs(),
       sourceIds: t.arg.idList({
         required: false,
         description: 'Only these sources (their names, or Source global IDs).',
       }),
+      filter: t.arg({ type: ConversationFilterInput, required: false }),
+      orderBy: t.arg({ type: ConversationOrderInput, required: false }),
     },
     resolve: (_root, args, context, info) => {
       requireViewer(context);
@@ -124,7 +120,7 @@ builder.queryField('conversations', (t) =>
         for (const id of wanted) if (!sources.has(id)) throw badInput(`unknown source "${id}"`);
         ids = ids.filter((id) => wanted.includes(id));
       }
-      return resolveConversationConnection(context, info, ids, args);
+      return resolveConversationConnection(context, info, ids, args, parseConversationListing(args.filter, args.orderBy));
     },
   }),
 );

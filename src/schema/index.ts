@@ -11,6 +11,7 @@ import './viewer.js';
 import './message.js';
 import './conversation.js';
 import './source.js';
+import './conversation-counts.js';
 import './feedback.js';
 import './annotation.js';
 import './send-message.js';

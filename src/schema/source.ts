@@ -7,6 +7,7 @@ import { badInput, GatewayError } from '../core/errors.js';
 import { builder } from './builder.js';
 import { providerKindList } from '../providers/kinds.js';
 import { ConversationConnection, resolveConversationConnection } from './conversation-connection.js';
+import { ConversationFilterInput, ConversationOrderInput, parseConversationListing } from './conversation-filter.js';
 import { ConversationObject, SourceObject } from './refs.js';
 import { openConversation } from './conversation-open.js';
 import { sourceShape } from './shapes.js';
@@ -32,14 +33,18 @@ builder.node(SourceObject, {
       type: ConversationConnection,
       nullable: true,
       description: "The viewer's conversations in this source, most recently updated first.",
-      args: t.arg.connectionArgs(),
+      args: {
+        ...t.arg.connectionArgs(),
+        filter: t.arg({ type: ConversationFilterInput, required: false }),
+        orderBy: t.arg({ type: ConversationOrderInput, required: false }),
+      },
       resolve: ({ source }, args, context, info) => {
         if (!source.adapter.capabilities.listConversations) {
           throw new GatewayError('NOT_SUPPORTED', `source "${source.id}" cannot list conversations; open one by externalId`, {
             sourceId: source.id,
           });
         }
-        return resolveConversationConnection(context, info, [source.id], args);
+        return resolveConversationConnection(context, info, [source.id], args, parseConversationListing(args.filter, args.orderBy));
       },
     }),
     conversation: t.field({

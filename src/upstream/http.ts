@@ -60,7 +60,8 @@ export interface UpstreamClientOptions extends UpstreamOptions {
 export interface UpstreamRequest {
   /** Path after `baseUrl`, e.g. `/messages`. */
   path: string;
-  query?: Record<string, string | number | boolean | undefined | null>;
+  /** Query parameters; a list repeats its key once per value (e.g. Rails' `labels[]`). Absent values are left out. */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined | null>;
   /** Extra headers for this call only (e.g. a forwarded viewer token). */
   headers?: Record<string, string>;
   /**
@@ -216,10 +217,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   ): Promise<T> {
     outcome.sent = true;
     const path = prefix + request.path;
-    const query: Record<string, string> = {};
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined && value !== null) query[key] = String(value);
-    }
+    const query = queryOf(request);
     const { dispatcher } = pool ?? (await poolOf());
     if (signal?.aborted) throw unavailable(options.sourceId, 'request deadline exceeded');
     const started = performance.now();
@@ -288,10 +286,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     const { agent } = pool ?? (await poolOf());
     const timeoutMs = request.timeoutMs ?? options.sendTimeoutMs ?? UPSTREAM_DEFAULTS.sendTimeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
-    const query: Record<string, string> = {};
-    for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined && value !== null) query[key] = String(value);
-    }
+    const query = queryOf(request);
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers, ...request.headers };
     let body: string | Readable | undefined;
     if (request.form) {
@@ -419,3 +414,13 @@ function webStreamOf(body: Readable): ReadableStream<Uint8Array> {
   });
 }
 
+
+/** A request's query as undici takes it: strings, lists kept (one `key=value` per item), absent values dropped. */
+function queryOf(request: { query?: UpstreamRequest['query'] }): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    if (value === undefined || value === null) continue;
+    query[key] = Array.isArray(value) ? [...(value as readonly string[])] : String(value);
+  }
+  return query;
+}

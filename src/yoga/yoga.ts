@@ -94,18 +94,62 @@ mutation AskAssistant {
 `;
 
 /**
- * The tabs GraphiQL opens with: the example query alone, so Run runs it, and with
- * `exampleWrites` the example mutation in a second tab. Writes only on request (demo mode):
- * against real backends the mutation would send a real message.
+ * The agent's inbox GraphiQL offers in demo mode, with the headers of an agent (the demo
+ * Chatwoot account's token owner): the "mine, open" tab of the `support` source and the count
+ * of every tab.
  */
-export function graphiqlTabs(headers: string | undefined, exampleWrites: boolean): NonNullable<GraphiQLOptions['defaultTabs']> {
-  return [EXAMPLE_OPERATION, ...(exampleWrites ? [EXAMPLE_MUTATION] : [])].map((query) => ({ query, headers: headers ?? null }));
+export const EXAMPLE_AGENT_INBOX = /* GraphQL */ `# An agent's "mine, open" inbox in the Chatwoot source, with the count on every tab (run "AgentInbox").
+# Chatwoot's "mine" is its access token's owner: this tab's headers name that agent by email.
+query AgentInbox {
+  source(name: "support") {
+    conversationCounts(filter: { statuses: [OPEN] }) {
+      mine
+      unassigned
+      assigned
+      all
+    }
+    conversations(first: 10, filter: { statuses: [OPEN], assignee: ME }) {
+      edges {
+        node {
+          id
+          title
+          status
+          updatedAt
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+`;
+
+/**
+ * The tabs GraphiQL opens with: the example query alone, so Run runs it; with `agentHeaders`
+ * the agent's inbox in a tab of its own, sent with those headers; with `exampleWrites` the
+ * example mutation last. Writes only on request (demo mode): against real backends the
+ * mutation would send a real message.
+ */
+export function graphiqlTabs(
+  headers: string | undefined,
+  exampleWrites: boolean,
+  agentHeaders?: string,
+): NonNullable<GraphiQLOptions['defaultTabs']> {
+  return [
+    { query: EXAMPLE_OPERATION, headers: headers ?? null },
+    ...(agentHeaders ? [{ query: EXAMPLE_AGENT_INBOX, headers: agentHeaders }] : []),
+    ...(exampleWrites ? [{ query: EXAMPLE_MUTATION, headers: headers ?? null }] : []),
+  ];
 }
 
 export interface GatewayYogaOptions {
   resolveViewer: ViewerResolver;
   /** Headers GraphiQL starts with (demo mode: the demo viewer). */
   graphiqlHeaders?: Record<string, string>;
+  /** Headers of an agent for GraphiQL's agent inbox tab (demo mode); no such tab without. */
+  graphiqlAgentHeaders?: Record<string, string>;
   /** Open GraphiQL with the example mutation in a second tab (demo mode only). @default false */
   graphiqlExampleWrites?: boolean;
   /** Plugins added after the observers and before the rest (tracing: `Telemetry.plugin`). */
@@ -210,7 +254,11 @@ function graphiqlOptions(options: GatewayYogaOptions): GraphiQLOptions {
   const headers = options.graphiqlHeaders ? JSON.stringify(options.graphiqlHeaders, null, 2) : undefined;
   return {
     title: 'chat-history-gateway',
-    defaultTabs: graphiqlTabs(headers, options.graphiqlExampleWrites ?? false),
+    defaultTabs: graphiqlTabs(
+      headers,
+      options.graphiqlExampleWrites ?? false,
+      options.graphiqlAgentHeaders ? JSON.stringify(options.graphiqlAgentHeaders, null, 2) : undefined,
+    ),
     headers,
     shouldPersistHeaders: false,
     // GraphiQL streams subscriptions over a GET (text/event-stream), which the CSRF check

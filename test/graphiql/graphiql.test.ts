@@ -90,8 +90,8 @@ describe('GraphiQL', () => {
     expect(shown).toContain('"demo-user"');
     expect(shown).toContain('"conversations"');
 
-    // The example mutation waits in a second tab (demo mode only).
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['RecentConversations', 'AskAssistant']);
+    // An agent's inbox and the example mutation wait in further tabs (demo mode only).
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['RecentConversations', 'AgentInbox', 'AskAssistant']);
     const showTab = (name: string, text: string) =>
       expect
         .poll(
@@ -102,6 +102,7 @@ describe('GraphiQL', () => {
           { timeout: 15_000, interval: 500 },
         )
         .toMatch(new RegExp(`^true [\\s\\S]*${text}`));
+    await showTab('AgentInbox', 'query AgentInbox');
     await showTab('AskAssistant', 'mutation AskAssistant');
     await showTab('RecentConversations', 'query RecentConversations');
 

@@ -8,6 +8,7 @@
  */
 import { asError, eachLimited, groupRefs, toSlot, type Slot } from '../adapter-kit.js';
 import { GatewayError, isGatewayError } from '../../core/errors.js';
+import type { SharedCache } from '../../core/cache.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
 import type { ConversationRecord, MessageRecord, MessageRef, Viewer } from '../../core/records.js';
 import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
@@ -21,6 +22,8 @@ export interface BatchContext {
   client: ChatwootClient;
   sourceId: string;
   resolve: ScopeResolver;
+  /** The source's cross-request cache (filters.ts keeps the token owner there); absent in tests that build a context alone. */
+  cache?: SharedCache;
 }
 
 /** Upstream calls one batch keeps in flight at once. */

@@ -11,7 +11,9 @@ import {
   chatwootContactConversationsSchema,
   chatwootContactSearchSchema,
   chatwootConversationListSchema,
+  chatwootConversationMetaSchema,
   chatwootConversationSchema,
+  chatwootProfileSchema,
   chatwootMessageListSchema,
   chatwootMessageSchema,
   chatwootToggleStatusSchema,
@@ -21,6 +23,8 @@ import {
   type ChatwootContactSearch,
   type ChatwootConversation,
   type ChatwootConversationList,
+  type ChatwootConversationMeta,
+  type ChatwootProfile,
   type ChatwootMessageList,
 } from './schemas.js';
 
@@ -53,12 +57,20 @@ export interface ChatwootSourceConfig extends SourceCommonConfig {
  */
 export interface ChatwootClient {
   /**
-   * `GET /api/v1/accounts/{a}/conversations?status=all&page=N`: 25 conversations a page (page
-   * from 1) in every status (Chatwoot's default shows `open` only), most recent
-   * `last_activity_at` first, limited to the token owner's inboxes. `data.meta.all_count` is
-   * the total.
+   * `GET /api/v1/accounts/{a}/conversations?status&assignee_type&q&labels[]&page=N`: 25
+   * conversations a page (page from 1), most recent `last_activity_at` first, limited to the
+   * token owner's inboxes. `status` defaults to `all` here (Chatwoot's own default shows `open`
+   * only). `data.meta.all_count` is the total before the assignee filter.
    */
-  listConversations(page: number, scope?: RequestScope): Promise<ChatwootConversationList>;
+  listConversations(page: number, filters: ChatwootListFilters, scope?: RequestScope): Promise<ChatwootConversationList>;
+  /**
+   * `GET /api/v1/accounts/{a}/conversations/meta?status&q&labels[]`: `{ meta: { mine_count,
+   * unassigned_count, assigned_count, all_count } }` for the list those filters give (no
+   * assignee filter; "mine" is the token owner's).
+   */
+  conversationCounts(filters: Omit<ChatwootListFilters, 'assignee_type'>, scope?: RequestScope): Promise<ChatwootConversationMeta>;
+  /** `GET /api/v1/profile`: the token owner (`id`, `email`). */
+  profile(scope?: RequestScope): Promise<ChatwootProfile>;
   /**
    * `GET /api/v1/accounts/{a}/conversations/{displayId}`: one conversation.
    * @throws GatewayError NOT_FOUND when it does not exist or the token may not see it.
@@ -114,6 +126,19 @@ function messageForm(content: string, isPrivate: boolean, attachments: ReadonlyA
   return form;
 }
 
+/**
+ * Filters of the account's conversation list, as Chatwoot's `ConversationFinder` reads them
+ * (app/finders/conversation_finder.rb): `status` one of open, resolved, pending, snoozed, all
+ * (ignored when `q` is given); `assignee_type` me (the token owner), unassigned, assigned,
+ * all; `q` a case-insensitive substring of an incoming or outgoing message; `labels` any of.
+ */
+export interface ChatwootListFilters {
+  status: string;
+  assignee_type?: string;
+  q?: string;
+  labels?: readonly string[];
+}
+
 /** The account prefix of every endpoint template (metrics, traces). */
 const ACCOUNT = '/api/v1/accounts/:accountId';
 
@@ -128,12 +153,27 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
   });
   const account = `/api/v1/accounts/${config.accountId}`;
   return {
-    listConversations: (page, scope) =>
+    listConversations: (page, filters, scope) =>
       http.getJson(
-        { path: `${account}/conversations`, query: { status: 'all', page }, endpoint: `${ACCOUNT}/conversations` },
+        {
+          path: `${account}/conversations`,
+          query: { status: filters.status, assignee_type: filters.assignee_type, q: filters.q, 'labels[]': filters.labels, page },
+          endpoint: `${ACCOUNT}/conversations`,
+        },
         chatwootConversationListSchema,
         scope,
       ),
+    conversationCounts: (filters, scope) =>
+      http.getJson(
+        {
+          path: `${account}/conversations/meta`,
+          query: { status: filters.status, q: filters.q, 'labels[]': filters.labels },
+          endpoint: `${ACCOUNT}/conversations/meta`,
+        },
+        chatwootConversationMetaSchema,
+        scope,
+      ),
+    profile: (scope) => http.getJson({ path: '/api/v1/profile', endpoint: '/api/v1/profile' }, chatwootProfileSchema, scope),
     getConversation: (displayId, scope) => http.getJson(
         { path: `${account}/conversations/${displayId}`, endpoint: `${ACCOUNT}/conversations/:id` },
         chatwootConversationSchema,

@@ -15,6 +15,7 @@ import type { ProviderAdapter, ProviderKind } from '../contract.js';
 import { loadConversations, loadMessages } from './batch.js';
 import { createChatwootClient } from './client.js';
 import { DEFAULT_CONTACT_SEARCHES_PER_MINUTE } from './contact-lookup.js';
+import { countConversations } from './filters.js';
 import { parseDisplayId } from './ids.js';
 import * as reads from './reads.js';
 import * as writes from './writes.js';
@@ -55,12 +56,15 @@ const chatwoot = {
       { contactMatch, agentRole },
       { cache: services.cache, searchesPerMinute: config.contactSearchesPerMinute },
     );
-    const context = { client, sourceId, resolve };
+    const context = { client, sourceId, resolve, cache: services.cache };
 
     return {
-      capabilities: { listConversations: true, sendMessage: true, sendFiles: true, setConversationStatus: true },
+      capabilities: { listConversations: true, sendMessage: true, sendFiles: true, setConversationStatus: true, countConversations: true },
 
       listConversations: (viewer, page, memo) => reads.listConversations(context, viewer, page, memo),
+
+      countConversations: async (viewer, filter, scope) =>
+        countConversations(context, await resolve(viewer, scope), viewer, filter, scope),
 
       getConversations: (viewer, externalIds, memo) => loadConversations(context, viewer, externalIds, memo?.scope),
 

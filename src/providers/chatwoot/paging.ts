@@ -7,7 +7,7 @@
  */
 import type { RequestScope } from '../../upstream/request-scope.js';
 import type { ConversationRecord } from '../../core/records.js';
-import { CHATWOOT_PAGE, type ChatwootClient } from './client.js';
+import { CHATWOOT_PAGE, type ChatwootClient, type ChatwootListFilters } from './client.js';
 import { mapConversation, toDate } from './mapping.js';
 import type { ChatwootConversation, ChatwootMessage } from './schemas.js';
 
@@ -69,6 +69,14 @@ function window(chunks: ChatwootMessage[][], request: { direction: string; limit
   return { messages, hasMore: more || all.length > request.limit };
 }
 
+/** The `meta` count that is the total of a list with this `assignee_type`. */
+const TOTAL_OF: Record<string, 'all_count' | 'mine_count' | 'assigned_count' | 'unassigned_count'> = {
+  all: 'all_count',
+  me: 'mine_count',
+  assigned: 'assigned_count',
+  unassigned: 'unassigned_count',
+};
+
 /** Position in the account list: `<page>.<index>.<display id>` (page from 1, index from 0). */
 interface AccountCursor {
   page: number;
@@ -85,17 +93,19 @@ export function parseAccountCursor(key: string): AccountCursor | null {
 }
 
 /**
- * The account's conversations after `cursor`, most recent activity first, `limit` of them.
+ * The account's conversations after `cursor` in the list `filters` select (filters.ts), most
+ * recent activity first, `limit` of them.
  * Pages are offsets into a list that moves as conversations get activity, so on resuming the
  * cursor's conversation is looked up again in its page and reading continues right after it;
  * within one call a conversation is never returned twice. `hasMore` comes from the list's
- * `all_count`, or from reading the next page when the count is missing. Every page read runs
+ * count of its assignee tab (`all_count` unfiltered), or from reading the next page when the count is missing. Every page read runs
  * under `requestScope`.
  */
 export async function pageAccountConversations(
   client: ChatwootClient,
   cursor: AccountCursor | null,
   limit: number,
+  filters: ChatwootListFilters,
   requestScope?: RequestScope,
 ): Promise<{ items: ConversationRecord[]; hasMore: boolean }> {
   const items: ConversationRecord[] = [];
@@ -103,7 +113,7 @@ export async function pageAccountConversations(
   let page = cursor?.page ?? 1;
   let start = cursor ? cursor.index + 1 : 0;
   for (let call = 0; call < MAX_CALLS_PER_PAGE; call += 1) {
-    const { data } = await client.listConversations(page, requestScope);
+    const { data } = await client.listConversations(page, filters, requestScope);
     if (cursor && page === cursor.page) {
       const moved = data.payload.findIndex((conversation) => conversation.id === cursor.id);
       if (moved >= 0) start = moved + 1;
@@ -117,7 +127,8 @@ export async function pageAccountConversations(
       items.push(mapConversation(conversation, `${page}.${index}.${conversation.id}`));
     }
     if (data.payload.length < CHATWOOT_PAGE.conversations) return { items, hasMore: false };
-    const total = data.meta?.all_count;
+    // Chatwoot counts before it applies `assignee_type`: the total of this list is that tab's count.
+    const total = data.meta?.[TOTAL_OF[filters.assignee_type ?? 'all'] ?? 'all_count'];
     if (items.length === limit && typeof total === 'number') return { items, hasMore: page * CHATWOOT_PAGE.conversations < total };
     page += 1;
     start = 0;

@@ -7,6 +7,7 @@ import { GatewayError, isGatewayError } from '../../core/errors.js';
 import type { ConversationPage, ConversationSlice, MessagePage, MessageSlice, Viewer } from '../../core/records.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
 import type { BatchContext } from './batch.js';
+import { accountListFilters, refuseContactFilters } from './filters.js';
 import { parseDisplayId, parseMessageKey } from './ids.js';
 import { mapMessage } from './mapping.js';
 import { pageAccountConversations, pageMessages, parseAccountCursor, parseContactCursor, sliceContactConversations } from './paging.js';
@@ -15,9 +16,10 @@ import { assertConversationVisible, conversationNotFound, seesPrivateNotes } fro
 const badInput = (sourceId: string, message: string) => new GatewayError('BAD_USER_INPUT', message, { sourceId });
 
 /**
- * `ProviderAdapter.listConversations`: agents page `GET /conversations` of the account; a contact
- * slices `GET /contacts/{id}/conversations`.
- * @throws GatewayError BAD_USER_INPUT for a cursor of the other scope or a malformed one
+ * `ProviderAdapter.listConversations`: agents page `GET /conversations` of the account, filtered
+ * upstream (filters.ts); a contact slices `GET /contacts/{id}/conversations`.
+ * @throws GatewayError BAD_USER_INPUT for a cursor of the other scope or a malformed one;
+ *   NOT_SUPPORTED for a filter this viewer's list cannot take (filters.ts)
  */
 export async function listConversations(
   context: BatchContext,
@@ -29,10 +31,12 @@ export async function listConversations(
   const requestScope = memo?.scope;
   const scope = await resolve(viewer, requestScope);
   if (scope.kind === 'account') {
+    const filters = await accountListFilters(context, viewer, page.filter, page.order, requestScope);
     const cursor = page.after === null ? null : parseAccountCursor(page.after);
     if (page.after !== null && !cursor) throw badInput(sourceId, 'invalid conversation cursor');
-    return pageAccountConversations(client, cursor, page.limit, requestScope);
+    return pageAccountConversations(client, cursor, page.limit, filters, requestScope);
   }
+  refuseContactFilters(sourceId, page.filter, page.order);
   const cursor = page.after === null ? null : parseContactCursor(page.after);
   if (page.after !== null && !cursor) throw badInput(sourceId, 'invalid conversation cursor');
   if (scope.contactId === null) return { items: [], hasMore: false };

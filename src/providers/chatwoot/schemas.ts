@@ -95,7 +95,14 @@ export const chatwootConversationSchema = z.looseObject({
 /** `GET /conversations`: `{ data: { meta: { …counts }, payload: [conversation] } }`, 25 a page. */
 export const chatwootConversationListSchema = z.looseObject({
   data: z.looseObject({
-    meta: z.looseObject({ all_count: z.number().int().nullish() }).nullish(),
+    meta: z
+      .looseObject({
+        all_count: z.number().int().nullish(),
+        mine_count: z.number().int().nullish(),
+        assigned_count: z.number().int().nullish(),
+        unassigned_count: z.number().int().nullish(),
+      })
+      .nullish(),
     payload: z.array(chatwootConversationSchema),
   }),
 });
@@ -132,6 +139,21 @@ export type ChatwootAttachment = z.infer<typeof chatwootAttachmentSchema>;
 export type ChatwootContact = z.infer<typeof chatwootContactSchema>;
 export type ChatwootConversation = z.infer<typeof chatwootConversationSchema>;
 export type ChatwootConversationList = z.infer<typeof chatwootConversationListSchema>;
+
+/** `GET /conversations/meta`: the counts per assignee tab (swagger.json; ConversationsController#meta). */
+export const chatwootConversationMetaSchema = z.looseObject({
+  meta: z.looseObject({
+    mine_count: z.number().int(),
+    unassigned_count: z.number().int(),
+    assigned_count: z.number().int(),
+    all_count: z.number().int(),
+  }),
+});
+export type ChatwootConversationMeta = z.infer<typeof chatwootConversationMetaSchema>;
+
+/** `GET /api/v1/profile`: the token owner; only `id` and `email` are read. */
+export const chatwootProfileSchema = z.looseObject({ id: z.number().int(), email: z.string().nullish() });
+export type ChatwootProfile = z.infer<typeof chatwootProfileSchema>;
 export type ChatwootMessageList = z.infer<typeof chatwootMessageListSchema>;
 export type ChatwootContactSearch = z.infer<typeof chatwootContactSearchSchema>;
 export type ChatwootContactConversations = z.infer<typeof chatwootContactConversationsSchema>;

@@ -37,6 +37,8 @@ const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
  * (api/factories/file_factory.py `build_from_mapping` / `build_from_mappings`).
  */
 const APP_FILE_RULES = /^(File validation failed for file|Number of (image )?files exceeds the maximum limit)/;
+/** The orders `GET /conversations` takes as `sort_by` (api/controllers/service_api/app/conversation.py, `ConversationListQuery`). */
+export type DifySortBy = 'created_at' | '-created_at' | 'updated_at' | '-updated_at';
 
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
@@ -48,11 +50,17 @@ export const DIFY_MAX_LIMIT = 100;
  */
 export interface DifyClient {
   /**
-   * `GET /conversations?user&last_id&limit&sort_by=-updated_at`: the user's conversations,
-   * most recently updated first. `lastId` is the last id of the previous page; `limit` 1–100.
+   * `GET /conversations?user&last_id&limit&sort_by[&pinned]`: the user's conversations in
+   * `sortBy` order (default `-updated_at`, most recently updated first). `lastId` is the last id
+   * of the previous page; `limit` 1–100. `pinned` is sent only when given: the Service API
+   * ignores it (see filters in reads.ts).
    * @throws GatewayError BAD_USER_INPUT when `lastId` is no longer in the user's list.
    */
-  listConversations(user: string, page: { lastId: string | null; limit: number }, scope?: RequestScope): Promise<DifyConversationPage>;
+  listConversations(
+    user: string,
+    page: { lastId: string | null; limit: number; sortBy?: DifySortBy; pinned?: boolean },
+    scope?: RequestScope,
+  ): Promise<DifyConversationPage>;
   /**
    * `GET /messages?conversation_id&user&first_id&limit`: the newest `limit` (1–100) exchanges
    * strictly older than `firstId` (or the newest overall), oldest first inside the page.
@@ -173,7 +181,7 @@ export function createDifyClient(
         {
           path: '/conversations',
           endpoint: '/conversations',
-          query: { user, last_id: page.lastId, limit: clampLimit(page.limit), sort_by: '-updated_at' },
+          query: { user, last_id: page.lastId, limit: clampLimit(page.limit), sort_by: page.sortBy ?? '-updated_at', pinned: page.pinned },
         },
         difyConversationPageSchema,
         scope,

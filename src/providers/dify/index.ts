@@ -4,7 +4,8 @@
  * and answers a foreign conversation with 404, exactly like a missing one).
  *
  * How each read maps to Dify, which has only `GET /conversations` and `GET /messages`:
- * - `listConversations`: `/conversations?sort_by=-updated_at` pages with `last_id`; one call per
+ * - `listConversations`: `/conversations?sort_by=…` (the order asked for, default `-updated_at`)
+ *   pages with `last_id`; one call per
  *   page of up to 100, repeated only if Dify returns fewer than asked while `has_more`.
  * - `getConversations`: Dify has no get-one-conversation call: see lookup.ts (one walk of the
  *   viewer's list per request for all ids, absent ids settled without a call each, where a
@@ -44,9 +45,15 @@ const configShape = {
    * kept in the shared cache, ms (0: not cached); also the form `sendMessage` checks `inputs` against. @default 60000
    */
   appCacheTtlMs: z.number().int().min(0).max(86_400_000).default(DEFAULT_APP_CACHE_TTL_MS),
+  /**
+   * The deployment's `GET /conversations` filters by `pinned` (a patched Dify, or a proxy in front
+   * of the web-app API). Stock Dify's Service API ignores `pinned`, so without this the filter is
+   * NOT_SUPPORTED rather than passed on and dropped. @default false
+   */
+  honoursPinnedFilter: z.boolean().optional(),
 };
 
-/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole, appCacheTtlMs }`, graph kind `DIFY` (kinds.ts). */
+/** The `dify` kind: config keys `{ apiKey, userFrom, adminRole, appCacheTtlMs, honoursPinnedFilter }`, graph kind `DIFY` (kinds.ts). */
 const dify = {
   kind: 'dify',
   configShape,
@@ -63,6 +70,7 @@ const dify = {
       lookup,
       adminRole: config.adminRole ?? 'admin',
       app,
+      honoursPinnedFilter: config.honoursPinnedFilter ?? false,
     };
     return {
       capabilities: {

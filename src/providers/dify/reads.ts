@@ -8,8 +8,9 @@ import { GatewayError } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
 import { viewerAttribute, type ViewerAttribute } from '../identity.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
-import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../../core/records.js';
-import type { DifyClient } from './client.js';
+import { filterNotSupported, refuseUnhonoured } from '../../core/conversation-filter.js';
+import type { ConversationOrder, ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, Viewer } from '../../core/records.js';
+import type { DifyClient, DifySortBy } from './client.js';
 import { mapConversation, mapExchange, normalizeDifyId, parseMessageKey, type DifyMessageKey } from './mapping.js';
 import type { ConversationLookup } from './lookup.js';
 import { readMessageWindow, scanForIds, sharePages, type FetchExchanges, type SharedPages } from './paging.js';
@@ -30,6 +31,8 @@ export interface DifyReadDeps {
   userFrom: ViewerAttribute;
   /** Conversations by id (lookup.ts). */
   lookup: ConversationLookup;
+  /** Config `honoursPinnedFilter`: the deployment's `GET /conversations` filters by `pinned`. */
+  honoursPinnedFilter?: boolean;
 }
 
 const conversationNotFound = (sourceId: string) => new GatewayError('NOT_FOUND', 'conversation not found', { sourceId });
@@ -50,9 +53,24 @@ function fetcher(
   return sharePages(fetch, memo.get(`dify-pages:${conversationId}:${user}`, (): SharedPages => new Map()));
 }
 
+/** Dify's `sort_by` for each order of the graph. */
+const SORT_BY: Record<ConversationOrder, DifySortBy> = {
+  UPDATED_AT_DESC: '-updated_at',
+  UPDATED_AT_ASC: 'updated_at',
+  CREATED_AT_DESC: '-created_at',
+  CREATED_AT_ASC: 'created_at',
+};
+
 /**
- * `ProviderAdapter.listConversations`: pages of `GET /conversations` with `last_id`.
+ * `ProviderAdapter.listConversations`: pages of `GET /conversations` with `last_id`, in the
+ * page's order as `sort_by`. `pinned` is honoured only with `honoursPinnedFilter`: Dify's
+ * Service API list (api/controllers/service_api/app/conversation.py) validates its query with
+ * `ConversationListQuery`, which has `last_id`, `limit` and `sort_by` but no `pinned`, and never
+ * hands `pinned` to `ConversationService.pagination_by_last_id`; only the web-app list
+ * (api/controllers/web/conversation.py, through `WebConversationService`) filters by it. Passed
+ * to a stock Dify it would be dropped silently and the whole list labelled pinned.
  * @param requestScope the GraphQL request the read serves (deadline, call budget), if any
+ * @throws GatewayError NOT_SUPPORTED for `assignee`, `labels`, `search`, and `pinned` without the setting
  */
 export async function listConversations(
   deps: DifyReadDeps,
@@ -61,6 +79,21 @@ export async function listConversations(
   requestScope?: RequestScope,
 ): Promise<ConversationSlice> {
   const { client, sourceId } = deps;
+  if (page.filter?.pinned !== undefined && !deps.honoursPinnedFilter) {
+    throw filterNotSupported(
+      sourceId,
+      'pinned',
+      "Dify's Service API ignores pinned (set honoursPinnedFilter on this source if its deployment filters by it)",
+    );
+  }
+  refuseUnhonoured(
+    sourceId,
+    page.filter,
+    page.order,
+    { fields: ['pinned'], orders: Object.keys(SORT_BY) as ConversationOrder[] },
+    'Dify conversations have no such field',
+  );
+  const order = { sortBy: SORT_BY[page.order ?? 'UPDATED_AT_DESC'], pinned: page.filter?.pinned };
   const user = upstreamUser(viewer, deps.userFrom);
   if (user === null) return { items: [], hasMore: false };
   let lastId = page.after === null ? null : normalizeDifyId(page.after);
@@ -72,7 +105,7 @@ export async function listConversations(
   const seen = new Set<string>();
   let hasMore = false;
   while (items.length < wanted) {
-    const answer = await client.listConversations(user, { lastId, limit: wanted - items.length }, requestScope);
+    const answer = await client.listConversations(user, { lastId, limit: wanted - items.length, ...order }, requestScope);
     const fresh = answer.data.filter((conversation) => !seen.has(conversation.id));
     for (const conversation of fresh) {
       seen.add(conversation.id);

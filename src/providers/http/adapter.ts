@@ -7,6 +7,7 @@
  */
 import { groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError, notFound } from '../../core/errors.js';
+import { refuseUnhonoured } from '../../core/conversation-filter.js';
 import type { ConversationPage, ConversationRecord, ConversationSlice, MessagePage, MessageRecord, MessageRef, MessageSlice, SendMessageRequest, SendMessageResult, Viewer } from '../../core/records.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
 import type { RequestMemo } from '../../upstream/request-memo.js';
@@ -159,6 +160,8 @@ export function createHttpAdapter(config: HttpSourceConfig, services: AdapterSer
     if (!listing || !listingChain || !conversationMapping) {
       throw new GatewayError('NOT_SUPPORTED', `source "${sourceId}" cannot list conversations (no conversations endpoint)`, { sourceId });
     }
+    // A listing template takes no filters: only the gateway's own checks (status, updatedAfter) apply.
+    refuseUnhonoured(sourceId, page.filter, page.order, { fields: [], orders: ['UPDATED_AT_DESC'] }, 'its conversations endpoint takes no filters');
     checkLimit(sourceId, page.limit, 100);
     const from = page.after === null ? null : conversationMapping.decode(page.after);
     if (page.after !== null && !from) throw new GatewayError('BAD_USER_INPUT', 'invalid conversation cursor', { sourceId });

@@ -27,6 +27,7 @@ import { eachLimited, groupRefs, toSlot } from '../adapter-kit.js';
 import { GatewayError, notFound } from '../../core/errors.js';
 import { listingCandidates, type RequestMemo } from '../../upstream/request-memo.js';
 import type { AdapterServices, ProviderAdapter, ProviderKind, SourceCommonConfig } from '../contract.js';
+import { refuseUnhonoured } from '../../core/conversation-filter.js';
 import type { ConversationPage, ConversationRecord, MessageRecord, MessagePage, MessageRef, MessageSlice, ConversationSlice, Viewer } from '../../core/records.js';
 import { accessShape, createRestAccess, LISTING_OWNER_DEPTH, type RestAccess } from './access.js';
 import { createRestClient } from './client.js';
@@ -132,6 +133,8 @@ export async function listConversations(
       sourceId,
     });
   }
+  // The listing endpoint takes no filters: only the gateway's own checks (status, updatedAfter) apply.
+  refuseUnhonoured(sourceId, page.filter, page.order, { fields: [], orders: ['UPDATED_AT_DESC'] }, 'the REST listing takes no filters');
   checkLimit(sourceId, page.limit, 100);
   const after = page.after === null ? null : parseKey(sourceId, page.after, 'conversation cursor');
   if (!access.canRead(viewer)) return { items: [], hasMore: false };

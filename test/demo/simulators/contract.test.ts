@@ -75,6 +75,9 @@ describe('dify simulator answers follow openapi_chat.en.json', () => {
     expect((await d('GET', '/conversations?user=demo-user&limit=5')).status).toBe(200);
     expect((await d('GET', `/conversations?user=demo-user&last_id=${UNKNOWN_ID}`)).status).toBe(404);
     expect((await d('GET', '/conversations?user=demo-user&sort_by=name')).status).toBe(400);
+    // The Service API's ConversationListQuery has no `pinned`: the whole list answers.
+    const everything = await d('GET', '/conversations?user=demo-user&limit=100');
+    expect((await d('GET', '/conversations?user=demo-user&limit=100&pinned=true')).body).toEqual(everything.body);
     expect((await d('GET', '/conversations?user=demo-user', { headers: {} })).status).toBe(401);
     expect((await d('GET', `/messages?user=demo-user&conversation_id=${DIFY_LONG_CONVERSATION_ID}&limit=100`)).status).toBe(200);
     const agent = difySim.data.find((item) => item.name === DIFY_AGENT_CONVERSATION_TITLE)!;
@@ -255,6 +258,30 @@ describe('chatwoot simulator answers follow swagger.json', () => {
     const contact = chatwootSim.data.contacts.find((item) => item.identifier === 'demo-user')!;
     expect((await c('GET', `/contacts/${contact.id}/conversations`)).status).toBe(200);
     expect((await c('GET', '/contacts/9999/conversations')).status).toBe(404);
+  });
+
+  it('conversation list filters, the counts per tab and the token owner (reads)', async () => {
+    const ids = (answer: { body: any }) => answer.body.data.payload.map((item: { id: number }) => item.id).sort((x: number, y: number) => x - y);
+    const all = chatwootSim.data.conversations;
+    // ConversationFinder: `me` is the token owner (Priya, user 1); counts come before the assignee filter.
+    const mine = await c('GET', '/conversations?status=open&assignee_type=me');
+    const open = all.filter((item) => item.status === 'open');
+    expect(ids(mine)).toEqual(open.filter((item) => item.assigneeId === 1).map((item) => item.id));
+    expect(mine.body.data.meta.all_count).toBe(open.length);
+    const meta = await c('GET', '/conversations/meta?status=open');
+    expect(meta.body.meta).toEqual({
+      mine_count: open.filter((item) => item.assigneeId === 1).length,
+      assigned_count: open.filter((item) => item.assigneeId !== null).length,
+      unassigned_count: open.filter((item) => item.assigneeId === null).length,
+      all_count: open.length,
+    });
+    expect(ids(await c('GET', '/conversations?status=all&labels[]=wifi&labels[]=nothing'))).toEqual([CHATWOOT_LONG_CONVERSATION_ID]);
+    // `status` is ignored while searching (`filter_by_status unless params[:q]`).
+    const searched = await c('GET', '/conversations?status=open&q=INVOICE');
+    expect(searched.body.data.payload.some((item: { status: string }) => item.status !== 'open')).toBe(true);
+    const profile = await exchange(chatwoot, chatwootSim.origin, '', 'GET', '/api/v1/profile', { headers: { api_access_token: CHATWOOT_DEMO_TOKEN } });
+    expect(profile.body).toMatchObject({ id: 1, email: 'priya@acme-support.example' });
+    expect((await exchange(chatwoot, chatwootSim.origin, '', 'GET', '/api/v1/profile', { headers: { api_access_token: 'nope' } })).status).toBe(401);
   });
 
   it('messages and toggle_status (writes)', async () => {

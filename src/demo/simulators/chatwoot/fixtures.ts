@@ -13,6 +13,8 @@ import { seededRandom } from '../seeded-random.js';
 export const CHATWOOT_DEMO_ACCOUNT_ID = 1;
 /** `api_access_token` of the administrator Priya Raman: every inbox of the account. */
 export const CHATWOOT_DEMO_TOKEN = 'cwDm7Qk2Xv9LpRz4Tn8Wb3Hs';
+/** Email of Priya Raman, the owner of `CHATWOOT_DEMO_TOKEN` (`GET /api/v1/profile`). */
+export const CHATWOOT_DEMO_OWNER_EMAIL = 'priya@acme-support.example';
 /** `api_access_token` of the agent Marco Bianchi: a member of the Website inbox only. */
 export const CHATWOOT_AGENT_TOKEN = 'cwAg5Nf1Ye6KoJd8Uc2Vm7Pq';
 /** The demo contact's `identifier` (the demo viewer id). */
@@ -100,7 +102,7 @@ const INBOXES: SimInbox[] = [
 ];
 
 const USERS: SimUser[] = [
-  { id: 1, name: 'Priya Raman', email: 'priya@acme-support.example', role: 'administrator', token: CHATWOOT_DEMO_TOKEN, inboxIds: [1, 2, 3, 4] },
+  { id: 1, name: 'Priya Raman', email: CHATWOOT_DEMO_OWNER_EMAIL, role: 'administrator', token: CHATWOOT_DEMO_TOKEN, inboxIds: [1, 2, 3, 4] },
   { id: 2, name: 'Marco Bianchi', email: 'marco@acme-support.example', role: 'agent', token: CHATWOOT_AGENT_TOKEN, inboxIds: [1] },
 ];
 

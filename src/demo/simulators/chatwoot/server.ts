@@ -6,6 +6,8 @@
  * that hides everything but `open` unless `status=all`, pages of 25 conversations and 15
  * contacts, message pages of 20 (`before`, none) and 100 (`after`), a substring contact search,
  * at most 20 conversations per contact, and an optional Rack::Attack-style plain-text 429.
+ * The list's filters (`status`, `assignee_type`, `labels[]`, `q`), its counts (`…/conversations/meta`)
+ * and the token owner's `GET /api/v1/profile` follow Chatwoot's ConversationFinder.
  * Writes (writes.ts): new messages and private notes, `toggle_status`. Webhooks (webhooks.ts):
  * signed or unsigned account webhooks to a URL that can be set after start. Demo mode's
  * simulated other side (auto-reply.ts) answers messages sent through the API.
@@ -16,6 +18,7 @@ import {
   CHATWOOT_DEMO_TOKEN,
   createChatwootFixture,
   type ChatwootFixture,
+  type SimConversation,
   type SimMessage,
   type SimUser,
 } from './fixtures.js';
@@ -33,6 +36,7 @@ export {
   CHATWOOT_BUSY_CONVERSATION_ID,
   CHATWOOT_DEMO_ACCOUNT_ID,
   CHATWOOT_DEMO_IDENTIFIER,
+  CHATWOOT_DEMO_OWNER_EMAIL,
   CHATWOOT_DEMO_TOKEN,
   CHATWOOT_LONG_CONVERSATION_ID,
 } from './fixtures.js';
@@ -104,6 +108,7 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     if (outage !== null) return { status: outage, body: `<html><body><h1>${outage} Service Temporarily Unavailable</h1></body></html>` };
     const limited = throttled();
     if (limited) return limited;
+    if (request.method === 'GET' && request.path === '/api/v1/profile') return profile(request);
     const match = /^\/api\/v1\/accounts\/([^/]+)\/(conversations|contacts)(?:\/([^/]+))?(?:\/(messages|conversations|toggle_status))?$/.exec(request.path);
     const isWrite = request.method === 'POST' && match?.[2] === 'conversations' && (match[4] === 'messages' || match[4] === 'toggle_status');
     if ((request.method !== 'GET' && !isWrite) || !match) return { status: 404, body: "The page you were looking for doesn't exist." };
@@ -120,22 +125,63 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
       return writeRoute(user, id!, nested!, request.body);
     }
     if (resource === 'conversations' && id === undefined && nested === undefined) return listConversations(user, request.query);
+    if (resource === 'conversations' && id === 'meta' && nested === undefined) return conversationCounts(user, request.query);
     if (resource === 'conversations' && id !== undefined) return conversationRoute(user, id, nested, request.query);
     if (resource === 'contacts' && id === 'search' && nested === undefined) return searchContacts(request.query);
     if (resource === 'contacts' && id !== undefined && nested === 'conversations') return contactConversations(user, id);
     return { status: 404, body: "The page you were looking for doesn't exist." };
   }
 
-  function listConversations(user: SimUser, query: URLSearchParams): SimulatorReply {
+  /**
+   * Chatwoot's `ConversationFinder#set_up` (app/finders/conversation_finder.rb): the user's
+   * inboxes, then `status` (default `open`, `all` for every status) unless `q` is given, `labels`
+   * (tagged with any of them) and `q` (an ILIKE substring of an incoming or outgoing message).
+   * The counts are taken here, before the assignee filter.
+   */
+  function findConversations(user: SimUser, query: URLSearchParams): { scoped: SimConversation[]; counts: Record<string, number> } {
     const status = query.get('status') || 'open';
+    const q = query.get('q');
+    const labels = [...query.getAll('labels[]'), ...query.getAll('labels')].filter((label) => label !== '');
     let scoped = data.conversations.filter((c) => user.inboxIds.includes(c.inboxId));
-    if (status !== 'all') scoped = scoped.filter((c) => c.status === status);
+    if (status !== 'all' && q === null) scoped = scoped.filter((c) => c.status === status);
+    if (labels.length > 0) scoped = scoped.filter((c) => c.labels.some((label) => labels.includes(label)));
+    if (q !== null) {
+      const ilike = likePattern(q, 'i');
+      const matching = new Set(
+        data.messages.filter((m) => (m.messageType === 0 || m.messageType === 1) && ilike.test(m.content)).map((m) => m.conversationId),
+      );
+      scoped = scoped.filter((c) => matching.has(c.id));
+    }
+    const unassigned = scoped.filter((c) => c.assigneeId === null).length;
     const counts = {
       mine_count: scoped.filter((c) => c.assigneeId === user.id).length,
-      assigned_count: scoped.filter((c) => c.assigneeId !== null).length,
-      unassigned_count: scoped.filter((c) => c.assigneeId === null).length,
+      assigned_count: scoped.length - unassigned,
+      unassigned_count: unassigned,
       all_count: scoped.length,
     };
+    return { scoped, counts };
+  }
+
+  /** `GET …/conversations/meta`: the finder's counts (ConversationsController#meta). */
+  function conversationCounts(user: SimUser, query: URLSearchParams): SimulatorReply {
+    return { status: 200, body: { meta: findConversations(user, query).counts } };
+  }
+
+  /** `GET /api/v1/profile`: the token owner (Api::V1::ProfilesController#show). */
+  function profile(request: LoggedRequest): SimulatorReply {
+    const token = headerValue(request.headers['api_access_token']).trim();
+    const owner = data.users.find((candidate) => candidate.token === token);
+    if (!owner) return { status: 401, body: { error: 'Invalid Access Token' } };
+    return {
+      status: 200,
+      body: { id: owner.id, name: owner.name, available_name: owner.name, email: owner.email, role: owner.role, account_id: data.accountId, confirmed: true },
+    };
+  }
+
+  function listConversations(user: SimUser, query: URLSearchParams): SimulatorReply {
+    const found = findConversations(user, query);
+    const counts = found.counts;
+    let scoped = found.scoped;
     const assigneeType = query.get('assignee_type');
     if (assigneeType === 'me') scoped = scoped.filter((c) => c.assigneeId === user.id);
     if (assigneeType === 'unassigned') scoped = scoped.filter((c) => c.assigneeId === null);

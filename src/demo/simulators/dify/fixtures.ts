@@ -111,6 +111,8 @@ export interface DifyFixtureConversation {
   mode?: 'chat' | 'agent-chat';
   createdAtMs: number;
   updatedAtMs: number;
+  /** Pinned by its user (Dify's `pinned_conversations` row; the web app pins, the Service API cannot). */
+  pinned?: boolean;
   /** Oldest first. */
   exchanges: DifyFixtureExchange[];
 }
@@ -231,6 +233,8 @@ export function createDifyFixtures(): DifyFixtureConversation[] {
   deep.exchanges.forEach((exchange, index) => {
     if (index % 11 === 4) exchange.feedback = 'like';
   });
+  // A thread the user keeps at the top of the web app's list.
+  deep.pinned = true;
 
   const shortOnes = DEMO_TOPICS.map((topic, index) => {
     const start = Date.UTC(2026, 2, 13, 7, 0) - index * 13 * HOUR - Math.floor(random() * 90) * MINUTE;

@@ -7,7 +7,9 @@
  *   404 "First Message Not Exists."; bad query args answer 422 `unprocessable_entity`;
  * - `/conversations`: sorted by `sort_by` (default `-updated_at`); `last_id` keeps the rows
  *   strictly after it in that order; an unknown `last_id` answers 404 "Last Conversation Not
- *   Exists."; bad query args answer 400 `invalid_param` (that controller validates by hand).
+ *   Exists."; bad query args answer 400 `invalid_param` (that controller validates by hand);
+ *   `pinned` is ignored (the Service API's `ConversationListQuery` has no such field) unless the
+ *   simulator runs with `pinnedFilter`, like a deployment that honours it.
  */
 import { createHash } from 'node:crypto';
 import type { SimulatorReply } from '../http-server.js';
@@ -58,7 +60,11 @@ export function listConversations({ request, user, state }: DifyCall): Simulator
   if (errors.length > 0) return difyError(400, 'invalid_param', pydanticMessage('ConversationListQuery', errors));
   const field = sortBy.replace('-', '') === 'created_at' ? 'createdAtMs' : 'updatedAtMs';
   const sign = sortBy.startsWith('-') ? -1 : 1;
-  const own = state.conversations.filter((conversation) => conversation.user === user);
+  let own = state.conversations.filter((conversation) => conversation.user === user);
+  // The Service API's query model has no `pinned` (extra arguments are dropped); only a
+  // deployment that honours it (the web-app list's include/exclude of pinned ids) filters.
+  const pinned = state.pinnedFilter ? pinnedArg(query.get('pinned')) : undefined;
+  if (pinned !== undefined) own = own.filter((conversation) => (conversation.pinned ?? false) === pinned);
   let rows = [...own].sort((a, b) => sign * (a[field] - b[field]));
   if (lastId) {
     const last = own.find((conversation) => conversation.id === lastId);
@@ -151,4 +157,13 @@ export function signedUrl(origin: string, path: string, id: string, timestamp: n
   const nonce = createHash('sha256').update(`nonce:${id}`).digest('hex').slice(0, 32);
   const sign = createHash('sha256').update(`${path}|${timestamp}|${nonce}`).digest('base64url');
   return `${origin}${path}?timestamp=${timestamp}&nonce=${nonce}&sign=${sign}`;
+}
+
+/** Pydantic's reading of a `bool | None` query value as the web-app list takes `pinned`; undefined when absent or unreadable. */
+function pinnedArg(value: string | null): boolean | undefined {
+  if (value === null) return undefined;
+  const text = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on', 't', 'y'].includes(text)) return true;
+  if (['false', '0', 'no', 'off', 'f', 'n'].includes(text)) return false;
+  return undefined;
 }

@@ -22,6 +22,12 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
+  /**
+   * `GET /conversations` filters by `pinned` like Dify's web-app list does
+   * (api/controllers/web/conversation.py), for deployments that honour it. Off by default, as
+   * in the real Service API, whose `ConversationListQuery` has no `pinned` and ignores it.
+   */
+  pinnedFilter?: boolean;
   /** The app's input form (`GET /parameters` `user_input_form`). @default demoInputForm() */
   inputForm?: DifyFormItem[];
   /** The app's file upload settings (files.ts). @default on, any type, up to 10 files */
@@ -80,6 +86,7 @@ export interface DifyState {
   annotations: DifyFixtureAnnotation[];
   streamDelayMs: number;
   replyDelayMs: number;
+  pinnedFilter: boolean;
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
@@ -130,6 +137,7 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     annotations: options.annotations ?? createDifyAnnotations(),
     streamDelayMs: options.streamDelayMs ?? 25,
     replyDelayMs: options.replyDelayMs ?? 0,
+    pinnedFilter: options.pinnedFilter ?? false,
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],

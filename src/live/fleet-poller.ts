@@ -45,6 +45,12 @@ import type { LiveEventTarget } from './hub.js';
 import type { PollLeases } from './poll-lease.js';
 import { MAX_BACKOFF_MS, type PollerRegistry, type PollListener, type PollTask } from './poller.js';
 
+/**
+ * Shortest life of a feed's watermark after its last commit, ms: polling that stopped for
+ * less (a stalled Redis, a handover) resumes where it stopped; a feed subscribed again within
+ * it also goes on from there (its new subscribers get what arrived in between).
+ */
+const MIN_STATE_TTL_MS = 60_000;
 /** A retry of a held lease waits this much past its expiry, so that it finds the lease gone. */
 const EXPIRY_SLACK_MS = 20;
 
@@ -280,8 +286,11 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
     schedule();
   }
 
-  /** A watermark outlives its holder long enough for a takeover, then expires with the last subscriber. */
-  const stateTtlMs = (feed: Feed<unknown>) => 2 * (leaseMs + options.intervalMs(feed.sourceId));
+  /**
+   * A watermark outlives a takeover and a Redis stall of up to `MIN_STATE_TTL_MS`, then expires
+   * once nobody polls the feed (its last subscriber left).
+   */
+  const stateTtlMs = (feed: Feed<unknown>) => Math.max(MIN_STATE_TTL_MS, 2 * (leaseMs + options.intervalMs(feed.sourceId)));
 
   return {
     join<T>(key: string, sourceId: string, createTask: () => PollTask<T>, listener: PollListener<T>) {

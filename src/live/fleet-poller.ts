@@ -10,8 +10,10 @@
  * and retry the lease when it would run out. Only replicas that have subscribers of a feed
  * compete for it, so the holder always has a viewer of its own to poll as — the viewer (with a
  * forwarded token, when the source forwards one) never has to travel through Redis, and there
- * is no registry of other replicas' subscribers to keep. A holder whose last subscriber leaves
- * releases the lease; another replica that still has subscribers takes it at its next try.
+ * is no registry of other replicas' subscribers to keep beyond one sorted set per feed that says
+ * who is interested (src/live/poll-lease.ts). A holder whose last subscriber leaves releases
+ * the lease; another replica that still has subscribers takes it at its next try; the last
+ * replica to leave deletes the watermark, so the feed subscribed again later starts afresh.
  * A holder that dies stops renewing; its lease runs out within `redis.pollLeaseMs` and a
  * waiting replica, which retries when the lease would expire, takes over then.
  *
@@ -47,8 +49,9 @@ import { MAX_BACKOFF_MS, type PollerRegistry, type PollListener, type PollTask }
 
 /**
  * Shortest life of a feed's watermark after its last commit, ms: polling that stopped for
- * less (a stalled Redis, a handover) resumes where it stopped; a feed subscribed again within
- * it also goes on from there (its new subscribers get what arrived in between).
+ * less (a stalled Redis, a handover) resumes where it stopped. A feed whose last subscriber
+ * left is forgotten at once (src/live/poll-lease.ts `leave`); only after a crash of the last
+ * process interested in it does its watermark linger this long.
  */
 const MIN_STATE_TTL_MS = 60_000;
 /** A retry of a held lease waits this much past its expiry, so that it finds the lease gone. */
@@ -126,12 +129,14 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
   const feeds = new Map<string, Feed<unknown>>();
   const releases = new Set<Promise<void>>();
 
+  /** Runs a lease hand-back in the background; `drained` waits for it. */
+  function track(work: Promise<void>) {
+    const tracked = work.catch(() => undefined).finally(() => releases.delete(tracked));
+    releases.add(tracked);
+  }
+
   function release(feed: Feed<unknown>, lead: Leadership<unknown>) {
-    const released = leases
-      .release(feed.hash, lead.token)
-      .catch(() => undefined)
-      .finally(() => releases.delete(released));
-    releases.add(released);
+    track(leases.release(feed.hash, lead.token));
   }
 
   /** Stops polling `feed` here; `giveBack` deletes the lease so another replica takes over at once. */
@@ -144,10 +149,13 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
     logger.debug({ sourceId: feed.sourceId, fence: lead.fence }, 'live poll lease given up');
   }
 
+  /** This process stops listening to `feed`: gives its lease back and says it is no longer interested. */
   function stop(feed: Feed<unknown>) {
     feed.stopped = true;
     clearTimeout(feed.timer);
-    resign(feed, true);
+    const token = feed.lead?.token;
+    resign(feed, false);
+    track(leases.leave(feed.hash, token));
     options.eventTarget.removeEventListener(feed.topic, feed.onEvent);
     if (feeds.get(feed.key) === feed) feeds.delete(feed.key);
   }
@@ -183,7 +191,7 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
     try {
       const lead = feed.lead;
       if (lead) {
-        const held = await leases.renew(feed.hash, lead.token, leaseMs);
+        const held = await leases.renew(feed.hash, lead.token, leaseMs, stateTtlMs(feed));
         if (feed.lead === lead) {
           if (held) lead.validUntil = asked + leaseMs;
           else {
@@ -192,9 +200,9 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
           }
         }
       } else {
-        const taken = await leases.acquire(feed.hash, leaseMs);
+        const taken = await leases.acquire(feed.hash, leaseMs, stateTtlMs(feed));
         if ('token' in taken) {
-          if (feed.stopped) return void leases.release(feed.hash, taken.token).catch(() => undefined);
+          if (feed.stopped) return track(leases.leave(feed.hash, taken.token));
           takeLead(feed, taken.token, taken.fence, taken.state, asked);
         } else {
           next = Math.min(renewMs, taken.heldForMs + EXPIRY_SLACK_MS);
@@ -287,8 +295,8 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
   }
 
   /**
-   * A watermark outlives a takeover and a Redis stall of up to `MIN_STATE_TTL_MS`, then expires
-   * once nobody polls the feed (its last subscriber left).
+   * A watermark (and a process's interest in its feed) outlives a takeover and a Redis stall of
+   * up to `MIN_STATE_TTL_MS`; the last process to leave the feed deletes it at once.
    */
   const stateTtlMs = (feed: Feed<unknown>) => Math.max(MIN_STATE_TTL_MS, 2 * (leaseMs + options.intervalMs(feed.sourceId)));
 

@@ -2,7 +2,9 @@
  * The fleet poller when Redis misbehaves, with two gateways on one real redis-server and the
  * Dify simulator: a stalled Redis (SIGSTOP) pauses polling without crashing or repeating
  * anything, and what arrived meanwhile is delivered once when it answers again; a Redis that
- * goes away ends the polled subscriptions with UPSTREAM_UNAVAILABLE and refuses new ones.
+ * goes away ends the polled subscriptions with UPSTREAM_UNAVAILABLE and refuses new ones. A
+ * conversation list's poller handed over (its last subscriber left) goes on from the
+ * conversations already announced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -67,9 +69,34 @@ describe('fleet poller and a misbehaving Redis', () => {
     }
   }, 30_000);
 
+  it('hands a conversation list over when the last subscriber of its poller leaves, missing no change', async () => {
+    const query = `subscription { conversationUpdated(sourceIds: ["assistant"]) { id title } }`;
+    const onA = await subscribeSse(a.url, query, {}, VIEWER);
+    const onB = await subscribeSse(b.url, query, {}, VIEWER);
+    await wait(600);
+    const leaders = [a, b].map((gateway) => gateway.gateway.pollersLeading().get('assistant') ?? 0);
+    expect(leaders.sort()).toEqual([0, 1]);
+    await sendToDify('A first change');
+    for (const subscriber of [onA, onB]) expect((await subscriber.queue.next(5_000)).data.conversationUpdated.id).toBe(conversation.id);
+
+    // The holder's last subscriber leaves: it gives the lease back, the other replica goes on
+    // from the conversations already announced, and the change made meanwhile still arrives.
+    const [leader, follower] = a.gateway.pollersLeading().get('assistant') ? [onA, onB] : [onB, onA];
+    await wait(1_100); // Dify times conversations in whole seconds: the next change must show
+    leader.close();
+    await sendToDify('A change during the handover');
+    expect((await follower.queue.next(5_000)).data.conversationUpdated.id).toBe(conversation.id);
+    await wait(1_000);
+    expect(follower.queue.pending()).toEqual([]);
+    follower.close();
+  }, 20_000);
+
   it('a Redis that goes away ends polled subscriptions with UPSTREAM_UNAVAILABLE and refuses new ones', async () => {
+    // Everyone left this conversation's feed after the first test: a new subscriber starts from
+    // a fresh baseline, not with what was sent since (the messages of the test before).
     const subscriber = await subscribeSse(b.url, MESSAGE_ADDED, { id: conversation.id }, VIEWER);
-    await wait(300);
+    await wait(500);
+    expect(subscriber.queue.pending()).toEqual([]);
     await redis.stop();
     const ended = await subscriber.queue.next(5_000);
     expect(ended.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');

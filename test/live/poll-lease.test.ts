@@ -1,8 +1,9 @@
 /**
  * The poll lease on a real redis-server: taken once (`SET NX PX`) with a fencing number that
  * only grows, extended only by its holder, and a commit (watermark + publish) that Redis refuses
- * from a holder whose lease ran out — the paused-old-leader case, without timing luck. A
- * replica drops a published result older than the newest fence it has seen.
+ * from a holder whose lease ran out — the paused-old-leader case, without timing luck. The
+ * watermark outlives a holder and goes with the last interested process. A replica drops a
+ * published result older than the newest fence it has seen.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,19 +48,19 @@ async function publishedDuring(channel: string, run: () => Promise<unknown>): Pr
 
 describe('poll lease', () => {
   it('is taken once, renewed only by its holder, and refuses a late commit from an expired holder', async () => {
-    const mine = (await first.acquire('feed-a', 300)) as HeldLease;
+    const mine = (await first.acquire('feed-a', 300, 10_000)) as HeldLease;
     expect(mine.fence).toBeGreaterThan(0);
     expect(mine.state).toBeUndefined();
-    const refused = await second.acquire('feed-a', 300);
+    const refused = await second.acquire('feed-a', 300, 10_000);
     expect(refused).toEqual({ heldForMs: expect.any(Number) });
     expect((refused as { heldForMs: number }).heldForMs).toBeLessThanOrEqual(300);
-    expect(await second.renew('feed-a', `replica-two:${mine.fence}`, 300)).toBe(false);
-    expect(await first.renew('feed-a', mine.token, 300)).toBe(true);
+    expect(await second.renew('feed-a', `replica-two:${mine.fence}`, 300, 10_000)).toBe(false);
+    expect(await first.renew('feed-a', mine.token, 300, 10_000)).toBe(true);
     expect(await publishedDuring('chan-a', () => first.commit('feed-a', mine.token, '"m1"', 10_000, 'chan-a', 'one'))).toEqual(['one']);
 
     // The holder stalls past its lease; another replica takes over from the stored watermark.
     await wait(400);
-    const theirs = (await second.acquire('feed-a', 5_000)) as HeldLease;
+    const theirs = (await second.acquire('feed-a', 5_000, 10_000)) as HeldLease;
     expect(theirs.fence).toBeGreaterThan(mine.fence);
     expect(theirs.state).toBe('"m1"');
 
@@ -68,7 +69,7 @@ describe('poll lease', () => {
       expect(await first.commit('feed-a', mine.token, '"m2-stale"', 10_000, 'chan-a', 'stale')).toBe(false);
     });
     expect(late).toEqual([]);
-    expect(await first.renew('feed-a', mine.token, 5_000)).toBe(false);
+    expect(await first.renew('feed-a', mine.token, 5_000, 10_000)).toBe(false);
     await first.release('feed-a', mine.token);
     expect(await client.get('test:poll:feed-a:state')).toBe('"m1"');
     expect(await client.get('test:poll:feed-a:lease')).toBe(theirs.token);
@@ -76,9 +77,18 @@ describe('poll lease', () => {
     // A holder that gives the lease back leaves the watermark to the next one.
     expect(await second.commit('feed-a', theirs.token, '"m2"', 10_000, 'chan-a', '')).toBe(true);
     await second.release('feed-a', theirs.token);
-    const next = (await first.acquire('feed-a', 5_000)) as HeldLease;
+    const next = (await first.acquire('feed-a', 5_000, 10_000)) as HeldLease;
     expect(next.fence).toBeGreaterThan(theirs.fence);
     expect(next.state).toBe('"m2"');
+
+    // The watermark lives while any process is interested, and goes with the last one.
+    await first.leave('feed-a', next.token);
+    expect(await client.get('test:poll:feed-a:lease')).toBeNull();
+    expect(await client.get('test:poll:feed-a:state')).toBe('"m2"');
+    await second.leave('feed-a', undefined);
+    expect(await client.get('test:poll:feed-a:state')).toBeNull();
+    const fresh = (await second.acquire('feed-a', 5_000, 10_000)) as HeldLease;
+    expect(fresh.state).toBeUndefined();
   });
 
   it('a replica drops a published result whose fence is older than the newest it has seen', async () => {

@@ -11,6 +11,7 @@
  * - A leader killed (SIGKILL): another takes over within one lease time, and every subscriber
  *   on the surviving replicas receives each message — the one sent during the handover
  *   included — exactly once and in order.
+ * - A leader stopped (SIGTERM) gives its lease back: the last replica takes over sooner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
@@ -179,7 +180,7 @@ describe('one Dify poller across three gateway processes on one Redis', () => {
     await leaderAmong([a, b, c]);
   }, 90_000);
 
-  it('a frozen leader loses its lease and, thawed, publishes nothing twice; a killed one is replaced within one lease time', async () => {
+  it('a frozen leader loses its lease and, thawed, publishes nothing twice; a killed one is replaced within one lease time, a stopped one sooner', async () => {
     const expected: string[] = [];
     expected.push(...(await sendToDify('Before anything happens')));
     await receivedBy(replicas, expected.length, 10_000);
@@ -218,5 +219,20 @@ describe('one Dify poller across three gateway processes on one Redis', () => {
       expect({ subscriber: subscriber.name, errors: subscriber.errors }).toEqual({ subscriber: subscriber.name, errors: [] });
       expect({ subscriber: subscriber.name, received: subscriber.received }).toEqual({ subscriber: subscriber.name, received: expected });
     }
+
+    // Stopped (SIGTERM, a rolling deploy): it gives its lease back, the last replica takes over
+    // at its next try instead of after a whole lease time.
+    const stopped = await leaderAmong(survivors);
+    const last = survivors.filter((replica) => replica !== stopped);
+    const stoppedAt = Date.now();
+    await stopped.process.stop();
+    await leaderAmong(last);
+    const stopTakeover = Date.now() - stoppedAt;
+    expected.push(...(await sendToDify('After a rolling restart')));
+    await receivedBy(last, expected.length, 10_000);
+    await wait(4 * INTERVAL_MS);
+    console.info(`takeover after SIGTERM ${stopTakeover} ms`);
+    expect(stopTakeover).toBeLessThan(LEASE_MS);
+    for (const subscriber of last.flatMap((replica) => replica.subscribers)) expect(subscriber.received).toEqual(expected);
   }, 90_000);
 });

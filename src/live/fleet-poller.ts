@@ -151,6 +151,8 @@ export function createFleetPollerRegistry(options: FleetPollerOptions): FleetPol
 
   /** This process stops listening to `feed`: gives its lease back and says it is no longer interested. */
   function stop(feed: Feed<unknown>) {
+    // Once only: a failed feed is stopped, then left by each of its failed subscribers.
+    if (feed.stopped) return;
     feed.stopped = true;
     clearTimeout(feed.timer);
     const token = feed.lead?.token;

@@ -166,8 +166,20 @@ const redisSchema = z
     keyPrefix: z.string().max(64).default('chat-gateway:'),
     /** Longest wait for one Redis command before it counts as unreachable, ms. @default 1000 */
     commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+    /**
+     * Lease of one polled feed (one poller across the fleet, src/live/fleet-poller.ts): how long
+     * it lasts unless renewed, ms — the longest a dead holder's feed goes unpolled. @default 10000
+     */
+    pollLeaseMs: z.number().int().min(200).max(300_000).default(10_000),
+    /** How often the holder renews its lease, ms; at most half of `pollLeaseMs`. @default 3000 */
+    pollRenewMs: z.number().int().min(50).max(150_000).default(3_000),
   })
-  .strict();
+  .strict()
+  .superRefine((redis, context) => {
+    if (redis.pollRenewMs * 2 > redis.pollLeaseMs) {
+      context.addIssue({ code: 'custom', path: ['pollRenewMs'], message: 'must be at most half of redis.pollLeaseMs' });
+    }
+  });
 
 const jwtSchema = z
   .object({

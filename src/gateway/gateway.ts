@@ -40,6 +40,11 @@ export interface Gateway {
   /** With `redis.url`: `up` while Redis answers, `down` while it is away or stalled. Undefined without Redis. */
   redisStatus(): 'up' | 'down' | undefined;
   /**
+   * Polled feeds (a conversation's messages, or a viewer's list, of a source that does not push)
+   * this process polls now, by source id; with Redis, those whose fleet-wide lease it holds.
+   */
+  pollersLeading(): Map<string, number>;
+  /**
    * Fails every upstream call still running (UPSTREAM_UNAVAILABLE "gateway shutting down") and
    * destroys the connection pools, so `close()` does not wait for them: the shutdown deadline.
    */
@@ -96,6 +101,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     },
     circuitState,
     redisStatus: () => (live.redisAnswering ? (live.redisAnswering() ? 'up' : 'down') : undefined),
+    pollersLeading: () => live.pollersLeading(),
     abortUpstreamCalls: () => stop.abort(),
     close() {
       live.hub.close();

@@ -5,6 +5,7 @@
  */
 import type { ConversationRecord, MessageRecord, Viewer } from '../core/records.js';
 import type { ProviderAdapter } from '../providers/contract.js';
+import { fromWireConversation, fromWireMessage, toWireConversation, toWireMessage, type WireConversation, type WireMessage } from './events.js';
 import type { PollTask } from './poller.js';
 
 /** Pages read by one message poll before the rest waits for the next tick (100 messages each). */
@@ -34,6 +35,12 @@ export function messagePollTask(adapter: ProviderAdapter, viewer: Viewer, conver
         if (!slice.hasMore || slice.messages.length === 0) break;
       }
     },
+    snapshot: () => JSON.stringify(last),
+    restore(snapshot) {
+      last = JSON.parse(snapshot) as string | null;
+    },
+    encode: toWireMessage,
+    decode: (wire) => fromWireMessage(wire as WireMessage),
   };
 }
 
@@ -61,5 +68,12 @@ export function conversationPollTask(adapter: ProviderAdapter, viewer: Viewer): 
         emit(record);
       }
     },
+    snapshot: () => JSON.stringify([...known]),
+    restore(snapshot) {
+      known.clear();
+      for (const [id, seen] of JSON.parse(snapshot) as Array<[string, string]>) known.set(id, seen);
+    },
+    encode: toWireConversation,
+    decode: (wire) => fromWireConversation(wire as WireConversation),
   };
 }

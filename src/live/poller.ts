@@ -22,10 +22,23 @@ export interface PollListener<T> {
   fail(error: unknown): void;
 }
 
-/** One poller's work: `start` reads the baseline (nothing is emitted), `poll` emits what is new since. */
+/**
+ * One poller's work: `start` reads the baseline (nothing is emitted), `poll` emits what is new
+ * since. The rest lets another process carry on where this one stopped (src/live/fleet-poller.ts):
+ * `snapshot`/`restore` carry the watermark (what was already emitted) as JSON text, and
+ * `encode`/`decode` carry an emitted item through JSON (times as ISO 8601 strings).
+ */
 export interface PollTask<T> {
   start(): Promise<void>;
   poll(emit: (item: T) => void): Promise<void>;
+  /** The watermark after the last `start` or `poll`, as JSON text. */
+  snapshot(): string;
+  /** Continues from a watermark `snapshot` returned (in this or another process) instead of `start`. */
+  restore(snapshot: string): void;
+  /** An emitted item → its JSON-safe form. */
+  encode(item: T): unknown;
+  /** The JSON-safe form → the item. */
+  decode(wire: unknown): T;
 }
 
 export interface PollerRegistryOptions {
@@ -37,15 +50,17 @@ export interface PollerRegistryOptions {
 }
 
 interface Poller<T> {
+  sourceId: string;
   listeners: Set<PollListener<T>>;
   timer: NodeJS.Timeout | undefined;
   stopped: boolean;
 }
 
-/** The pollers of one gateway. */
+/** The pollers of one gateway (this module's, or the fleet's: src/live/fleet-poller.ts). */
 export interface PollerRegistry {
   /**
-   * Joins (or starts) the poller of `key`; `createTask` runs only when it starts.
+   * Joins (or starts) the poller of `key`; `createTask` runs only when it starts (in the fleet
+   * registry also when this process takes the feed's lease, and once for decoding).
    * @returns a function that leaves it (the last one out stops it)
    */
   join<T>(key: string, sourceId: string, createTask: () => PollTask<T>, listener: PollListener<T>): () => void;
@@ -55,8 +70,14 @@ export interface PollerRegistry {
   close(): void;
 }
 
+/** The pollers of one process, polling on their own. */
+export interface LocalPollerRegistry extends PollerRegistry {
+  /** Pollers running now, by source id. */
+  running(): Map<string, number>;
+}
+
 /** Creates the registry of one gateway; pollers start on the first `join` of their key. */
-export function createPollerRegistry(options: PollerRegistryOptions): PollerRegistry {
+export function createPollerRegistry(options: PollerRegistryOptions): LocalPollerRegistry {
   const pollers = new Map<string, Poller<unknown>>();
 
   function stop(key: string, poller: Poller<unknown>) {
@@ -101,7 +122,7 @@ export function createPollerRegistry(options: PollerRegistryOptions): PollerRegi
     join(key, sourceId, createTask, listener) {
       let poller = pollers.get(key) as Poller<unknown> | undefined;
       if (!poller) {
-        poller = { listeners: new Set(), timer: undefined, stopped: false };
+        poller = { sourceId, listeners: new Set(), timer: undefined, stopped: false };
         pollers.set(key, poller);
         poller.listeners.add(listener as PollListener<unknown>);
         run(key, sourceId, poller, createTask() as PollTask<unknown>);
@@ -115,6 +136,11 @@ export function createPollerRegistry(options: PollerRegistryOptions): PollerRegi
       };
     },
     size: () => pollers.size,
+    running() {
+      const counts = new Map<string, number>();
+      for (const poller of pollers.values()) counts.set(poller.sourceId, (counts.get(poller.sourceId) ?? 0) + 1);
+      return counts;
+    },
     close() {
       for (const [key, poller] of [...pollers]) stop(key, poller);
     },

@@ -27,6 +27,11 @@ export interface RedisConnection {
   cache: SharedCache;
   /** Pub/sub channels go under this prefix. */
   channelPrefix: string;
+  /**
+   * The command connection (never the subscribed one), for modules that define their own
+   * scripts on it (src/live/poll-lease.ts). It never queues and gives up after `commandTimeoutMs`.
+   */
+  commands: Redis;
   /** Both connections are up. */
   available(): boolean;
   /**
@@ -172,6 +177,7 @@ export async function connectRedis(config: RedisConfig, logger: Logger): Promise
     eventTarget,
     cache,
     channelPrefix: `${config.keyPrefix}live:`,
+    commands: publisher,
     available: () => publisher.status === 'ready' && subscriber.status === 'ready',
     async publish(channel, message) {
       try {

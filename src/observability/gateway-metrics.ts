@@ -86,6 +86,16 @@ export function createGatewayMetrics(gateway: Gateway, options: { defaultMetrics
       }
     },
   });
+  new Gauge({
+    name: 'chat_gateway_live_pollers_leading',
+    help: 'Polled live feeds this replica polls now, by source (with Redis: the feeds whose fleet-wide poll lease it holds)',
+    labelNames: ['source', 'kind'] as const,
+    registers: [registry],
+    collect() {
+      const leading = gateway.pollersLeading();
+      for (const source of gateway.sources.values()) this.set({ source: source.id, kind: source.kind }, leading.get(source.id) ?? 0);
+    },
+  });
   const subscriptions = new Gauge({
     name: 'chat_gateway_subscriptions_open',
     help: 'GraphQL subscriptions open now, by operation name',

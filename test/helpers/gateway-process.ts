@@ -1,6 +1,7 @@
 /**
- * A gateway as its own process (the CLI, run from source with tsx) on a free loopback port,
- * for tests of several replicas: its log lines are kept, and it is stopped with SIGTERM.
+ * A gateway as its own process (the CLI, run from source with tsx, or the built `bin/` from
+ * dist/ as `npm start` runs it) on a free loopback port, for tests of several replicas: its log
+ * lines are kept, and it is stopped with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -26,9 +27,17 @@ export function writeConfig(config: unknown): string {
   return file;
 }
 
-/** Starts one process on `configFile` and resolves once it listens. */
-export async function startGatewayProcess(configFile: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), '--config', configFile, '--port', '0'], {
+/**
+ * Starts one process on `configFile` and resolves once it listens.
+ * @param options.dist run the compiled `bin/chat-gateway.js` (dist/, built by the global setup) instead of src/ through tsx
+ */
+export async function startGatewayProcess(
+  configFile: string,
+  env: Record<string, string> = {},
+  options: { dist?: boolean } = {},
+): Promise<GatewayProcess> {
+  const entry = options.dist ? [join(root, 'bin', 'chat-gateway.js')] : ['--import', 'tsx', join(root, 'src', 'cli.ts')];
+  const child = spawn(process.execPath, [...entry, '--config', configFile, '--port', '0'], {
     cwd: root,
     env: { ...process.env, PORT: '', LOG_LEVEL: 'info', NODE_ENV: 'test', ...env },
   });

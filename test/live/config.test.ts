@@ -27,7 +27,20 @@ describe('live config', () => {
     expect(config.sources[0]!.pollIntervalMs).toBe(5_000);
     expect(config.redis).toBeUndefined();
     const redis = await validateConfig({ auth, server, sources: [chatwoot], redis: { url: 'redis://127.0.0.1:6379' } });
-    expect(redis.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'chat-gateway:', commandTimeoutMs: 1_000 });
+    expect(redis.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      keyPrefix: 'chat-gateway:',
+      commandTimeoutMs: 1_000,
+      pollLeaseMs: 10_000,
+      pollRenewMs: 3_000,
+    });
+  });
+
+  it('wants the poll lease renewed at least twice per lease time', async () => {
+    const message = await problem({ auth, server, sources: [chatwoot], redis: { url: 'redis://x:1', pollLeaseMs: 1_000, pollRenewMs: 600 } });
+    expect(message).toContain('redis.pollRenewMs');
+    const fine = await validateConfig({ auth, server, sources: [chatwoot], redis: { url: 'redis://x:1', pollLeaseMs: 1_000, pollRenewMs: 500 } });
+    expect(fine.redis).toMatchObject({ pollLeaseMs: 1_000, pollRenewMs: 500 });
   });
 
   it('names the bad field, never its value', async () => {

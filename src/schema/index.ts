@@ -15,6 +15,8 @@ import './feedback.js';
 import './send-message.js';
 import './message-mutations.js';
 import './conversation-mutations.js';
+import './conversation-agent.js';
+import './agent-mutations.js';
 import './node.js';
 import './subscription.js';
 import './assistant-reply.js';

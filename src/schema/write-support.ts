@@ -19,6 +19,10 @@ export type WriteOperation =
   | 'sendMessage'
   | 'assistantReply'
   | 'setConversationStatus'
+  | 'assignConversation'
+  | 'changeConversationLabels'
+  | 'setConversationPriority'
+  | 'markConversationRead'
   | 'transcribeAudio';
 
 /**

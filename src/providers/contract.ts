@@ -20,6 +20,7 @@ import type {
   AssigneeChoice,
   ConversationPriority,
   LabelChange,
+  SenderRecord,
   FeedbackRecord,
   MessagePage,
   MessageRecord,
@@ -52,6 +53,8 @@ export interface AdapterCapabilities {
   changeConversationLabels?: boolean;
   setConversationPriority?: boolean;
   markConversationRead?: boolean;
+  /** The support team's agents can be listed (for `assignConversation`). */
+  listAgents?: boolean;
   transcribeAudio?: boolean;
   listFeedbacks?: boolean;
   suggestedQuestions?: boolean;
@@ -156,6 +159,11 @@ export interface ProviderAdapter {
    * @throws GatewayError FORBIDDEN for viewers without the right; NOT_FOUND
    */
   markConversationRead?(viewer: Viewer, conversationExternalId: string, scope?: RequestScope): Promise<void>;
+  /**
+   * The backend's agents, as authors (kind AGENT): whom a conversation can be assigned to.
+   * @throws GatewayError FORBIDDEN for viewers who are not agents
+   */
+  listAgents?(viewer: Viewer, scope?: RequestScope): Promise<SenderRecord[]>;
   /** Speech to text of an uploaded audio file. */
   transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }, scope?: RequestScope): Promise<string>;
   /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */

@@ -1,13 +1,16 @@
 /**
  * The agent-side state of a support conversation on `Conversation` (Chatwoot): who it is
  * assigned to, its labels and priority, and whether the team has read it. Null on kinds without
- * it and for viewers who are not agents (it is the team's own triage).
+ * it and for viewers who are not agents (it is the team's own triage). `Source.agents` lists
+ * whom a conversation can be assigned to.
  */
 import type { GatewayContext } from './context.js';
+import { requireViewer } from './context.js';
+import { GatewayError } from '../core/errors.js';
 import type { ConversationAgentState } from '../core/records.js';
 import { builder } from './builder.js';
 import { recordOf } from './conversation-open.js';
-import { ConversationObject, SenderObject } from './refs.js';
+import { ConversationObject, SenderObject, SourceObject } from './refs.js';
 import { senderShape, type ConversationShape } from './shapes.js';
 
 /** A conversation's priority, also `setConversationPriority`'s input. */
@@ -57,3 +60,20 @@ builder.objectFields(ConversationObject, (t) => ({
     resolve: fromAgentState((state) => state.priority),
   }),
 }));
+
+builder.objectField(SourceObject, 'agents', (t) =>
+  t.field({
+    type: [SenderObject],
+    nullable: true,
+    description:
+      'The support team’s agents (Chatwoot `GET …/agents`): whom `assignConversation` can assign to. Agents only (others FORBIDDEN); NOT_SUPPORTED on other kinds.',
+    resolve: async ({ source }, _args, context) => {
+      const viewer = requireViewer(context);
+      if (!source.adapter.capabilities.listAgents || !source.adapter.listAgents) {
+        throw new GatewayError('NOT_SUPPORTED', `source "${source.id}" (${source.kind}) has no agents`, { sourceId: source.id });
+      }
+      const agents = await source.adapter.listAgents(viewer, context.loaders.scope);
+      return agents.map((agent) => senderShape(source.id, agent));
+    },
+  }),
+);

@@ -69,6 +69,22 @@ describe('who may act', () => {
   });
 });
 
+describe('Source.agents', () => {
+  it('lists the agents, as the same Sender nodes their messages and assignments show, to agents only', async () => {
+    const query = `query ($name: String!) { source(name: $name) { agents { id externalId name kind } } }`;
+    const agent = await gw.run(query, { name: 'support' }, AGENT);
+    expect(agent.errors).toBeUndefined();
+    expect(agent.data.source.agents).toEqual([
+      { id: agentSender('support', '1'), externalId: '1', name: 'Priya Raman', kind: 'AGENT' },
+      { id: agentSender('support', '2'), externalId: '2', name: 'Marco Bianchi', kind: 'AGENT' },
+    ]);
+    const contact = await gw.run(query, { name: 'support' }, DEMO);
+    expect(contact.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', sourceId: 'support' });
+    const dify = await gw.run(query, { name: 'assistant' }, AGENT);
+    expect(dify.errors[0].extensions).toMatchObject({ code: 'NOT_SUPPORTED', sourceId: 'assistant' });
+  });
+});
+
 describe('input checks', () => {
   it('refuses agent ids that name no agent of the source, before any write', async () => {
     const before = writes();

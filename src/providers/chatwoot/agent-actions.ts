@@ -17,11 +17,11 @@
  * round trip.
  */
 import { GatewayError } from '../../core/errors.js';
-import type { AssigneeChoice, ConversationPriority, LabelChange, Viewer } from '../../core/records.js';
+import type { AssigneeChoice, ConversationPriority, LabelChange, SenderRecord, Viewer } from '../../core/records.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
 import { viewerAttribute } from '../identity.js';
 import type { BatchContext } from './batch.js';
-import { UPSTREAM_PRIORITY } from './mapping.js';
+import { mapAgent, UPSTREAM_PRIORITY } from './mapping.js';
 import { writableConversation } from './writes.js';
 
 /** Runs label changes to one conversation one after another (per adapter, so per source). */
@@ -114,4 +114,15 @@ export async function setConversationPriority(
 export async function markConversationRead(context: BatchContext, viewer: Viewer, externalId: string, scope?: RequestScope): Promise<void> {
   const displayId = await writableConversation(context, viewer, externalId, 'mark conversations read', scope);
   await context.client.updateLastSeen(displayId, scope);
+}
+
+/**
+ * `listAgents` → `GET …/agents`, for agents only (a contact has no business knowing the team).
+ * @throws GatewayError FORBIDDEN for a contact
+ */
+export async function listAgents(context: BatchContext, viewer: Viewer, scope?: RequestScope): Promise<SenderRecord[]> {
+  if ((await context.resolve(viewer, scope)).kind !== 'account') {
+    throw new GatewayError('FORBIDDEN', `only agents may list the agents of source "${context.sourceId}"`, { sourceId: context.sourceId });
+  }
+  return (await context.client.listAgents(scope)).map(mapAgent);
 }

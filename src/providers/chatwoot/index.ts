@@ -68,6 +68,7 @@ const chatwoot = {
         changeConversationLabels: true,
         setConversationPriority: true,
         markConversationRead: true,
+        listAgents: true,
       },
 
       listConversations: (viewer, page, memo) => reads.listConversations(context, viewer, page, memo),
@@ -86,6 +87,7 @@ const chatwoot = {
       changeConversationLabels: (viewer, id, change, scope) => agentActions.changeConversationLabels(labelContext, viewer, id, change, scope),
       setConversationPriority: (viewer, id, priority, scope) => agentActions.setConversationPriority(context, viewer, id, priority, scope),
       markConversationRead: (viewer, id, scope) => agentActions.markConversationRead(context, viewer, id, scope),
+      listAgents: (viewer, scope) => agentActions.listAgents(context, viewer, scope),
       // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
       canonicalConversationId: (externalId) => {
         const displayId = parseDisplayId(externalId);

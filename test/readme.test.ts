@@ -73,6 +73,15 @@ describe('README examples against a demo-mode gateway', () => {
     expect(body.data!.transcribeAudio.text).toBe('What are your opening hours?');
   });
 
+  it('runs the send-with-a-file curl command as written; the stored message lists the file', async () => {
+    const command = snippet('sh', 'variables.files.0').replaceAll('http://localhost:4000', running.url);
+    const { stdout } = await promisify(execFile)('sh', ['-c', command], { cwd: root });
+    const body = JSON.parse(stdout) as { data?: { sendMessage: { messages: Array<{ role: string; attachments: unknown[] }> } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    const [user] = body.data!.sendMessage.messages;
+    expect(user!.attachments).toEqual([expect.objectContaining({ name: 'graphiql.png', mimeType: 'image/png', size: readFileSync(join(root, 'docs/graphiql.png')).length })]);
+  });
+
   it('runs the graphql-ws snippet as written on this Node version', { timeout: 30_000 }, async () => {
     const conversation = await fetch(`${running.url}/graphql`, {
       method: 'POST',

@@ -42,8 +42,22 @@ const limitsSchema = z
     maxUpstreamCallsPerRequest: z.number().int().min(1).max(100_000).default(200),
     /** Largest request body, bytes; larger ones answer HTTP 413. @default 1048576 */
     maxBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
-    /** Largest uploaded file (only `transcribeAudio` takes one), bytes; larger ones answer 413. @default 15728640 (15 MiB) */
+    /**
+     * Largest upload, bytes: `transcribeAudio`'s file, or the files of one `sendMessage`
+     * together; larger ones answer 413. @default 15728640 (15 MiB)
+     */
     maxUploadBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(15 * 1024 * 1024),
+    /** Files one request may upload (`sendMessage` attachments); more answer 400 BAD_USER_INPUT. @default 5 */
+    maxUploadFiles: z.number().int().min(1).max(100).default(5),
+    /**
+     * MIME types `sendMessage` accepts as attachments: exact (`application/pdf`), a family
+     * (`image/*`) or `*\/*` for any; others are BAD_USER_INPUT before any upstream call. The
+     * backend's own rules apply on top. @default ['*\/*']
+     */
+    uploadMediaTypes: z
+      .array(z.string().toLowerCase().regex(/^(\*\/\*|[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*))$/, 'must be type/subtype, type/* or */*'))
+      .min(1)
+      .default(['*/*']),
     /** Open subscriptions (SSE and WebSocket together) one viewer may hold on one replica. @default 20 */
     maxSubscriptionsPerViewer: z.number().int().min(1).max(10_000).default(20),
     /**

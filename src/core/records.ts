@@ -157,6 +157,21 @@ export interface SendMessageRequest {
   private: boolean;
   /** App input variables (Dify `inputs`); `{}` when none. */
   inputs: Record<string, unknown>;
+  /** Files to attach, in the order given (absent or empty: none). */
+  files?: readonly SendFile[];
+}
+
+/** A file sent with a message: read whole (the upload limits cap it), named and digested. */
+export interface SendFile {
+  /** File name without any directory part, e.g. `invoice.pdf`. */
+  name: string;
+  /** MIME type as the client declared it, lower case without parameters (`application/octet-stream` when none). */
+  mimeType: string;
+  /** Bytes. */
+  size: number;
+  /** Hex SHA-256 of the content (the idempotency fingerprint includes it). */
+  sha256: string;
+  data: Blob;
 }
 
 /** What a send created: the conversation it went to and its new messages, oldest first. */

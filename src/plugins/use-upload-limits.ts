@@ -1,9 +1,11 @@
 /**
  * Request-body limits once uploads exist. Ordinary GraphQL bodies stay capped at
  * `server.limits.maxBodyBytes`; only a multipart request (the GraphQL multipart request spec)
- * may be larger, and only for `transcribeAudio`: its file is capped at `maxUploadBytes` while it
- * streams in (the multipart parser stops reading there), answered as HTTP 413 with
- * `BAD_USER_INPUT`. A multipart request for any other operation is refused.
+ * may be larger, and only for `transcribeAudio` and `sendMessage`: its files are capped at
+ * `maxUploadBytes` each (and together, plus the envelope) while they stream in (the multipart
+ * parser stops reading there), answered as HTTP 413 with `BAD_USER_INPUT`, and at
+ * `maxUploadFiles` files (HTTP 400 `BAD_USER_INPUT`). A multipart request for any other
+ * operation is refused.
  *
  * This plugin is the only body limit: yoga's own (`maxRequestBodySize`) is off, because it pipes
  * every body through a TransformStream even when `Content-Length` is declared, which cost a fifth
@@ -20,18 +22,29 @@ export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 export interface UploadLimitOptions {
   /** Largest non-multipart body, bytes (`server.limits.maxBodyBytes`). */
   maxBodyBytes: number;
-  /** Largest uploaded file, bytes (`server.limits.maxUploadBytes`). @default 15 MiB */
+  /**
+   * Largest upload (one file, or all files of a request together), bytes
+   * (`server.limits.maxUploadBytes`). @default 15 MiB
+   */
   maxUploadBytes: number;
+  /** Files one request may upload (`server.limits.maxUploadFiles`). @default 5 */
+  maxUploadFiles: number;
 }
 
 /** The Fetch API yoga should use: its multipart parser enforces the file cap while streaming. */
 export function uploadFetchApi(options: UploadLimitOptions) {
   return createFetch({
-    formDataLimits: { fileSize: options.maxUploadBytes, files: 1, fieldSize: options.maxBodyBytes, fields: 8, parts: 9 },
+    formDataLimits: {
+      fileSize: options.maxUploadBytes,
+      files: options.maxUploadFiles,
+      fieldSize: options.maxBodyBytes,
+      fields: 8,
+      parts: 8 + options.maxUploadFiles,
+    },
   });
 }
 
-/** The largest multipart body, bytes: one file plus its envelope. */
+/** The largest multipart body, bytes: the files (together at most `maxUploadBytes`) plus their envelope. */
 export function overallBodyLimit(options: UploadLimitOptions): number {
   return Math.max(options.maxBodyBytes, options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES);
 }
@@ -64,14 +77,14 @@ function countedBody(request: Request, limit: number, error: () => Error, Reques
   return new RequestClass(request.url, { method: request.method, headers: request.headers, body: limited, duplex: 'half' } as RequestInit);
 }
 
-/** The only root field a multipart request may select. */
-const UPLOAD_FIELD = 'transcribeAudio';
+/** The only root fields a multipart request may select: the mutations that take files. */
+const UPLOAD_FIELDS: ReadonlySet<string> = new Set(['transcribeAudio', 'sendMessage']);
 
 /**
  * Whether the operation that will run is a mutation whose root fields (through fragments and
- * aliases) are all `transcribeAudio`. Read from the parsed document, not the query text: a
- * comment, an alias or another operation's name must not pass for it. A query that does not
- * parse is false.
+ * aliases) are all mutations that take files (`UPLOAD_FIELDS`). Read from the parsed document,
+ * not the query text: a comment, an alias or another operation's name must not pass for it. A
+ * query that does not parse is false.
  */
 function onlyUploadField(query: string | undefined, operationName: string | undefined): boolean {
   let document: DocumentNode;
@@ -101,7 +114,7 @@ function onlyUploadField(query: string | undefined, operationName: string | unde
     }
   };
   collect(operation.selectionSet);
-  return fields.length > 0 && fields.every((field) => field === UPLOAD_FIELD || field === '__typename');
+  return fields.length > 0 && fields.every((field) => UPLOAD_FIELDS.has(field) || field === '__typename');
 }
 
 export function useUploadLimits(options: UploadLimitOptions): Plugin {
@@ -127,6 +140,11 @@ export function useUploadLimits(options: UploadLimitOptions): Plugin {
           } catch (error) {
             const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
             if (code === 'REQUEST_ENTITY_TOO_LARGE') throw tooLarge('the uploaded file', options.maxUploadBytes, 'BAD_USER_INPUT');
+            if (/Files limit exceeded/.test((error as Error)?.message ?? '')) {
+              throw createGraphQLError(`at most ${options.maxUploadFiles} files may be uploaded in one request`, {
+                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+              });
+            }
             throw error;
           }
         });
@@ -142,7 +160,7 @@ export function useUploadLimits(options: UploadLimitOptions): Plugin {
     },
     onParams({ request, params }) {
       if (isMultipart(request) && !onlyUploadField(params.query, params.operationName ?? undefined)) {
-        throw createGraphQLError('file uploads are accepted by transcribeAudio only', {
+        throw createGraphQLError('file uploads are accepted by transcribeAudio and sendMessage only', {
           extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
         });
       }

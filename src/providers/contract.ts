@@ -47,6 +47,8 @@ export interface AdapterCapabilities {
   sendMessage?: boolean;
   /** `sendMessage` without a conversation starts a new one. */
   startConversation?: boolean;
+  /** `sendMessage` takes files (`SendMessageRequest.files`); without it a send with files is NOT_SUPPORTED. */
+  sendFiles?: boolean;
   setConversationStatus?: boolean;
   /** Agent actions on support conversations (Chatwoot). */
   assignConversation?: boolean;
@@ -121,7 +123,11 @@ export interface ProviderAdapter {
   ): Promise<ConversationRecord | null>;
   /** Deletes a conversation for the viewer. */
   deleteConversation?(viewer: Viewer, conversationExternalId: string, scope?: RequestScope): Promise<void>;
-  /** Sends a message as the viewer. Never retried. @throws FORBIDDEN when this viewer may not send here */
+  /**
+   * Sends a message as the viewer, with `request.files` where `capabilities.sendFiles`. Never
+   * retried; with files, nothing is sent when one of them cannot be passed on.
+   * @throws FORBIDDEN when this viewer may not send here
+   */
   sendMessage?(viewer: Viewer, request: SendMessageRequest, scope?: RequestScope): Promise<SendMessageResult>;
   /**
    * Checks, without sending, what `sendMessage` checks before its upstream call: that this

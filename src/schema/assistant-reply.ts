@@ -11,7 +11,7 @@ import { requireViewer, type GatewayContext } from './context.js';
 import { admitted } from './admission.js';
 import { LiveFailure, type SubscriptionSlot } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
-import { GatewayError } from '../core/errors.js';
+import { badInput, GatewayError } from '../core/errors.js';
 import type { ReplyStreamEvent, SendMessageResult } from '../core/records.js';
 import { builder } from './builder.js';
 import { ConversationObject, MessageObject } from './refs.js';
@@ -87,6 +87,8 @@ function toEvent(event: ReplyStreamEvent, sourceId: string): ReplyEvent {
 }
 
 function subscribeReply(context: GatewayContext, input: SendMessageInputValue, slot: SubscriptionSlot): AsyncIterable<ReplyEvent | LiveFailure> {
+  // Subscriptions travel over SSE and WebSocket, which carry no multipart uploads.
+  if (input.files && input.files.length > 0) throw badInput('assistantReply takes no files: send them with sendMessage');
   const resolved = resolveSend(context, input);
   const { source } = resolved;
   const adapter = source.adapter;

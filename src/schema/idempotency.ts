@@ -3,8 +3,9 @@
  * cross-request cache, so that they hold across replicas (Redis `SET NX`) as well as in one
  * process (the in-memory cache):
  * - the first request with a key stores `pending` with the request's fingerprint (source,
- *   viewer, conversation, text, private, inputs) for the send's time-out plus a margin, sends,
- *   then stores the result for 24 h (`done`); a failed send releases the key;
+ *   viewer, conversation, text, private, inputs, each file's name, type and SHA-256) for the
+ *   send's time-out plus a margin, sends, then stores the result for 24 h (`done`); a failed
+ *   send releases the key;
  * - a concurrent duplicate waits (polling the store, bounded by that same reservation time) for
  *   the result and answers it; it never sends a second time;
  * - the key reused with another fingerprint is BAD_USER_INPUT;
@@ -65,7 +66,10 @@ export function idempotencyCacheKey(sourceId: string, viewerId: string, key: str
 /** A digest of everything that makes two sends the same request (object keys in any order). */
 function fingerprintOf(resolved: ResolvedSend, viewer: Viewer): string {
   const { request } = resolved;
-  const parts = [resolved.source.id, viewer.id, request.conversationExternalId, request.text, request.private, request.inputs];
+  const parts: unknown[] = [resolved.source.id, viewer.id, request.conversationExternalId, request.text, request.private, request.inputs];
+  // A file counts by its name, type and content digest. Only sends with files add the part, so
+  // a send without any keeps the fingerprint it had before files existed (records in Redis).
+  if (request.files && request.files.length > 0) parts.push(request.files.map((file) => [file.name, file.mimeType, file.sha256]));
   return createHash('sha256').update(stringify(parts)!).digest('hex');
 }
 

@@ -1,6 +1,6 @@
 /**
- * `JSON` for free-form values such as Dify `inputs`, and `File` for the one upload the graph
- * takes (`transcribeAudio`, GraphQL multipart request spec).
+ * `JSON` for free-form values such as Dify `inputs`, and `File` for the uploads the graph takes
+ * (`transcribeAudio`, `sendMessage` files; GraphQL multipart request spec).
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { builder } from './builder.js';
@@ -53,7 +53,7 @@ export const JSONScalar = new GraphQLScalarType({
 builder.addScalarType('JSON', JSONScalar);
 
 builder.scalarType('File', {
-  description: 'An uploaded file (GraphQL multipart request); only `transcribeAudio` takes one.',
+  description: 'An uploaded file (GraphQL multipart request), taken by `transcribeAudio` and `sendMessage` only.',
   serialize: () => {
     throw new GraphQLError('File is an input-only scalar');
   },

@@ -6,6 +6,12 @@
  * viewer to the same source within 24 h answers the first result and calls no upstream, on
  * every replica; a concurrent repeat waits for the first; another request under a used key is
  * BAD_USER_INPUT.
+ *
+ * Files (`files`, GraphQL multipart request) go with the message where the backend takes them
+ * (Dify: each uploaded to `/files/upload`, then `files[]` of `/chat-messages`; Chatwoot:
+ * `attachments[]` of the message create); elsewhere a send with files is NOT_SUPPORTED. The
+ * upload limits apply (src/plugins/use-upload-limits.ts, send-files.ts), and the idempotency
+ * fingerprint includes each file's name, type and SHA-256.
  */
 import type { GatewayContext } from './context.js';
 import { requireViewer } from './context.js';
@@ -19,6 +25,8 @@ import { ConversationObject, MessageObject } from './refs.js';
 import { conversationShape, messageShape, type ConversationShape, type MessageShape } from './shapes.js';
 import { notFound } from '../core/errors.js';
 import { requireCapability, runWrite, sourceByIdOrName, sourceOf } from './write-support.js';
+import { readSendFiles } from './send-files.js';
+import type { SendFile } from '../core/records.js';
 
 export { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 /** Longest message text, characters. */
@@ -34,6 +42,8 @@ export interface SendMessageInputValue {
   private?: boolean | null;
   inputs?: unknown;
   idempotencyKey?: string | null;
+  /** Uploaded files (GraphQL multipart request); `assistantReply` cannot carry them. */
+  files?: readonly Blob[] | null;
   clientMutationId?: string | number | null;
 }
 
@@ -45,12 +55,13 @@ export interface SendPayload {
 }
 
 /**
- * Checks an input and names its source.
+ * Checks an input and names its source. `files` are the input's files as `readSendFiles` read
+ * them (none by default).
  * @throws GatewayError BAD_USER_INPUT (neither or both of conversationId/sourceId, blank or
  *   oversize text, `inputs` not an object), NOT_FOUND (unknown source), NOT_SUPPORTED (the
- *   backend cannot send, or cannot start conversations)
+ *   backend cannot send, cannot start conversations, or cannot take files)
  */
-export function resolveSend(context: GatewayContext, input: SendMessageInputValue): ResolvedSend {
+export function resolveSend(context: GatewayContext, input: SendMessageInputValue, files: readonly SendFile[] = []): ResolvedSend {
   const viewer = requireViewer(context);
   const hasConversation = input.conversationId != null;
   if (hasConversation === (input.sourceId != null)) {
@@ -74,9 +85,10 @@ export function resolveSend(context: GatewayContext, input: SendMessageInputValu
   }
   requireCapability(source, 'sendMessage', 'send messages');
   if (!hasConversation) requireCapability(source, 'startConversation', 'start conversations');
+  if (files.length > 0) requireCapability(source, 'sendFiles', 'send files');
   return {
     source,
-    request: { conversationExternalId, text: input.text, private: input.private ?? false, inputs: inputs as Record<string, unknown> },
+    request: { conversationExternalId, text: input.text, private: input.private ?? false, inputs: inputs as Record<string, unknown>, files },
     idempotencyCacheKey: idempotencyCacheKey(source.id, viewer.id, input.idempotencyKey),
   };
 }
@@ -86,7 +98,8 @@ export function resolveSend(context: GatewayContext, input: SendMessageInputValu
  * retried), the audit line, and the payload.
  */
 export async function sendMessageOnce(context: GatewayContext, input: SendMessageInputValue): Promise<SendPayload> {
-  const resolved = resolveSend(context, input);
+  const files = await readSendFiles(input.files, context.gateway.config.server.limits);
+  const resolved = resolveSend(context, input, files);
   const audit = { replayed: false };
   return runWrite(
     context,
@@ -138,6 +151,11 @@ const sendMessageMutation = builder.relayMutationField(
       text: t.string({ required: true }),
       private: t.boolean({ description: 'A private note, seen by agents only (Chatwoot).' }),
       inputs: t.field({ type: 'JSON', description: 'App input variables (Dify `inputs`); default `{}`.' }),
+      files: t.field({
+        type: ['File'],
+        description:
+          'Files to attach (GraphQL multipart request; `server.limits` caps their size, count and types). Dify: uploaded, then passed as `files`; Chatwoot: the message\'s attachments; other backends: NOT_SUPPORTED. `assistantReply` takes none.',
+      }),
       idempotencyKey: t.string({
         description:
           'A repeat with the same key (same viewer, within 24 h) returns the first result without sending again, on every replica; a repeat while the first is still sending waits for it. The key reused for a different request is BAD_USER_INPUT.',

@@ -25,6 +25,9 @@ export type WriteOperation =
   | 'markConversationRead'
   | 'transcribeAudio';
 
+/** Capabilities that qualify `sendMessage` and have no method of their own. */
+const FLAG_ONLY: ReadonlySet<AdapterCapability> = new Set(['startConversation', 'sendFiles']);
+
 /**
  * The adapter of a source that has `capability` (and its method).
  * @throws GatewayError NOT_SUPPORTED, before any upstream call, when the backend cannot do it
@@ -32,7 +35,7 @@ export type WriteOperation =
 export function requireCapability(source: SourceEntry, capability: AdapterCapability, what: string): ProviderAdapter {
   const adapter = source.adapter;
   const method = (adapter as unknown as Record<string, unknown>)[capability];
-  if (!adapter.capabilities[capability] || (capability !== 'startConversation' && typeof method !== 'function')) {
+  if (!adapter.capabilities[capability] || (!FLAG_ONLY.has(capability) && typeof method !== 'function')) {
     throw new GatewayError('NOT_SUPPORTED', `source "${source.id}" (${source.kind}) cannot ${what}`, { sourceId: source.id });
   }
   return adapter;

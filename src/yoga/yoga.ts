@@ -180,7 +180,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
     // Yoga's default CORS reflects any origin with credentials, which would let any web page
     // read a cookie-authenticated viewer's data: only configured origins get CORS headers.
     cors: corsOf(server.corsOrigins),
-    // The body limits live in useUploadLimits (multipart only for transcribeAudio's file; other
+    // The body limits live in useUploadLimits (multipart only for the mutations that take files; other
     // bodies keep maxBodyBytes): yoga's own would stream every body through a second counter.
     maxRequestBodySize: false,
     fetchAPI: uploadFetchApi(server.limits),

@@ -260,3 +260,30 @@ describe("urql's defaults", () => {
     for (const header of CSRF_HEADERS) expect(result.error?.message).toContain(header);
   });
 });
+
+describe("urql's file uploads", () => {
+  it('sends a file with sendMessage as a multipart request, and the next read shows it', async () => {
+    // urql turns File variables into a GraphQL multipart request; multipart needs a CSRF header.
+    const client = new Client({
+      url: `${server.origin}/graphql`,
+      exchanges: [fetchExchange],
+      preferGetMethod: false,
+      fetchOptions: { headers: { 'x-graphql-yoga-csrf': '1' } },
+    });
+    const file = new File(['1. pack the device\n2. print the label\n'], 'return-steps.txt', { type: 'text/plain' });
+    const sent = await client
+      .mutation(
+        gql`mutation SendWithFile($id: ID!, $files: [File!]) {
+          sendMessage(input: { conversationId: $id, text: "The steps are attached.", files: $files }) { messages { id attachments { id name mimeType size } } }
+        }`,
+        { id: THREAD, files: [file] },
+      )
+      .toPromise();
+    expect(sent.error).toBeUndefined();
+    const [message] = sent.data.sendMessage.messages;
+    expect(message.attachments).toEqual([expect.objectContaining({ name: 'return-steps.txt', mimeType: 'text/plain', size: file.size })]);
+    const read = await client.query(BACKWARD, { id: THREAD, last: 3 }, { requestPolicy: 'network-only' }).toPromise();
+    const stored = read.data.conversation.messages.edges.find((edge: { node: { id: string } }) => edge.node.id === message.id);
+    expect(stored.node.attachments.map((attachment: { id: string }) => attachment.id)).toEqual(message.attachments.map((attachment: { id: string }) => attachment.id));
+  });
+});

@@ -20,6 +20,8 @@ describe('security config', () => {
       maxUpstreamCallsPerRequest: 200,
       maxBodyBytes: 1024 * 1024,
       maxUploadBytes: 15 * 1024 * 1024,
+      maxUploadFiles: 5,
+      uploadMediaTypes: ['*/*'],
       maxSubscriptionsPerViewer: 20,
       subscriberBufferEvents: 100,
       maxStalledWriteMs: 30_000,

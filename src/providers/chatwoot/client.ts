@@ -88,10 +88,17 @@ export interface ChatwootClient {
   contactConversations(contactId: number, scope?: RequestScope): Promise<ChatwootContactConversations>;
   /**
    * `POST /api/v1/accounts/{a}/conversations/{displayId}/messages` `{ content, message_type:
-   * outgoing, private }`: the created message. Never retried.
+   * outgoing, private }`: the created message. Never retried. With `attachments` the body is
+   * `multipart/form-data` with one `attachments[]` part per file, as Chatwoot's own dashboard
+   * sends it (swagger.json documents only the JSON body; `Messages::MessageBuilder`
+   * `process_attachments` reads `params[:attachments]`), and the answer lists them.
    * @throws GatewayError NOT_FOUND (absent, or a policy denial 401), UPSTREAM_ERROR (422)
    */
-  createMessage(displayId: number, message: { content: string; private: boolean }, scope?: RequestScope): Promise<ChatwootMessage>;
+  createMessage(
+    displayId: number,
+    message: { content: string; private: boolean; attachments?: ReadonlyArray<{ name: string; data: Blob }> },
+    scope?: RequestScope,
+  ): Promise<ChatwootMessage>;
   /**
    * `POST /api/v1/accounts/{a}/conversations/{displayId}/toggle_status` `{ status, snoozed_until }`
    * (`snoozed_until` epoch seconds) → `{ meta, payload: { success, conversation_id, current_status } }`.
@@ -127,6 +134,16 @@ export interface ChatwootClient {
    */
   updateLastSeen(displayId: number, scope?: RequestScope): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A message create as multipart: Rails reads `private` as the string `true`/`false`. */
+function messageForm(content: string, isPrivate: boolean, attachments: ReadonlyArray<{ name: string; data: Blob }>): FormData {
+  const form = new FormData();
+  form.set('content', content);
+  form.set('message_type', 'outgoing');
+  form.set('private', String(isPrivate));
+  for (const file of attachments) form.append('attachments[]', file.data, file.name);
+  return form;
 }
 
 /** The account prefix of every endpoint template (metrics, traces). */
@@ -181,7 +198,9 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
           method: 'POST',
           path: `${account}/conversations/${displayId}/messages`,
           endpoint: `${ACCOUNT}/conversations/:id/messages`,
-          json: { content: message.content, message_type: 'outgoing', private: message.private },
+          ...(message.attachments?.length
+            ? { form: messageForm(message.content, message.private, message.attachments) }
+            : { json: { content: message.content, message_type: 'outgoing', private: message.private } }),
         },
         chatwootMessageSchema,
         scope,

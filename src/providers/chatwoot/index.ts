@@ -63,6 +63,7 @@ const chatwoot = {
       capabilities: {
         listConversations: true,
         sendMessage: true,
+        sendFiles: true,
         setConversationStatus: true,
         assignConversation: true,
         changeConversationLabels: true,

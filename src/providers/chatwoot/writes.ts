@@ -43,7 +43,7 @@ export async function writableConversation(
 
 /**
  * `sendMessage` → `POST …/conversations/{id}/messages` as an outgoing message (`private`: a
- * private note). Chatwoot conversations are opened by contacts through an inbox, so a send
+ * private note), its files as `attachments[]` in one multipart request. Chatwoot conversations are opened by contacts through an inbox, so a send
  * without a conversation is NOT_SUPPORTED.
  */
 export async function sendMessage(
@@ -53,7 +53,8 @@ export async function sendMessage(
   requestScope?: RequestScope,
 ): Promise<SendMessageResult> {
   const displayId = await authorizeSend(context, viewer, request, requestScope);
-  const created = await context.client.createMessage(displayId, { content: request.text, private: request.private }, requestScope);
+  const attachments = (request.files ?? []).map((file) => ({ name: file.name, data: file.data }));
+  const created = await context.client.createMessage(displayId, { content: request.text, private: request.private, attachments }, requestScope);
   return { conversationExternalId: String(displayId), messages: [mapMessage(created, String(displayId))] };
 }
 

@@ -16,6 +16,7 @@ import {
   difyConversationPageSchema,
   difyConversationSchema,
   difyErrorSchema,
+  difyFileUploadSchema,
   difyMessagePageSchema,
   difyResultSchema,
   difySuggestedSchema,
@@ -27,6 +28,12 @@ import {
 
 /** Dify's 403 code for suggested questions with the feature switched off (DESIGN §6). */
 const FEATURE_OFF_CODE = 'app_suggested_questions_after_answer_disabled';
+
+/**
+ * Dify's `/chat-messages` answers (400 `invalid_param`) to files its app settings refuse
+ * (api/factories/file_factory.py `build_from_mapping` / `build_from_mappings`).
+ */
+const APP_FILE_RULES = /^(File validation failed for file|Number of (image )?files exceeds the maximum limit)/;
 
 /** Dify's largest `limit` on both list endpoints. */
 export const DIFY_MAX_LIMIT = 100;
@@ -69,20 +76,23 @@ export interface DifyClient {
   /** `DELETE /conversations/{id}` with JSON body `{ user }` → 204. Never retried. */
   deleteConversation(user: string, conversationId: string, scope?: RequestScope): Promise<void>;
   /**
-   * `POST /chat-messages` `{ inputs, query, user, conversation_id, response_mode: blocking }`: waits
-   * for the whole answer (time-out `sendTimeoutMs`). A blank `conversation_id` starts one. Never retried.
+   * `POST /files/upload` multipart `file` + `user` → 201 with the upload's `id`, usable as
+   * `upload_file_id` by the same `user` only (openapi_chat.en.json `uploadChatFile`). Never
+   * retried. Dify answers 413 `file_too_large` and 415 `unsupported_file_type` (BAD_USER_INPUT here).
    */
-  chat(
-    user: string,
-    request: { query: string; conversationId: string | null; inputs: Record<string, unknown> },
-    scope?: RequestScope,
-  ): Promise<DifyChatCompletion>;
+  uploadFile(user: string, file: Blob, filename: string, scope?: RequestScope): Promise<string>;
+  /**
+   * `POST /chat-messages` `{ inputs, query, user, conversation_id, response_mode: blocking, files }`:
+   * waits for the whole answer (time-out `sendTimeoutMs`). A blank `conversation_id` starts
+   * one; `files` are uploads (`transfer_method: local_file`). Never retried.
+   */
+  chat(user: string, request: DifyChatRequest, scope?: RequestScope): Promise<DifyChatCompletion>;
   /**
    * `POST /chat-messages` with `response_mode: streaming`: the answer as server-sent events
    * (src/providers/dify/stream.ts parses them). Never retried; the whole stream may take
    * `sendTimeoutMs`, and no gap between two events may exceed the source's body time-out.
    */
-  chatStream(user: string, request: { query: string; conversationId: string | null; inputs: Record<string, unknown> }): Promise<UpstreamStream>;
+  chatStream(user: string, request: DifyChatRequest): Promise<UpstreamStream>;
   /** `POST /chat-messages/{task_id}/stop` `{ user }`: ends a streaming generation. Never retried. */
   stopTask(user: string, taskId: string): Promise<void>;
   /**
@@ -101,6 +111,32 @@ export interface DifyClient {
   textToAudio(user: string, messageId: string, scope?: RequestScope): Promise<UpstreamStream>;
   close(): Promise<void>;
 }
+
+/** What a `/chat-messages` call sends besides `user` and `response_mode`. */
+export interface DifyChatRequest {
+  query: string;
+  /** Null starts a conversation. */
+  conversationId: string | null;
+  inputs: Record<string, unknown>;
+  /** Uploaded files to pass as `files` (absent or empty: the key is left out). */
+  files?: readonly DifyChatFile[];
+}
+
+/**
+ * One `files[]` item of `/chat-messages` for an upload (`ChatRequest.files`, openapi_chat.en.json):
+ * `{ type, transfer_method: 'local_file', upload_file_id }`.
+ */
+export interface DifyChatFile {
+  /** `image`, `document`, `audio`, `video` or `custom`. */
+  type: string;
+  uploadFileId: string;
+}
+
+/** The `files` key of a `/chat-messages` body: absent without files, as before files existed. */
+const filesField = (files: readonly DifyChatFile[] | undefined) =>
+  files && files.length > 0
+    ? { files: files.map((file) => ({ type: file.type, transfer_method: 'local_file', upload_file_id: file.uploadFileId })) }
+    : {};
 
 /**
  * Creates the client of one Dify source on the source's injected HTTP factory (pool, time-outs,
@@ -172,6 +208,7 @@ export function createDifyClient(
             user,
             conversation_id: request.conversationId ?? '',
             response_mode: 'blocking',
+            ...filesField(request.files),
           },
         },
         difyChatCompletionSchema,
@@ -188,6 +225,7 @@ export function createDifyClient(
           user,
           conversation_id: request.conversationId ?? '',
           response_mode: 'streaming',
+          ...filesField(request.files),
         },
       }),
     stopTask: async (user, taskId) => {
@@ -220,6 +258,14 @@ export function createDifyClient(
       const answer = await upstream.send({ method: 'POST', path: '/audio-to-text', endpoint: '/audio-to-text', form }, difyAudioTextSchema, scope);
       return answer?.text ?? '';
     },
+    uploadFile: async (user, file, filename, scope) => {
+      const form = new FormData();
+      form.set('file', file, filename);
+      form.set('user', user);
+      const answer = await upstream.send({ method: 'POST', path: '/files/upload', endpoint: '/files/upload', form }, difyFileUploadSchema, scope);
+      if (!answer?.id) throw new GatewayError('UPSTREAM_ERROR', `source "${config.id}" answered an upload without a file id`, { sourceId: config.id });
+      return answer.id;
+    },
     textToAudio: (user, messageId, scope) =>
       upstream.stream(
         { method: 'POST', path: '/text-to-audio', endpoint: '/text-to-audio', json: { message_id: messageId, user }, headers: { accept: '*/*' } },
@@ -243,7 +289,9 @@ function clampLimit(limit: number): number {
  *   feature switched off (DESIGN §6).
  * - any other 403 → UPSTREAM_ERROR, logged at warn with Dify's code: the app refuses the
  *   gateway itself (its API access disabled, the workspace archived), never one viewer.
- * - 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
+ * - 400 `invalid_param` for files the app's settings refuse ("File validation failed for
+ *   file", "Number of files exceeds the maximum limit") → BAD_USER_INPUT: the viewer's files.
+ * - any other 400 `invalid_param` and 422 (newer builds validate query args with pydantic) →
  *   UPSTREAM_ERROR: the gateway sent something Dify refuses, which is never the viewer's fault.
  * Messages name the Dify `code` only, never the upstream message (it can echo request values).
  */
@@ -265,9 +313,17 @@ export function mapDifyError(sourceId: string, answer: UpstreamErrorResponse): G
     });
   }
   if (status === 413 || status === 415) {
-    // audio_too_large, unsupported_audio_type: the viewer's upload, not the gateway's request.
-    const what = status === 413 ? 'the audio file is too large for the source' : 'the source does not accept this audio type';
+    // audio_too_large, unsupported_audio_type (`/audio-to-text`), file_too_large,
+    // unsupported_file_type (`/files/upload`): the viewer's upload, not the gateway's request.
+    const kind = code?.startsWith('audio') || code?.includes('_audio_') ? 'audio' : 'file';
+    const what = status === 413 ? `the ${kind} is too large for the source` : `the source does not accept this ${kind} type`;
     return new GatewayError('BAD_USER_INPUT', what, { sourceId, status });
+  }
+  if (status === 400 && APP_FILE_RULES.test(message)) {
+    return new GatewayError('BAD_USER_INPUT', `source "${sourceId}" does not accept these files (the app's file upload settings: types or number)`, {
+      sourceId,
+      status,
+    });
   }
   if (status === 404) {
     return new GatewayError('NOT_FOUND', 'conversation not found', { sourceId, status });

@@ -59,6 +59,7 @@ const dify = {
         deleteConversation: true,
         sendMessage: true,
         startConversation: true,
+        sendFiles: true,
         transcribeAudio: true,
         listFeedbacks: true,
         suggestedQuestions: true,

@@ -122,6 +122,17 @@ export const difySuggestedSchema = z.looseObject({ result: z.string().nullish(),
 /** `POST /audio-to-text`: `{ text }`. */
 export const difyAudioTextSchema = z.looseObject({ text: z.string().nullish() });
 
+/**
+ * `POST /files/upload` → 201 `FileUploadResponse` (openapi_chat.en.json): only the id is
+ * needed, to pass as `upload_file_id`.
+ */
+export const difyFileUploadSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+  size: z.number().nullish(),
+  mime_type: z.string().nullish(),
+});
+
 /** `POST /chat-messages` in blocking mode (`ChatCompletionResponse`). */
 export const difyChatCompletionSchema = z.looseObject({
   event: z.string().nullish(),

@@ -7,9 +7,21 @@
  */
 import { GatewayError, isGatewayError, notFound } from '../../core/errors.js';
 import type { RequestScope } from '../../upstream/request-scope.js';
-import type { ConversationRecord, FeedbackRecord, MessageRef, NumberedPage, SendMessageRequest, SendMessageResult, UpstreamStreamResult, Viewer } from '../../core/records.js';
+import type {
+  ConversationRecord,
+  FeedbackRecord,
+  MessageRecord,
+  MessageRef,
+  NumberedPage,
+  SendMessageRequest,
+  SendMessageResult,
+  UpstreamStreamResult,
+  Viewer,
+} from '../../core/records.js';
 import { getMessages, upstreamUser, type DifyReadDeps } from './reads.js';
-import { mapAppFeedback, mapCompletion, mapConversation, normalizeDifyId, parseMessageKey } from './mapping.js';
+import { mapAppFeedback, mapCompletion, mapConversation, mapExchange, normalizeDifyId, parseMessageKey } from './mapping.js';
+import type { DifyChatCompletion } from './schemas.js';
+import { uploadFiles } from './files.js';
 
 /** The read dependencies plus the role that may read every end user's feedback. */
 export interface DifyWriteDeps extends DifyReadDeps {
@@ -101,6 +113,11 @@ export async function deleteConversation(
 /**
  * `sendMessage` → `POST /chat-messages`, blocking: the created exchange as its USER and
  * ASSISTANT halves. A null conversation starts a new one. `private` has no meaning in Dify.
+ * Files are uploaded first (files.ts: one failed upload and nothing is sent); the blocking
+ * answer does not list them, so the exchange is then read back (`GET /messages?limit=1`) for
+ * the USER half's `attachments` as every later read shows them. When that read fails or
+ * finds another exchange (a send racing this one), the payload goes without attachments: the
+ * send itself succeeded and is not failed for it.
  */
 export async function sendMessage(
   deps: DifyReadDeps,
@@ -109,9 +126,26 @@ export async function sendMessage(
   requestScope?: RequestScope,
 ): Promise<SendMessageResult> {
   const { user, conversationId } = authorizeSend(deps, viewer, request);
-  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs }, requestScope);
-  const messages = mapCompletion(completion, request.text, user);
-  return { conversationExternalId: completion.conversation_id, messages };
+  const files = request.files?.length ? await uploadFiles(deps.client, user, request.files, requestScope) : [];
+  const completion = await deps.client.chat(user, { query: request.text, conversationId, inputs: request.inputs, files }, requestScope);
+  const messages = files.length > 0 ? await readBackExchange(deps, user, completion, requestScope) : null;
+  return { conversationExternalId: completion.conversation_id, messages: messages ?? mapCompletion(completion, request.text, user) };
+}
+
+/** The stored exchange of a blocking send, or null when the newest one is not it or the read fails. */
+async function readBackExchange(
+  deps: DifyReadDeps,
+  user: string,
+  completion: DifyChatCompletion,
+  requestScope: RequestScope | undefined,
+): Promise<MessageRecord[] | null> {
+  try {
+    const page = await deps.client.listMessages(user, { conversationId: completion.conversation_id, firstId: null, limit: 1 }, requestScope);
+    const stored = page.data.find((exchange) => exchange.id === completion.message_id);
+    return stored ? mapExchange(stored, { conversationId: completion.conversation_id, upstreamUser: user }) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The simulators against the published contracts: every answer below (reads and writes,
- * successes and errors) is validated with ajv against the response schema of its operation in
+ * successes and errors, file uploads) is validated with ajv against the response schema of its operation in
  * the OpenAPI documents copied into test/contracts/specs (origins in the README there). Where
  * the document is known to be wrong (DESIGN §6, read from the services' source), the tables
  * name the exception and its reason; an exception that never applies fails the last test.
@@ -165,6 +165,40 @@ describe('dify simulator answers follow openapi_chat.en.json', () => {
   });
 });
 
+describe('dify simulator: files', () => {
+  const upload = (file?: Blob, name = 'receipt.png', user = 'demo-user') => {
+    const data = new FormData();
+    data.set('user', user);
+    if (file) data.set('file', file, name);
+    return d('POST', '/files/upload', { form: data });
+  };
+
+  it('uploads, sends them as files[] and lists them as message_files', async () => {
+    const uploaded = await upload(new Blob([new Uint8Array(2048)], { type: 'image/png' }));
+    expect(uploaded.status).toBe(201);
+    const id = (uploaded.body as { id: string }).id;
+    const sent = await d('POST', '/chat-messages', {
+      json: { inputs: {}, query: 'What is on this receipt?', user: 'demo-user', response_mode: 'blocking', files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: id }] },
+    });
+    expect(sent.status).toBe(200);
+    const { conversation_id: conversationId, message_id: messageId } = sent.body as { conversation_id: string; message_id: string };
+    const read = await d('GET', `/messages?user=demo-user&conversation_id=${conversationId}`);
+    const files = (read.body as { data: Array<{ id: string; message_files: Array<Record<string, unknown>> }> }).data.find((item) => item.id === messageId)!.message_files;
+    expect(files).toEqual([expect.objectContaining({ filename: 'receipt.png', type: 'image', mime_type: 'image/png', size: 2048, transfer_method: 'local_file', belongs_to: 'user', upload_file_id: id })]);
+    for (const file of files) expectValid(dify.checkComponent('MessageFileItem', file, 'message_files[]'));
+  });
+
+  it('refuses a missing file, an oversize one, and another user’s upload', async () => {
+    expect((await upload()).status).toBe(400);
+    expect((await upload(new Blob([new Uint8Array(10 * 1024 * 1024 + 1)], { type: 'image/png' }))).status).toBe(413);
+    const foreign = (await upload(new Blob(['x'], { type: 'text/plain' }), 'a.txt', 'alice')).body as { id: string };
+    const sent = await d('POST', '/chat-messages', {
+      json: { inputs: {}, query: 'hi', user: 'demo-user', files: [{ type: 'document', transfer_method: 'local_file', upload_file_id: foreign.id }] },
+    });
+    expect(sent.status).toBe(400);
+  });
+});
+
 describe('chatwoot simulator answers follow swagger.json', () => {
   it('conversations, messages and contacts (reads)', async () => {
     expect((await c('GET', '/conversations?status=all&page=1')).status).toBe(200);
@@ -216,6 +250,23 @@ describe('chatwoot simulator answers follow swagger.json', () => {
     expectValid(chatwoot.checkComponent('conversation', await seen.json(), 'POST …/conversations/{conversation_id}/update_last_seen 200'));
   });
 
+  it('a message with attachments[] as multipart, listed with the messages', async () => {
+    const form = new FormData();
+    form.set('content', 'The label is attached.');
+    form.set('private', 'false');
+    form.append('attachments[]', new Blob([new Uint8Array(512)], { type: 'image/png' }), 'label.png');
+    form.append('attachments[]', new Blob(['%PDF'], { type: 'application/pdf' }), 'terms.pdf');
+    const path = `/api/v1/accounts/1/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`;
+    const created = await exchange(chatwoot, chatwootSim.origin, '', 'POST', path, { headers: { api_access_token: CHATWOOT_DEMO_TOKEN }, form });
+    expect(created.status).toBe(200);
+    const attachments = (created.body as { attachments: Array<Record<string, unknown>> }).attachments;
+    expect(attachments.map((file) => [file.file_type, file.file_size])).toEqual([['image', 512], ['file', 4]]);
+    expect(String(attachments[1]!.data_url)).toMatch(/\/terms\.pdf$/);
+    const listed = await c('GET', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}/messages`);
+    const stored = (listed.body as { payload: Array<{ id: number; attachments?: unknown[] }> }).payload.find((item) => item.id === (created.body as { id: number }).id);
+    expect(stored?.attachments).toEqual(attachments);
+  });
+
   it('the plain-text 429 of Rack::Attack', async () => {
     const limited = await startChatwootSimulator({ rateLimit: { limit: 1, periodSeconds: 60 } });
     try {
@@ -234,6 +285,7 @@ describe('contract coverage', () => {
       'GET /conversations 200', 'GET /messages 200', 'POST /messages/{message_id}/feedbacks 200', 'GET /app/feedbacks 200',
       'GET /messages/{message_id}/suggested 200', 'POST /conversations/{conversation_id}/name 200', 'DELETE /conversations/{conversation_id} 204',
       'POST /chat-messages 200', 'POST /chat-messages/{task_id}/stop 200', 'POST /text-to-audio 200', 'POST /audio-to-text 200',
+      'POST /files/upload 201',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status 200',
       'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',

@@ -10,7 +10,8 @@
 
 /** A file the line carries, rendered as a Chatwoot attachment. */
 export interface ScriptAttachment {
-  fileType: 'image' | 'file';
+  /** Chatwoot's `file_type` (app/helpers/file_type_helper.rb). */
+  fileType: 'image' | 'video' | 'audio' | 'file';
   fileName: string;
   /** Bytes. */
   size: number;

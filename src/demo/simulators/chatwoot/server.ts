@@ -26,6 +26,7 @@ import { createViews } from './views.js';
 import { createWebhookSender, createWebhookViews, type ChatwootWebhookDelivery, type ChatwootWebhookTarget } from './webhooks.js';
 import { createMessage, toggleStatus, type ChatwootWriteContext } from './writes.js';
 import { assign, listLabels, setLabels, togglePriority, updateLastSeen } from './agent-actions.js';
+import { formBody, isMultipart, UNPROCESSABLE_FORM } from './files.js';
 
 export type { ChatwootAutoReplyOptions } from './auto-reply.js';
 export type { ChatwootWebhookDelivery, ChatwootWebhookTarget } from './webhooks.js';
@@ -111,7 +112,7 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     return { status: 429, body: 'Retry later\n', headers };
   }
 
-  function route(request: LoggedRequest): SimulatorReply {
+  function route(request: LoggedRequest): SimulatorReply | Promise<SimulatorReply> {
     // The load balancer answers before Rails (and Rack::Attack) ever sees the request.
     if (outage !== null) return { status: outage, body: `<html><body><h1>${outage} Service Temporarily Unavailable</h1></body></html>` };
     const limited = throttled();
@@ -126,7 +127,11 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     const user = data.users.find((candidate) => candidate.token === token);
     if (!user) return { status: 401, body: { error: 'Invalid Access Token' } };
     if (rubyToI(accountParam) !== data.accountId) return NOT_FOUND;
-    if (isWrite) return writeRoute(user, id!, nested!, request.body);
+    if (isWrite) {
+      // A message with attachments comes as multipart (files.ts); everything else as JSON.
+      if (isMultipart(request)) return formBody(request).then((body) => (body ? writeRoute(user, id!, nested!, body) : UNPROCESSABLE_FORM));
+      return writeRoute(user, id!, nested!, request.body);
+    }
     if (resource === 'conversations' && id === undefined && nested === undefined) return listConversations(user, request.query);
     if (resource === 'conversations' && id !== undefined) return conversationRoute(user, id, nested, request.query);
     if (resource === 'contacts' && id === 'search' && nested === undefined) return searchContacts(request.query);

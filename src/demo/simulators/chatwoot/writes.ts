@@ -1,7 +1,8 @@
 /**
  * The Chatwoot simulator's writes, as Chatwoot's controllers and `Messages::MessageBuilder`
  * perform them (app/controllers/api/v1/accounts/conversations{,/messages}_controller.rb):
- * - `POST …/conversations/{id}/messages` `{content, message_type, private, content_type}`:
+ * - `POST …/conversations/{id}/messages` `{content, message_type, private, content_type}`, as
+ *   JSON or as multipart with `attachments[]` files (files.ts):
  *   `message_type` defaults to `outgoing` (sent by the token's user); `incoming` (sent as the
  *   contact) only in API inboxes; `private: true` makes a private note. Errors are 422
  *   `{"error": "…"}`. An incoming message reopens a resolved or snoozed conversation. Answers the
@@ -13,7 +14,8 @@
  * Every write updates `last_activity_at`, so it shows in the next list.
  */
 import type { SimulatorReply } from '../http-server.js';
-import type { ChatwootFixture, SimConversation, SimMessage, SimStatus, SimUser } from './fixtures.js';
+import type { ChatwootFixture, SimAttachment, SimConversation, SimMessage, SimStatus, SimUser } from './fixtures.js';
+import { CHATWOOT_MAX_ATTACHMENT_BYTES, chatwootFileType } from './files.js';
 import type { createViews } from './views.js';
 import type { createWebhookSender, createWebhookViews } from './webhooks.js';
 
@@ -50,11 +52,21 @@ export function createMessage(ctx: ChatwootWriteContext, user: SimUser, conversa
   if (content.trim() === '') return unprocessable("Validation failed: Content can't be blank");
   if (content.length > MAX_CONTENT) return unprocessable(`Validation failed: Content is too long (maximum is ${MAX_CONTENT} characters)`);
   const isPrivate = body.private === true || body.private === 'true';
+  const files = Array.isArray(body.attachments) ? (body.attachments as File[]) : [];
+  if (files.some((file) => file.size > CHATWOOT_MAX_ATTACHMENT_BYTES)) return unprocessable('Validation failed: Attachments file size is too big');
+  let attachmentId = Math.max(300, ...ctx.data.messages.flatMap((item) => item.attachments.map((file) => file.id)));
+  const attachments: SimAttachment[] = files.map((file) => ({
+    id: ++attachmentId,
+    fileType: chatwootFileType(file.type),
+    fileName: file.name || 'file',
+    size: file.size,
+  }));
   const message = addMessage(ctx, conversation, {
     messageType: type === 'incoming' ? 0 : 1,
     content,
     private: isPrivate,
     sender: type === 'incoming' ? { type: 'Contact', id: conversation.contactId } : { type: 'User', id: user.id },
+    attachments,
   });
   if (type === 'incoming' && (conversation.status === 'resolved' || conversation.status === 'snoozed')) {
     setStatus(ctx, conversation, 'open', null, null);
@@ -88,15 +100,15 @@ export function toggleStatus(ctx: ChatwootWriteContext, user: SimUser, conversat
 export function addMessage(
   ctx: ChatwootWriteContext,
   conversation: SimConversation,
-  draft: Pick<SimMessage, 'messageType' | 'content' | 'private' | 'sender'>,
+  draft: Pick<SimMessage, 'messageType' | 'content' | 'private' | 'sender'> & Partial<Pick<SimMessage, 'attachments'>>,
 ): SimMessage {
   const message: SimMessage = {
     id: (ctx.data.messages.at(-1)?.id ?? 4000) + 1,
     conversationId: conversation.id,
     contentType: 'text',
     createdAt: ctx.now(),
-    attachments: [],
     ...draft,
+    attachments: draft.attachments ?? [],
   };
   ctx.data.messages.push(message);
   conversation.lastActivityAt = message.createdAt;

@@ -3,8 +3,8 @@
  * Dify's chat app generator answers them (api/controllers/service_api/app/completion.py,
  * api/core/app/apps/*, api/libs/helper.py `compact_generate_response`):
  * - body `{inputs (object, required), query, user, response_mode, conversation_id, files,
- *   auto_generate_name}`; a blank `conversation_id` starts a conversation (named after the
- *   query unless `auto_generate_name` is false), another user's one answers 404;
+ *   auto_generate_name}` (`files`: files.ts); a blank `conversation_id` starts a conversation
+ *   (named after the query unless `auto_generate_name` is false), another user's one answers 404;
  * - blocking: `{event:"message", task_id, id, message_id, conversation_id, mode, answer,
  *   metadata{usage, retriever_resources}, created_at}`;
  * - streaming: `text/event-stream` with `event: ping`, `data: {json}` events — `message`
@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatorReply } from '../http-server.js';
 import { cannedAnswer, cannedThought, generatedName } from './answers.js';
 import type { DifyFixtureConversation, DifyFixtureExchange, DifyFixtureThought } from './fixtures.js';
+import { chatFiles } from './files.js';
 import { retrieverResource } from './reads.js';
 import { ownConversation, type DifyCall, type DifyState, type DifyStreamFault, type DifyTask } from './state.js';
 import { difyError, normalizeUuid, seconds, UUID } from './validation.js';
@@ -46,6 +47,8 @@ export async function sendChatMessage({ user, body, state }: DifyCall): Promise<
   if (mode !== 'blocking' && mode !== 'streaming') {
     return difyError(400, 'invalid_param', "response_mode must be 'blocking' or 'streaming'");
   }
+  const files = chatFiles(state, user, body.files);
+  if (!Array.isArray(files)) return files;
   const conversationId = typeof body.conversation_id === 'string' ? body.conversation_id.trim() : '';
   if (conversationId && !UUID.test(conversationId)) return difyError(400, 'invalid_param', `${conversationId} is not a valid uuid.`);
   let conversation: DifyFixtureConversation | undefined;
@@ -74,7 +77,7 @@ export async function sendChatMessage({ user, body, state }: DifyCall): Promise<
     createdAtMs: state.now(),
     query,
     answer: cannedAnswer(query, String(conversation.exchanges.length)),
-    files: [],
+    files,
     feedback: null,
     resources: [],
     agentThoughts: agent ? [] : undefined,

@@ -38,15 +38,18 @@ export const DIFY_BULK_CONVERSATIONS = 320;
 
 /** A file as stored; the server turns `path` into a URL on its own origin. */
 export interface DifyFixtureFile {
+  /** The message file's id (seeded uploads use their upload's id). */
   id: string;
   filename: string;
-  type: 'image' | 'document';
+  type: 'image' | 'document' | 'audio' | 'video' | 'custom';
   mimeType: string;
   /** Bytes. */
   size: number;
   transferMethod: 'local_file' | 'tool_file';
   belongsTo: 'user' | 'assistant';
   path: string;
+  /** The `/files/upload` id of a `local_file` sent through the API (absent: `id`). */
+  uploadFileId?: string;
 }
 
 /** A retriever resource (knowledge-base citation) of an answer. */

@@ -109,7 +109,7 @@ export function messageItem(
       size: file.size,
       transfer_method: file.transferMethod,
       belongs_to: file.belongsTo,
-      upload_file_id: file.transferMethod === 'local_file' ? file.id : null,
+      upload_file_id: file.transferMethod === 'local_file' ? (file.uploadFileId ?? file.id) : null,
     })),
     feedback: exchange.feedback ? { rating: exchange.feedback } : null,
     retriever_resources: exchange.resources.map(retrieverResource),
@@ -146,7 +146,8 @@ export function retrieverResource(resource: DifyFixtureExchange['resources'][num
   };
 }
 
-function signedUrl(origin: string, path: string, id: string, timestamp: number): string {
+/** A file URL signed the way Dify signs its file previews (`timestamp`, `nonce`, `sign`). */
+export function signedUrl(origin: string, path: string, id: string, timestamp: number): string {
   const nonce = createHash('sha256').update(`nonce:${id}`).digest('hex').slice(0, 32);
   const sign = createHash('sha256').update(`${path}|${timestamp}|${nonce}`).digest('base64url');
   return `${origin}${path}?timestamp=${timestamp}&nonce=${nonce}&sign=${sign}`;

@@ -8,7 +8,7 @@
  * - an unknown path (or a path id that is not a UUID) answers 404, a known path with another
  *   method 405;
  * - `user` comes from the query on GETs, from the JSON body on POST/DELETE, from the form on
- *   `/audio-to-text`, and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
+ *   `/audio-to-text` and `/files/upload` (files.ts), and is not needed by `/app/feedbacks`. Unlike current Dify builds, which
  *   fall back to a shared default end user, a missing `user` answers 400 "Arg user must be
  *   provided." (Dify's answer where `user` is required);
  * - users are isolated: another user's conversation or message answers 404.
@@ -18,10 +18,12 @@
 import { startSimulatorServer, type LoggedRequest, type SimulatorReply, type StartedSimulator } from '../http-server.js';
 import { audioToText, textToAudio } from './audio.js';
 import { sendChatMessage, stopChatMessage } from './chat.js';
+import { uploadFile } from './files.js';
 import { createDifyFixtures, DIFY_DEMO_API_KEY, type DifyFixtureConversation } from './fixtures.js';
 import { listConversations, listMessages } from './reads.js';
 import {
   createDifyState,
+  type DifyFileUploadSettings,
   type DifyHandler,
   type DifySimulatorOptions,
   type DifyStopCall,
@@ -30,7 +32,7 @@ import {
 import { difyError, normalizeUuid, UUID } from './validation.js';
 import { deleteConversation, listAppFeedbacks, rateMessage, renameConversation, suggestedQuestions } from './writes.js';
 
-export type { DifySimulatorOptions, DifyStopCall, DifyStreamFault } from './state.js';
+export type { DifyFileUploadSettings, DifySimulatorOptions, DifyStopCall, DifyStreamFault } from './state.js';
 
 /** Which requests an injected failure applies to (absent: any). */
 export interface DifyFailureMatch {
@@ -54,6 +56,8 @@ export interface DifySimulator extends StartedSimulator {
   injectStreamFault(fault: DifyStreamFault): void;
   /** Switches the app's suggested-questions feature (403 on `/suggested` while off). */
   setSuggestedQuestions(enabled: boolean): void;
+  /** Changes the app's file upload settings (files.ts). */
+  setFileUpload(settings: DifyFileUploadSettings): void;
   /** Resolves once no streaming generation is running (answers stored). */
   whenIdle(): Promise<void>;
 }
@@ -72,6 +76,7 @@ const ROUTES: Array<{ path: RegExp; methods: Record<string, [UserFrom, DifyHandl
   { path: /^\/v1\/chat-messages\/([^/]+)\/stop$/, methods: { POST: ['json', stopChatMessage] } },
   { path: /^\/v1\/text-to-audio$/, methods: { POST: ['json', textToAudio] } },
   { path: /^\/v1\/audio-to-text$/, methods: { POST: ['none', audioToText] } },
+  { path: /^\/v1\/files\/upload$/, methods: { POST: ['none', uploadFile] } },
 ];
 /** Werkzeug's NotFound text, which Dify's error handler wraps. */
 const ROUTE_NOT_FOUND =
@@ -128,6 +133,9 @@ export async function startDifySimulator(
     },
     setSuggestedQuestions(enabled) {
       state.suggestedQuestions = enabled;
+    },
+    setFileUpload(settings) {
+      state.fileUpload = settings;
     },
     async whenIdle() {
       while (state.tasks.size > 0) await Promise.all([...state.tasks.values()].map((task) => task.done));

@@ -18,6 +18,17 @@ export interface DifySimulatorOptions {
   streamDelayMs?: number;
   /** How long a blocking `/chat-messages` "thinks" before answering. @default 0 */
   replyDelayMs?: number;
+  /** The app's file upload settings (files.ts). @default on, any type, up to 10 files */
+  fileUpload?: DifyFileUploadSettings;
+}
+
+/** An app's file upload settings (`/parameters` `file_upload`, as far as sends use them). */
+export interface DifyFileUploadSettings {
+  /** Off: `/chat-messages` ignores `files`, as Dify does without a file upload config. */
+  enabled: boolean;
+  /** Dify file types the app takes (`image`, `document`, …); empty: any. */
+  allowedFileTypes: string[];
+  numberLimits: number;
 }
 
 /** A `POST /chat-messages/{task_id}/stop` as received. */
@@ -53,8 +64,23 @@ export interface DifyState {
   tasks: Map<string, DifyTask>;
   stopCalls: DifyStopCall[];
   streamFaults: DifyStreamFault[];
+  /** Files uploaded with `POST /files/upload`, by id. */
+  uploads: Map<string, DifyUpload>;
+  fileUpload: DifyFileUploadSettings;
   /** Strictly increasing epoch ms, so new rows never tie (Dify pages with strict comparisons). */
   now(): number;
+}
+
+/** A file received by `POST /files/upload`; usable in `/chat-messages` `files` by its `user` only. */
+export interface DifyUpload {
+  id: string;
+  user: string;
+  name: string;
+  extension: string;
+  mimeType: string;
+  /** Bytes. */
+  size: number;
+  createdAtMs: number;
 }
 
 /** One routed request: path parameters, the resolved `user`, and the JSON body as an object. */
@@ -81,6 +107,8 @@ export function createDifyState(conversations: DifyFixtureConversation[], option
     tasks: new Map(),
     stopCalls: [],
     streamFaults: [],
+    uploads: new Map(),
+    fileUpload: options.fileUpload ?? { enabled: true, allowedFileTypes: [], numberLimits: 10 },
     now() {
       last = Math.max(Date.now(), last + 1);
       return last;

@@ -121,6 +121,28 @@ describe('input checks', () => {
   });
 });
 
+describe('upstream calls', () => {
+  it('makes the calls each action needs and no more (payload read included)', async () => {
+    const sim = gw.backends.simulators.support;
+    const PRIYA = { id: 'priya', roles: ['agent'], email: 'priya@acme-support.example' };
+    const cases: Array<[string, Record<string, unknown>, string[]]> = [
+      [ASSIGN, { assignTo: 'AGENT', agentId: agentSender('support', '2') }, ['GET /agents', 'POST /assignments', 'GET /19']],
+      [ADD, { labels: ['vip'] }, ['GET /labels', 'POST /labels', 'GET /19']],
+      [REMOVE, { labels: ['vip'] }, ['GET /labels', 'POST /labels', 'GET /19']],
+      [PRIORITY, { priority: 'MEDIUM' }, ['POST /toggle_priority', 'GET /19']],
+      [READ, {}, ['POST /update_last_seen', 'GET /19']],
+      [ASSIGN, { assignTo: 'ME' }, ['GET /agents', 'POST /assignments', 'GET /19']],
+    ];
+    for (const [query, input, expected] of cases) {
+      sim.requests.length = 0;
+      const answer = await gw.run(query, { input: { conversationId: DEMO_THREAD, ...input } }, PRIYA);
+      expect(answer.errors, query).toBeUndefined();
+      expect(sim.requests.map((request) => `${request.method} /${request.path.split('/').at(-1)}`), query).toEqual(expected);
+    }
+    await gw.run(PRIORITY, { input: { conversationId: DEMO_THREAD, priority: null } }, PRIYA);
+  });
+});
+
 describe('what each write leaves behind', () => {
   it('logs one audit line per write, with its outcome', async () => {
     await gw.run(PRIORITY, { input: { conversationId: DEMO_THREAD, priority: 'LOW' } }, AGENT);

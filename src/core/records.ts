@@ -34,6 +34,32 @@ export interface ConversationRecord {
   updatedAt: Date | null;
   /** Adapter-defined position of this item in the upstream list; passed back as `ConversationPage.after`. */
   cursorKey: string;
+  /** How the support team handles it (Chatwoot, agents only); absent or null elsewhere. */
+  agentState?: ConversationAgentState | null;
+}
+
+/** A support conversation's triage priority (Chatwoot `urgent|high|medium|low`). */
+export type ConversationPriority = 'URGENT' | 'HIGH' | 'MEDIUM' | 'LOW';
+
+/** A conversation's agent-side state, as the support team sees it (Chatwoot). */
+export interface ConversationAgentState {
+  /** Incoming messages since an agent last looked (Chatwoot counts at most 10). */
+  unreadCount: number;
+  /** When an agent last looked (Chatwoot `agent_last_seen_at`), or null when never. */
+  lastSeenAt: Date | null;
+  /** The agent it is assigned to, or null when unassigned. */
+  assignee: SenderRecord | null;
+  labels: string[];
+  priority: ConversationPriority | null;
+}
+
+/** Who `assignConversation` assigns to: the viewer's own agent, an agent by id, or nobody. */
+export type AssigneeChoice = { kind: 'viewer' } | { kind: 'agent'; externalId: string } | { kind: 'nobody' };
+
+/** Labels to add and to remove, in one change. */
+export interface LabelChange {
+  add: string[];
+  remove: string[];
 }
 
 /** A message's author. */

@@ -4,14 +4,15 @@
  * An event names its source and the backend's own ids; who may see it is decided per
  * subscriber when it arrives (src/live/hub.ts), never by the publisher.
  */
-import type { ConversationRecord, MessageRecord } from '../core/records.js';
+import type { ConversationAgentState, ConversationRecord, MessageRecord } from '../core/records.js';
 
 /** A message record with its `Date`s as ISO 8601 strings (or null). */
 export type WireMessage = Omit<MessageRecord, 'createdAt'> & { createdAt: string | null };
 /** A conversation record with its `Date`s as ISO 8601 strings (or null). */
-export type WireConversation = Omit<ConversationRecord, 'createdAt' | 'updatedAt'> & {
+export type WireConversation = Omit<ConversationRecord, 'createdAt' | 'updatedAt' | 'agentState'> & {
   createdAt: string | null;
   updatedAt: string | null;
+  agentState?: (Omit<ConversationAgentState, 'lastSeenAt'> & { lastSeenAt: string | null }) | null;
 };
 
 /** `message:added`: one new (or edited) message of one conversation. */
@@ -59,10 +60,22 @@ export function fromWireMessage(wire: WireMessage): MessageRecord {
 
 /** A conversation record → its JSON-safe wire form. */
 export function toWireConversation(record: ConversationRecord): WireConversation {
-  return { ...record, createdAt: iso(record.createdAt), updatedAt: iso(record.updatedAt) };
+  const { agentState, ...rest } = record;
+  return {
+    ...rest,
+    createdAt: iso(record.createdAt),
+    updatedAt: iso(record.updatedAt),
+    ...(agentState ? { agentState: { ...agentState, lastSeenAt: iso(agentState.lastSeenAt) } } : {}),
+  };
 }
 
 /** The wire form → a conversation record with `Date`s. */
 export function fromWireConversation(wire: WireConversation): ConversationRecord {
-  return { ...wire, createdAt: revive(wire.createdAt), updatedAt: revive(wire.updatedAt) };
+  const { agentState, ...rest } = wire;
+  return {
+    ...rest,
+    createdAt: revive(wire.createdAt),
+    updatedAt: revive(wire.updatedAt),
+    ...(agentState ? { agentState: { ...agentState, lastSeenAt: revive(agentState.lastSeenAt) } } : {}),
+  };
 }

@@ -44,11 +44,20 @@ export function messagePollTask(adapter: ProviderAdapter, viewer: Viewer, conver
   };
 }
 
-const signature = (record: ConversationRecord) =>
-  JSON.stringify([record.status, record.title, record.updatedAt?.getTime() ?? null]);
+/** What a change is seen by: status, title, last activity and, where there is one, the agent-side state. */
+const signature = (record: ConversationRecord) => {
+  const agent = record.agentState;
+  return JSON.stringify([
+    record.status,
+    record.title,
+    record.updatedAt?.getTime() ?? null,
+    agent ? [agent.assignee?.id ?? null, agent.labels, agent.priority, agent.unreadCount, agent.lastSeenAt?.getTime() ?? null] : null,
+  ]);
+};
 
 /**
- * Conversations of one viewer that appeared, or whose status, title or last activity changed,
+ * Conversations of one viewer that appeared, or whose status, title, last activity or agent-side
+ * state (assignee, labels, priority, read state) changed,
  * among the `LIST_WINDOW` most recently updated (a changed conversation moves to the top).
  */
 export function conversationPollTask(adapter: ProviderAdapter, viewer: Viewer): PollTask<ConversationRecord> {

@@ -19,6 +19,10 @@ import type {
   ConversationRecord,
   ConversationSlice,
   ConversationStatus,
+  AssigneeChoice,
+  ConversationPriority,
+  LabelChange,
+  SenderRecord,
   FeedbackRecord,
   AnnotationRecord,
   AnnotationText,
@@ -51,6 +55,13 @@ export interface AdapterCapabilities {
   /** `sendMessage` takes files (`SendMessageRequest.files`); without it a send with files is NOT_SUPPORTED. */
   sendFiles?: boolean;
   setConversationStatus?: boolean;
+  /** Agent actions on support conversations (Chatwoot). */
+  assignConversation?: boolean;
+  changeConversationLabels?: boolean;
+  setConversationPriority?: boolean;
+  markConversationRead?: boolean;
+  /** The support team's agents can be listed (for `assignConversation`). */
+  listAgents?: boolean;
   transcribeAudio?: boolean;
   listFeedbacks?: boolean;
   /** The app's curated Q&A pairs (Dify annotations), for the admin role: list, create, update, delete. */
@@ -155,6 +166,32 @@ export interface ProviderAdapter {
     snoozedUntil: Date | null,
     scope?: RequestScope,
   ): Promise<void>;
+  /**
+   * Assigns a conversation to the viewer's own agent, an agent of the backend by its id, or nobody.
+   * @throws GatewayError FORBIDDEN for viewers without the right (or, assigning to themselves,
+   *   without an agent of their own); BAD_USER_INPUT for an id that is no agent; NOT_FOUND
+   */
+  assignConversation?(viewer: Viewer, conversationExternalId: string, assignee: AssigneeChoice, scope?: RequestScope): Promise<void>;
+  /**
+   * Adds and removes labels against the current list.
+   * @returns the conversation's labels afterwards (a backend may drop labels it does not define)
+   * @throws GatewayError FORBIDDEN for viewers without the right; NOT_FOUND
+   */
+  changeConversationLabels?(viewer: Viewer, conversationExternalId: string, change: LabelChange, scope?: RequestScope): Promise<string[]>;
+  /** Sets (null clears) a conversation's priority. @throws GatewayError FORBIDDEN for viewers without the right; NOT_FOUND */
+  setConversationPriority?(viewer: Viewer, conversationExternalId: string, priority: ConversationPriority | null, scope?: RequestScope): Promise<void>;
+  /**
+   * Marks a conversation read by the support team (its unread count drops to 0). Backends do not
+   * announce this change themselves (Chatwoot writes it without callbacks, so no webhook): the
+   * graph publishes `conversationUpdated` for it.
+   * @throws GatewayError FORBIDDEN for viewers without the right; NOT_FOUND
+   */
+  markConversationRead?(viewer: Viewer, conversationExternalId: string, scope?: RequestScope): Promise<void>;
+  /**
+   * The backend's agents, as authors (kind AGENT): whom a conversation can be assigned to.
+   * @throws GatewayError FORBIDDEN for viewers who are not agents
+   */
+  listAgents?(viewer: Viewer, scope?: RequestScope): Promise<SenderRecord[]>;
   /** Speech to text of an uploaded audio file. */
   transcribeAudio?(viewer: Viewer, file: Blob & { name?: string }, scope?: RequestScope): Promise<string>;
   /** Every end user's feedback on the app, newest first. @throws FORBIDDEN for viewers without the admin role */

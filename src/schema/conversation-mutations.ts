@@ -14,12 +14,14 @@ import { requireCapability, runWrite, sourceOf } from './write-support.js';
 /** Longest conversation name, characters. */
 export const MAX_CONVERSATION_NAME = 256;
 
-interface ConversationPayload {
+/** What a conversation mutation's payload carries: where the changed conversation is. */
+export interface ConversationPayload {
   sourceId: string;
   conversationId: string;
 }
 
-async function freshConversation(context: GatewayContext, payload: ConversationPayload): Promise<ConversationShape> {
+/** The conversation after a write, read through the request's (forgotten) loaders. @throws NOT_FOUND */
+export async function freshConversation(context: GatewayContext, payload: ConversationPayload): Promise<ConversationShape> {
   const record = await context.loaders.forSource(payload.sourceId).conversation.load(payload.conversationId);
   if (!record) throw notFound('conversation', payload.sourceId);
   return conversationShape(payload.sourceId, record);

@@ -20,6 +20,8 @@ import './annotation-mutations.js';
 import './conversation-mutations.js';
 import './app.js';
 import './conversation-variable.js';
+import './conversation-agent.js';
+import './agent-mutations.js';
 import './node.js';
 import './subscription.js';
 import './assistant-reply.js';

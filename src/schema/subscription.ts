@@ -56,7 +56,8 @@ builder.subscriptionField('conversationUpdated', (t) =>
   t.field({
     type: ConversationObject,
     description:
-      "The viewer's conversations when one appears or its status, title or last activity changes. " +
+      "The viewer's conversations when one appears or its status, title or last activity changes; for agents also its " +
+      'assignee, labels, priority or read state (Chatwoot). ' +
       'Sources that cannot list conversations take part only when they push (webhooks).',
     args: {
       sourceIds: t.arg.idList({ required: false, description: 'Only these sources (their names, or Source global IDs).' }),

@@ -22,8 +22,12 @@ export type WriteOperation =
   | 'sendMessage'
   | 'assistantReply'
   | 'setConversationStatus'
-  | 'transcribeAudio'
-  | 'updateConversationVariable';
+  | 'updateConversationVariable'
+  | 'assignConversation'
+  | 'changeConversationLabels'
+  | 'setConversationPriority'
+  | 'markConversationRead'
+  | 'transcribeAudio';
 
 /** Capabilities that qualify `sendMessage` and have no method of their own. */
 const FLAG_ONLY: ReadonlySet<AdapterCapability> = new Set(['startConversation', 'sendFiles']);

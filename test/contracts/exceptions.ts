@@ -155,12 +155,27 @@ export const CHATWOOT_EXCEPTIONS: ContractException[] = [
   },
   {
     response: 'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
-    error: { path: /^\/meta\/(assignee\/custom_role_id|assignee_last_seen_at)$/, keyword: 'type' },
-    reason: 'Chatwoot: custom_role_id (no custom role) and assignee_last_seen_at (never seen) are null; the document marks neither nullable',
+    error: { path: /^\/meta\/(assignee\/custom_role_id|assignee_last_seen_at|agent_last_seen_at)$/, keyword: 'type' },
+    reason: 'Chatwoot: custom_role_id (no custom role) and assignee_last_seen_at / agent_last_seen_at (never seen) are null; the document marks none nullable',
   },
   {
     response: 'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
     error: { path: /^\/meta\/assignee\/availability_status$/, keyword: 'enum' },
     reason: 'Chatwoot: the User availability enum is online, busy, offline (a user view renders `online`); the document’s agent schema says available, busy, offline',
+  },
+  {
+    response: 'GET /api/v1/accounts/{account_id}/agents 200',
+    error: { path: /^\/\d+\/custom_role_id$/, keyword: 'type' },
+    reason: 'Chatwoot: the agent partial (api/v1/models/_agent.json.jbuilder) renders custom_role_id null for an agent without a custom role; the document says integer',
+  },
+  {
+    response: 'GET /api/v1/accounts/{account_id}/agents 200',
+    error: { path: /^\/\d+\/availability_status$/, keyword: 'enum' },
+    reason: 'Chatwoot: the agent partial renders User#availability_status (online, busy, offline); the document says available, busy, offline',
+  },
+  {
+    response: 'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/assignments 200',
+    error: { path: /^$/, keyword: 'type' },
+    reason: 'Chatwoot: unassigning (assignee_id null, or an id that is no user of the account) answers `render json: nil`, the body `null` (AssignmentsController#render_agent); the document says a user object',
   },
 ];

@@ -18,8 +18,8 @@ export interface WritesGateway {
   logs: Array<Record<string, unknown>>;
   /** Raw log text, for secret greps. */
   logText(): string;
-  /** POSTs an operation as `viewer` (id, roles). */
-  run(query: string, variables?: Record<string, unknown>, viewer?: { id: string; roles?: string[] }): Promise<any>;
+  /** POSTs an operation as `viewer` (id, roles, email). */
+  run(query: string, variables?: Record<string, unknown>, viewer?: { id: string; roles?: string[]; email?: string }): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -60,6 +60,7 @@ export async function startWritesGateway(configure?: (config: any) => void): Pro
     async run(query, variables = {}, viewer = DEMO) {
       const headers: Record<string, string> = { 'content-type': 'application/json', 'x-chat-user': viewer.id };
       if (viewer.roles?.length) headers['x-chat-roles'] = viewer.roles.join(',');
+      if (viewer.email) headers['x-chat-email'] = viewer.email;
       const response = await yoga.fetch('http://gateway.test/graphql', {
         method: 'POST',
         headers,

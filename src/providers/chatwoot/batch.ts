@@ -72,7 +72,8 @@ export async function loadConversations(
   return externalIds.map((externalId) => {
     const id = parseDisplayId(externalId);
     const conversation = id === null ? null : (found.get(id) ?? null);
-    return conversation === null || conversation instanceof Error ? conversation : mapConversation(conversation, String(conversation.id));
+    if (conversation === null || conversation instanceof Error) return conversation;
+    return mapConversation(conversation, String(conversation.id), { agentView: scope.kind === 'account' });
   });
 }
 

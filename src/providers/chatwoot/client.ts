@@ -17,6 +17,10 @@ import {
   chatwootMessageListSchema,
   chatwootMessageSchema,
   chatwootToggleStatusSchema,
+  chatwootAgentListSchema,
+  chatwootLabelsSchema,
+  type ChatwootAgent,
+  type ChatwootLabels,
   type ChatwootMessage,
   type ChatwootToggleStatus,
   type ChatwootContactConversations,
@@ -113,6 +117,34 @@ export interface ChatwootClient {
    * Never retried.
    */
   toggleStatus(displayId: number, status: string, snoozedUntil: number | null, scope?: RequestScope): Promise<ChatwootToggleStatus>;
+  /** `GET /api/v1/accounts/{a}/agents`: every agent of the account (swagger `list-all-account-agents`), not paged. */
+  listAgents(scope?: RequestScope): Promise<ChatwootAgent[]>;
+  /** `GET /api/v1/accounts/{a}/conversations/{displayId}/labels` → `{ payload: [label] }`. */
+  listLabels(displayId: number, scope?: RequestScope): Promise<ChatwootLabels>;
+  /**
+   * `POST /api/v1/accounts/{a}/conversations/{displayId}/labels` `{ labels }`: REPLACES the whole
+   * list (swagger `conversation-add-labels`) and answers the list kept. Current Chatwoot keeps only
+   * labels defined in the account (LabelConcern#valid_labels). Never retried.
+   */
+  setLabels(displayId: number, labels: string[], scope?: RequestScope): Promise<ChatwootLabels>;
+  /**
+   * `POST /api/v1/accounts/{a}/conversations/{displayId}/assignments` `{ assignee_id }`: assigns
+   * the agent, or unassigns with `null` (Conversations::AssignmentService finds no user, so the
+   * assignee becomes nil; the answer is `null`). Never retried.
+   */
+  assign(displayId: number, agentId: number | null, scope?: RequestScope): Promise<void>;
+  /**
+   * `POST /api/v1/accounts/{a}/conversations/{displayId}/toggle_priority` `{ priority }`: sets it,
+   * or clears it with `null` (`Conversation#toggle_priority` stores `priority.presence`). 200 with
+   * no body. Never retried.
+   */
+  togglePriority(displayId: number, priority: string | null, scope?: RequestScope): Promise<void>;
+  /**
+   * `POST /api/v1/accounts/{a}/conversations/{displayId}/update_last_seen`: sets
+   * `agent_last_seen_at` to now, so `unread_count` drops to 0 (ConversationsController#update_last_seen;
+   * the swagger documents only the public API's route of that name). Never retried.
+   */
+  updateLastSeen(displayId: number, scope?: RequestScope): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -224,6 +256,54 @@ export function createChatwootClient(config: ChatwootSourceConfig, createHttp: A
         chatwootToggleStatusSchema,
         scope,
       )) as ChatwootToggleStatus,
+    listAgents: (scope) => http.getJson({ path: `${account}/agents`, endpoint: `${ACCOUNT}/agents` }, chatwootAgentListSchema, scope),
+    listLabels: (displayId, scope) =>
+      http.getJson(
+        { path: `${account}/conversations/${displayId}/labels`, endpoint: `${ACCOUNT}/conversations/:id/labels` },
+        chatwootLabelsSchema,
+        scope,
+      ),
+    setLabels: async (displayId, labels, scope) =>
+      (await http.send(
+        { method: 'POST', path: `${account}/conversations/${displayId}/labels`, endpoint: `${ACCOUNT}/conversations/:id/labels`, json: { labels } },
+        chatwootLabelsSchema,
+        scope,
+      )) as ChatwootLabels,
+    assign: async (displayId, agentId, scope) => {
+      await http.send(
+        {
+          method: 'POST',
+          path: `${account}/conversations/${displayId}/assignments`,
+          endpoint: `${ACCOUNT}/conversations/:id/assignments`,
+          json: { assignee_id: agentId },
+        },
+        null,
+        scope,
+      );
+    },
+    togglePriority: async (displayId, priority, scope) => {
+      await http.send(
+        {
+          method: 'POST',
+          path: `${account}/conversations/${displayId}/toggle_priority`,
+          endpoint: `${ACCOUNT}/conversations/:id/toggle_priority`,
+          json: { priority },
+        },
+        null,
+        scope,
+      );
+    },
+    updateLastSeen: async (displayId, scope) => {
+      await http.send(
+        {
+          method: 'POST',
+          path: `${account}/conversations/${displayId}/update_last_seen`,
+          endpoint: `${ACCOUNT}/conversations/:id/update_last_seen`,
+        },
+        null,
+        scope,
+      );
+    },
     close: () => http.close(),
   };
 }

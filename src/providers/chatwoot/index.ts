@@ -7,7 +7,7 @@
  * conversation external ids are display ids.
  *
  * Like the other kinds, this file only declares the kind: list reads are in reads.ts, reads by
- * id in batch.ts, writes in writes.ts, webhooks in webhook.ts.
+ * id in batch.ts, writes in writes.ts and agent-actions.ts, webhooks in webhook.ts.
  */
 import { z } from 'zod';
 import type { WebhookRequest } from '../../core/records.js';
@@ -19,6 +19,7 @@ import { countConversations } from './filters.js';
 import { parseDisplayId } from './ids.js';
 import * as reads from './reads.js';
 import * as writes from './writes.js';
+import * as agentActions from './agent-actions.js';
 import { authenticateWebhook, parseWebhook } from './webhook.js';
 import { createScopeResolver } from './scope.js';
 
@@ -57,9 +58,21 @@ const chatwoot = {
       { cache: services.cache, searchesPerMinute: config.contactSearchesPerMinute },
     );
     const context = { client, sourceId, resolve, cache: services.cache };
+    const labelContext = { ...context, labelQueue: agentActions.createLabelQueue() };
 
     return {
-      capabilities: { listConversations: true, sendMessage: true, sendFiles: true, setConversationStatus: true, countConversations: true },
+      capabilities: {
+        listConversations: true,
+        sendMessage: true,
+        sendFiles: true,
+        setConversationStatus: true,
+        assignConversation: true,
+        changeConversationLabels: true,
+        setConversationPriority: true,
+        markConversationRead: true,
+        listAgents: true,
+        countConversations: true,
+      },
 
       listConversations: (viewer, page, memo) => reads.listConversations(context, viewer, page, memo),
 
@@ -76,6 +89,11 @@ const chatwoot = {
       authorizeSend: async (viewer, request, scope) => void (await writes.authorizeSend(context, viewer, request, scope)),
 
       setConversationStatus: (viewer, id, status, until, scope) => writes.setConversationStatus(context, viewer, id, status, until, scope),
+      assignConversation: (viewer, id, choice, scope) => agentActions.assignConversation(context, viewer, id, choice, scope),
+      changeConversationLabels: (viewer, id, change, scope) => agentActions.changeConversationLabels(labelContext, viewer, id, change, scope),
+      setConversationPriority: (viewer, id, priority, scope) => agentActions.setConversationPriority(context, viewer, id, priority, scope),
+      markConversationRead: (viewer, id, scope) => agentActions.markConversationRead(context, viewer, id, scope),
+      listAgents: (viewer, scope) => agentActions.listAgents(context, viewer, scope),
       // Display ids are decimal; "007" names no conversation (Chatwoot writes 7).
       canonicalConversationId: (externalId) => {
         const displayId = parseDisplayId(externalId);

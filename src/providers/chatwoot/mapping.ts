@@ -2,8 +2,18 @@
  * Pure functions from Chatwoot JSON to the graph's records (DESIGN §4 mapping rules). No I/O.
  * Chatwoot times are epoch seconds; a few payloads carry ISO 8601 strings, accepted as well.
  */
-import type { AttachmentRecord, ConversationRecord, ConversationStatus, MessageRecord, MessageRole, SenderKind, SenderRecord } from '../../core/records.js';
-import type { ChatwootAttachment, ChatwootConversation, ChatwootMessage } from './schemas.js';
+import type {
+  AttachmentRecord,
+  ConversationAgentState,
+  ConversationPriority,
+  ConversationRecord,
+  ConversationStatus,
+  MessageRecord,
+  MessageRole,
+  SenderKind,
+  SenderRecord,
+} from '../../core/records.js';
+import type { ChatwootAgent, ChatwootAttachment, ChatwootConversation, ChatwootMessage } from './schemas.js';
 
 /**
  * A table looked up by strings an upstream (or a webhook's sender) chose: a Map, so that keys
@@ -213,13 +223,42 @@ export function conversationTitle(conversation: ChatwootConversation): string | 
   return conversation.meta?.sender?.name?.trim() || null;
 }
 
+/** Chatwoot's `priority` enum (`enum priority: { low, medium, high, urgent }`, app/models/conversation.rb). */
+const PRIORITIES = lookupTable<ConversationPriority>({ urgent: 'URGENT', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' });
+
+/** The graph's priorities in Chatwoot's spelling (`toggle_priority`'s `priority`). */
+export const UPSTREAM_PRIORITY: Record<ConversationPriority, string> = { URGENT: 'urgent', HIGH: 'high', MEDIUM: 'medium', LOW: 'low' };
+
+/** An agent (the agent partial) as the author identity messages use: kind AGENT, numbered among users. */
+export function mapAgent(agent: ChatwootAgent): SenderRecord {
+  return { id: String(agent.id), name: agent.name ?? agent.available_name ?? null, kind: 'AGENT', idScope: 'user' };
+}
+
+/**
+ * The agent-side state of a conversation partial: `unread_count`, `agent_last_seen_at` (epoch
+ * seconds; 0 = never), `meta.assignee`, `labels`, `priority` (an unknown value → null).
+ */
+export function mapAgentState(conversation: ChatwootConversation): ConversationAgentState {
+  const seen = toDate(conversation.agent_last_seen_at);
+  return {
+    unreadCount: conversation.unread_count ?? 0,
+    lastSeenAt: seen && seen.getTime() > 0 ? seen : null,
+    assignee: conversation.meta?.assignee ? mapAgent(conversation.meta.assignee) : null,
+    labels: conversation.labels ?? [],
+    priority: PRIORITIES.get(conversation.priority ?? '') ?? null,
+  };
+}
+
 /**
  * A conversation: `externalId` is the display id (`id` in every API payload), `updatedAt` the
  * `last_activity_at` the list sorts by (`timestamp` carries the same when it is missing).
+ * `agentView` adds the agent-side state (assignee, labels, priority, read state): the support
+ * team's own triage, never shown to the contact.
  */
-export function mapConversation(conversation: ChatwootConversation, cursorKey: string): ConversationRecord {
+export function mapConversation(conversation: ChatwootConversation, cursorKey: string, options: { agentView?: boolean } = {}): ConversationRecord {
   const raw = conversation.status;
   return {
+    ...(options.agentView ? { agentState: mapAgentState(conversation) } : {}),
     externalId: String(conversation.id),
     title: conversationTitle(conversation),
     status: mapStatus(raw),

@@ -124,7 +124,7 @@ export async function pageAccountConversations(
       if (seen.has(conversation.id)) continue;
       if (items.length === limit) return { items, hasMore: true };
       seen.add(conversation.id);
-      items.push(mapConversation(conversation, `${page}.${index}.${conversation.id}`));
+      items.push(mapConversation(conversation, `${page}.${index}.${conversation.id}`, { agentView: true }));
     }
     if (data.payload.length < CHATWOOT_PAGE.conversations) return { items, hasMore: false };
     // Chatwoot counts before it applies `assignee_type`: the total of this list is that tab's count.

@@ -18,6 +18,16 @@ const epoch = z.union([
   }),
 ]);
 
+/** The agent partial (`api/v1/models/_agent.json.jbuilder`): `GET /agents` items and `meta.assignee`. */
+function chatwootAgentSchemaShape() {
+  return z.looseObject({
+    id: z.number().int().positive(),
+    name: z.string().nullish(),
+    available_name: z.string().nullish(),
+    email: z.string().nullish(),
+  });
+}
+
 /** A message's sender (`push_event_data` of a Contact, User, AgentBot or Captain::Assistant). */
 export const chatwootSenderSchema = z.looseObject({
   id: z.number().int().nullish(),
@@ -77,10 +87,19 @@ export const chatwootConversationSchema = z.looseObject({
   last_activity_at: epoch.nullish(),
   timestamp: epoch.nullish(),
   additional_attributes: z.record(z.string(), z.unknown()).nullish(),
+  /** Epoch seconds; 0 when no agent has looked yet (`nil.to_i`). */
+  agent_last_seen_at: epoch.nullish(),
+  /** Incoming messages since `agent_last_seen_at`, at most 10 (`unread_incoming_messages.count`). */
+  unread_count: z.number().int().nullish(),
+  labels: z.array(z.string()).nullish(),
+  /** `urgent|high|medium|low`, null when none. */
+  priority: z.string().nullish(),
   meta: z
     .looseObject({
       sender: z.looseObject({ id: z.number().int().nullish(), name: z.string().nullish() }).nullish(),
       channel: z.string().nullish(),
+      /** The assigned agent (`api/v1/models/_agent`), absent when unassigned. */
+      assignee: chatwootAgentSchemaShape().nullish(),
     })
     .nullish(),
   last_non_activity_message: z
@@ -168,3 +187,14 @@ export const chatwootToggleStatusSchema = z.looseObject({
   }),
 });
 export type ChatwootToggleStatus = z.infer<typeof chatwootToggleStatusSchema>;
+
+/** An agent of the account (`GET /agents` items, `meta.assignee`). */
+export const chatwootAgentSchema = chatwootAgentSchemaShape();
+export type ChatwootAgent = z.infer<typeof chatwootAgentSchema>;
+
+/** `GET /agents`: every agent of the account, not paged. */
+export const chatwootAgentListSchema = z.array(chatwootAgentSchema);
+
+/** `GET|POST …/conversations/{id}/labels`: `{ payload: [label] }` (the list after the write). */
+export const chatwootLabelsSchema = z.looseObject({ payload: z.array(z.string()) });
+export type ChatwootLabels = z.infer<typeof chatwootLabelsSchema>;

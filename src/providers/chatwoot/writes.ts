@@ -24,7 +24,7 @@ const UPSTREAM_STATUS: Record<ConversationStatus, string> = {
  * The display id of a conversation an agent may write to.
  * @throws GatewayError NOT_FOUND when the viewer cannot see it, FORBIDDEN for a contact who can
  */
-async function writableConversation(
+export async function writableConversation(
   context: BatchContext,
   viewer: Viewer,
   externalId: string,

@@ -32,6 +32,7 @@ let difySim: DifySimulator;
 let chatwootSim: ChatwootSimulator;
 const covered = new Set<string>();
 const UNKNOWN_ID = '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b';
+const BUSY = CHATWOOT_BUSY_CONVERSATION_ID;
 
 beforeAll(async () => {
   [difySim, chatwootSim] = await Promise.all([startDifySimulator({ streamDelayMs: 1 }), startChatwootSimulator()]);
@@ -296,6 +297,28 @@ describe('chatwoot simulator answers follow swagger.json', () => {
     expect((await c('GET', `/conversations/${CHATWOOT_LONG_CONVERSATION_ID}`)).status).toBe(200);
   });
 
+  it('assignments, labels, toggle_priority and update_last_seen (agent actions)', async () => {
+    const id = CHATWOOT_LONG_CONVERSATION_ID;
+    expect((await c('GET', '/agents')).status).toBe(200);
+    expect((await c('POST', `/conversations/${id}/assignments`, { json: { assignee_id: 2 } })).body).toMatchObject({ id: 2 });
+    expect((await c('POST', `/conversations/${id}/assignments`, { json: { assignee_id: null } })).body).toBeNull();
+    expect((await c('POST', '/conversations/9999/assignments', { json: { assignee_id: 1 } })).status).toBe(404);
+    expect((await c('GET', `/conversations/${id}/labels`)).status).toBe(200);
+    expect((await c('POST', `/conversations/${id}/labels`, { json: { labels: ['vip', 'undefined-label'] } })).body).toEqual({ payload: ['vip'] });
+    expect((await c('POST', `/conversations/${BUSY}/labels`, { json: { labels: ['vip'] }, token: CHATWOOT_AGENT_TOKEN })).status).toBe(401);
+    expect((await c('POST', `/conversations/${id}/toggle_priority`, { json: { priority: 'urgent' } })).status).toBe(200);
+    expect((await c('POST', `/conversations/${id}/toggle_priority`, { json: { priority: 'none' } })).status).toBe(200);
+    expect((await c('POST', '/conversations/9999/toggle_priority', { json: { priority: 'low' } })).status).toBe(404);
+    // The Application API's update_last_seen is not in the document (only the public API's is):
+    // its answer, the conversation partial, is checked against the document's conversation schema.
+    const seen = await fetch(`${chatwootSim.origin}/api/v1/accounts/1/conversations/${id}/update_last_seen`, {
+      method: 'POST',
+      headers: { api_access_token: CHATWOOT_DEMO_TOKEN },
+    });
+    expect(seen.status).toBe(200);
+    expectValid(chatwoot.checkComponent('conversation', await seen.json(), 'POST …/conversations/{conversation_id}/update_last_seen 200'));
+  });
+
   it('a message with attachments[] as multipart, listed with the messages', async () => {
     const form = new FormData();
     form.set('content', 'The label is attached.');
@@ -339,6 +362,12 @@ describe('contract coverage', () => {
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
       'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status 200',
       'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages 200',
+      'GET /api/v1/accounts/{account_id}/agents 200',
+      'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/assignments 200',
+      'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/labels 200',
+      'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/labels 200',
+      'POST /api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_priority 200',
+      'POST …/conversations/{conversation_id}/update_last_seen 200',
     ]) {
       expect(covered, operation).toContain(operation);
     }

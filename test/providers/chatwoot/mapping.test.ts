@@ -227,3 +227,42 @@ describe('chatwoot conversation mapping', () => {
     expect(mapConversation(chatwootConversationSchema.parse(rest), 'k').updatedAt).toEqual(new Date(1773603286 * 1000));
   });
 });
+
+describe('chatwoot agent-side state mapping', () => {
+  /** A conversation partial's agent-side fields as Chatwoot renders them (trimmed). */
+  const PARTIAL = {
+    id: 19,
+    status: 'open',
+    agent_last_seen_at: 1772967011,
+    unread_count: 3,
+    labels: ['warranty', 'wifi'],
+    priority: 'urgent',
+    meta: { assignee: { id: 1, name: 'Priya Raman', available_name: 'Priya', email: 'priya@acme-support.example', role: 'administrator' } },
+  };
+
+  it('maps unread count, last look, assignee (as an agent author), labels and priority for agents', () => {
+    const record = mapConversation(chatwootConversationSchema.parse(PARTIAL), '19', { agentView: true });
+    expect(record.agentState).toEqual({
+      unreadCount: 3,
+      lastSeenAt: new Date(1772967011 * 1000),
+      assignee: { id: '1', name: 'Priya Raman', kind: 'AGENT', idScope: 'user' },
+      labels: ['warranty', 'wifi'],
+      priority: 'URGENT',
+    });
+  });
+
+  it('reads never-seen (0), no assignee, no labels and an unknown priority as empty', () => {
+    const partial = { ...PARTIAL, agent_last_seen_at: 0, unread_count: undefined, labels: undefined, priority: 'critical', meta: {} };
+    expect(mapConversation(chatwootConversationSchema.parse(partial), '19', { agentView: true }).agentState).toEqual({
+      unreadCount: 0,
+      lastSeenAt: null,
+      assignee: null,
+      labels: [],
+      priority: null,
+    });
+  });
+
+  it('leaves the state out unless asked for an agent', () => {
+    expect(mapConversation(chatwootConversationSchema.parse(PARTIAL), '19').agentState).toBeUndefined();
+  });
+});

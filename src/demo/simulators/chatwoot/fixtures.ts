@@ -26,6 +26,8 @@ export const CHATWOOT_BUSY_CONVERSATION_ID = 3;
 
 /** Chatwoot's conversation statuses. */
 export type SimStatus = 'open' | 'resolved' | 'pending' | 'snoozed';
+/** Chatwoot's conversation priorities (`enum priority: { low, medium, high, urgent }`). */
+export type SimPriority = 'low' | 'medium' | 'high' | 'urgent';
 /** Chatwoot's `sender_type` classes. */
 export type SimSenderType = 'Contact' | 'User' | 'AgentBot' | 'Captain::Assistant';
 
@@ -75,6 +77,10 @@ export interface SimConversation {
   mailSubject: string | null;
   /** Snoozed until (epoch seconds); null or absent: until the next reply. */
   snoozedUntil?: number | null;
+  /** Null or absent: no priority. */
+  priority?: SimPriority | null;
+  /** When an agent last looked (epoch seconds); null or absent: never. */
+  agentLastSeenAt?: number | null;
 }
 /** Everything one simulated account holds. */
 export interface ChatwootFixture {
@@ -88,6 +94,8 @@ export interface ChatwootFixture {
   conversations: SimConversation[];
   /** In id order (which is time order). */
   messages: SimMessage[];
+  /** Titles of the labels defined in the account: the only ones a conversation can carry. */
+  accountLabels: string[];
 }
 
 /** 2026-03-02T08:00:00Z, epoch seconds. */
@@ -231,6 +239,12 @@ export function createChatwootFixture(): ChatwootFixture {
     id: 4001 + index,
     attachments: attachment ? [{ ...attachment, id: attachmentId++ }] : [],
   }));
+  // Agents last looked when they last wrote (or never, before any reply): the contact's messages
+  // since then are unread, as in an inbox where the newest questions wait for an answer.
+  for (const conversation of conversations) {
+    const lastOutgoing = messages.filter((m) => m.conversationId === conversation.id && m.messageType === 1).at(-1);
+    conversation.agentLastSeenAt = lastOutgoing?.createdAt ?? null;
+  }
   return {
     accountId: CHATWOOT_DEMO_ACCOUNT_ID,
     inboxes: INBOXES.map((inbox) => ({ ...inbox })),
@@ -243,6 +257,7 @@ export function createChatwootFixture(): ChatwootFixture {
     contacts,
     conversations,
     messages,
+    accountLabels: ['billing', 'bug', 'refund', 'shipping', 'vip', 'warranty', 'wifi'],
   };
 }
 

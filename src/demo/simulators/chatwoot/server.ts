@@ -8,7 +8,8 @@
  * at most 20 conversations per contact, and an optional Rack::Attack-style plain-text 429.
  * The list's filters (`status`, `assignee_type`, `labels[]`, `q`), its counts (`…/conversations/meta`)
  * and the token owner's `GET /api/v1/profile` follow Chatwoot's ConversationFinder.
- * Writes (writes.ts): new messages and private notes, `toggle_status`. Webhooks (webhooks.ts):
+ * Writes (writes.ts): new messages and private notes, `toggle_status`; agent actions
+ * (agent-actions.ts): assignments, labels, priority, `update_last_seen`, and `GET /agents`. Webhooks (webhooks.ts):
  * signed or unsigned account webhooks to a URL that can be set after start. Demo mode's
  * simulated other side (auto-reply.ts) answers messages sent through the API.
  */
@@ -26,6 +27,7 @@ import { createAutoReply, type ChatwootAutoReplyOptions } from './auto-reply.js'
 import { createViews } from './views.js';
 import { createWebhookSender, createWebhookViews, type ChatwootWebhookDelivery, type ChatwootWebhookTarget } from './webhooks.js';
 import { createMessage, toggleStatus, type ChatwootWriteContext } from './writes.js';
+import { assign, listLabels, setLabels, togglePriority, updateLastSeen } from './agent-actions.js';
 import { formBody, isMultipart, UNPROCESSABLE_FORM } from './files.js';
 
 export type { ChatwootAutoReplyOptions } from './auto-reply.js';
@@ -76,6 +78,16 @@ export interface ChatwootSimulator extends StartedSimulator {
   setAutoReply(options: ChatwootAutoReplyOptions | null): void;
 }
 
+/** `POST …/conversations/{id}/<action>` handlers by action. */
+const WRITES: Record<string, (ctx: ChatwootWriteContext, user: SimUser, conversation: SimConversation, body: Record<string, unknown>) => SimulatorReply> = {
+  messages: createMessage,
+  toggle_status: toggleStatus,
+  assignments: assign,
+  labels: setLabels,
+  toggle_priority: togglePriority,
+  update_last_seen: (ctx, _user, conversation) => updateLastSeen(ctx, conversation),
+};
+
 const NOT_FOUND: SimulatorReply = { status: 404, body: { error: 'Resource could not be found' } };
 const NOT_AUTHORIZED: SimulatorReply = { status: 401, body: { error: 'You are not authorized to do this action' } };
 
@@ -109,8 +121,8 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     const limited = throttled();
     if (limited) return limited;
     if (request.method === 'GET' && request.path === '/api/v1/profile') return profile(request);
-    const match = /^\/api\/v1\/accounts\/([^/]+)\/(conversations|contacts)(?:\/([^/]+))?(?:\/(messages|conversations|toggle_status))?$/.exec(request.path);
-    const isWrite = request.method === 'POST' && match?.[2] === 'conversations' && (match[4] === 'messages' || match[4] === 'toggle_status');
+    const match = /^\/api\/v1\/accounts\/([^/]+)\/(conversations|contacts|agents)(?:\/([^/]+))?(?:\/([a-z_]+))?$/.exec(request.path);
+    const isWrite = request.method === 'POST' && match?.[2] === 'conversations' && match[4] !== undefined && Object.hasOwn(WRITES, match[4]);
     if ((request.method !== 'GET' && !isWrite) || !match) return { status: 404, body: "The page you were looking for doesn't exist." };
     const [, accountParam, resource, id, nested] = match;
     // Devise answers when no token is present at all; a present but unknown token is Chatwoot's own check.
@@ -129,6 +141,7 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     if (resource === 'conversations' && id !== undefined) return conversationRoute(user, id, nested, request.query);
     if (resource === 'contacts' && id === 'search' && nested === undefined) return searchContacts(request.query);
     if (resource === 'contacts' && id !== undefined && nested === 'conversations') return contactConversations(user, id);
+    if (resource === 'agents' && id === undefined) return { status: 200, body: data.users.map((agent) => views!.user(agent)) };
     return { status: 404, body: "The page you were looking for doesn't exist." };
   }
 
@@ -198,6 +211,7 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     if (!conversation) return NOT_FOUND;
     if (user.role !== 'administrator' && !user.inboxIds.includes(conversation.inboxId)) return NOT_AUTHORIZED;
     if (nested === undefined) return { status: 200, body: views!.conversation(conversation) };
+    if (nested === 'labels') return listLabels(conversation);
     if (nested !== 'messages') return { status: 404, body: "The page you were looking for doesn't exist." };
     const page = findMessages(data.messages.filter((m) => m.conversationId === conversation.id), query);
     return { status: 200, body: { meta: views!.messagesMeta(conversation), payload: page.map((m) => views!.message(m)) } };
@@ -208,7 +222,7 @@ export async function startChatwootSimulator(options: ChatwootSimulatorOptions =
     if (!conversation) return NOT_FOUND;
     if (user.role !== 'administrator' && !user.inboxIds.includes(conversation.inboxId)) return NOT_AUTHORIZED;
     const body = rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
-    return nested === 'messages' ? createMessage(writes!, user, conversation, body) : toggleStatus(writes!, user, conversation, body);
+    return WRITES[nested]!(writes!, user, conversation, body);
   }
 
   function searchContacts(query: URLSearchParams): SimulatorReply {

@@ -92,6 +92,16 @@ export function createViews(data: ChatwootFixture, origin: string) {
     };
   }
 
+  /**
+   * `unread_count`: incoming messages created after `agent_last_seen_at` (all of them when an
+   * agent never looked), at most 10 (`Conversation#unread_incoming_messages` takes `last(10)`).
+   */
+  function unreadCount(record: SimConversation): number {
+    const since = record.agentLastSeenAt ?? null;
+    const unread = data.messages.filter((m) => m.conversationId === record.id && m.messageType === 0 && (since === null || m.createdAt > since));
+    return Math.min(unread.length, 10);
+  }
+
   /** `Message#push_event_data`: what the messages index and the conversation partial render. */
   function message(record: SimMessage): Json {
     const conversation = data.conversations.find((item) => item.id === record.conversationId) as SimConversation;
@@ -117,7 +127,7 @@ export function createViews(data: ChatwootFixture, origin: string) {
       sentiment: {},
       conversation: {
         assignee_id: conversation.assigneeId,
-        unread_count: 0,
+        unread_count: unreadCount(conversation),
         last_activity_at: conversation.lastActivityAt,
         contact_inbox: { source_id: `${conversation.contactId}-${conversation.inboxId}-c0ffee` },
       },
@@ -147,7 +157,8 @@ export function createViews(data: ChatwootFixture, origin: string) {
       account_id: data.accountId,
       uuid: record.uuid,
       additional_attributes: record.mailSubject ? { mail_subject: record.mailSubject, source: 'email' } : {},
-      agent_last_seen_at: record.lastActivityAt,
+      // `nil.to_i` is 0: never seen.
+      agent_last_seen_at: record.agentLastSeenAt ?? 0,
       assignee_last_seen_at: record.lastActivityAt,
       can_reply: true,
       contact_last_seen_at: record.lastActivityAt,
@@ -162,10 +173,10 @@ export function createViews(data: ChatwootFixture, origin: string) {
       updated_at: record.lastActivityAt + 0.412,
       timestamp: record.lastActivityAt,
       first_reply_created_at: own.find((item) => item.messageType === 1)?.createdAt ?? 0,
-      unread_count: 0,
+      unread_count: unreadCount(record),
       last_non_activity_message: lastNonActivity ? message(lastNonActivity) : null,
       last_activity_at: record.lastActivityAt,
-      priority: null,
+      priority: record.priority ?? null,
       waiting_since: 0,
       sla_policy_id: null,
     };
@@ -178,12 +189,12 @@ export function createViews(data: ChatwootFixture, origin: string) {
       labels: record.labels,
       additional_attributes: record.mailSubject ? { mail_subject: record.mailSubject } : {},
       contact: contactEvent(contactById(record.contactId)),
-      agent_last_seen_at: new Date(record.lastActivityAt * 1000).toISOString(),
+      agent_last_seen_at: record.agentLastSeenAt ? new Date(record.agentLastSeenAt * 1000).toISOString() : null,
       assignee_last_seen_at: null,
     };
     if (assignee) meta.assignee = user(assignee);
     return meta;
   }
 
-  return { contact, conversation, message, messagesMeta };
+  return { contact, conversation, message, messagesMeta, user, unreadCount };
 }

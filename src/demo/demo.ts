@@ -95,7 +95,9 @@ export async function startDemoBackends(options: DemoOptions = {}): Promise<Demo
 export async function startDemoSources(ids: readonly DemoSourceId[], options: DemoOptions = {}): Promise<DemoSources> {
   const replyDelayMs = options.chatwootReplyDelayMs === undefined ? 3_000 : options.chatwootReplyDelayMs;
   const starters: Record<DemoSourceId, () => Promise<StartedSimulator>> = {
-    assistant: () => startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40, port: options.ports?.assistant }),
+    // Demo mode plays a Dify deployment that filters its list by `pinned` (stock Dify's Service API
+    // does not: README "Filtering conversations"), so the filter can be tried.
+    assistant: () => startDifySimulator({ streamDelayMs: options.difyStreamDelayMs ?? 40, port: options.ports?.assistant, pinnedFilter: true }),
     support: () =>
       startChatwootSimulator({
         autoReply: replyDelayMs === null ? undefined : { delayMs: replyDelayMs },
@@ -123,6 +125,7 @@ export async function startDemoSources(ids: readonly DemoSourceId[], options: De
         id,
         ...simulator.sourceConfig,
         ...(id === 'support' ? { webhookSecret: DEMO_CHATWOOT_WEBHOOK_SECRET } : {}),
+        ...(id === 'assistant' ? { honoursPinnedFilter: true } : {}),
       })),
     },
     simulators,

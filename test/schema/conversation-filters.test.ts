@@ -31,21 +31,22 @@ const OTHER_AGENT: Viewer = { id: 'marco', roles: ['agent'], email: 'marco@acme-
 const CONTACT: Viewer = { id: DIFY_DEMO_USER };
 
 let backends: DemoBackends;
-let pinnedDify: DifySimulator;
+/** A stock Dify (its Service API ignores `pinned`); demo mode's `assistant` honours it. */
+let stockDify: DifySimulator;
 let gateway: ListeningGateway;
 
 beforeAll(async () => {
-  [backends, pinnedDify] = await Promise.all([
+  [backends, stockDify] = await Promise.all([
     startDemoBackends({ chatwootReplyDelayMs: null }),
-    startDifySimulator({ pinnedFilter: true, streamDelayMs: 1 }),
+    startDifySimulator({ streamDelayMs: 1 }),
   ]);
   const raw = structuredClone(backends.config) as Record<string, any>;
-  raw.sources.push({ id: 'pinned', ...pinnedDify.sourceConfig, honoursPinnedFilter: true });
+  raw.sources.push({ id: 'stock', ...stockDify.sourceConfig });
   gateway = await startListeningGateway(raw);
 });
 afterAll(async () => {
   await gateway?.close();
-  await Promise.all([backends?.close(), pinnedDify?.close()]);
+  await Promise.all([backends?.close(), stockDify?.close()]);
 });
 
 async function post(query: string, variables: Record<string, unknown> = {}, viewer: Viewer = CONTACT): Promise<Answer> {
@@ -163,20 +164,20 @@ describe('Source.conversations filters on Chatwoot (agent)', () => {
 describe('Dify: pinned and order', () => {
   it('pinned is NOT_SUPPORTED on a stock Dify (its Service API ignores it), honoured with honoursPinnedFilter', async () => {
     const { data, errors } = await post(
-      `{ stock: source(name: "assistant") { conversations(filter: { pinned: true }) { edges { node { externalId } } } }
-         pinned: source(name: "pinned") { conversations(first: 100, filter: { pinned: true }) { edges { node { externalId } } } }
-         unpinned: source(name: "pinned") { conversations(first: 100, filter: { pinned: false }) { edges { node { externalId } } } } }`,
+      `{ stock: source(name: "stock") { conversations(filter: { pinned: true }) { edges { node { externalId } } } }
+         pinned: source(name: "assistant") { conversations(first: 100, filter: { pinned: true }) { edges { node { externalId } } } }
+         unpinned: source(name: "assistant") { conversations(first: 100, filter: { pinned: false }) { edges { node { externalId } } } } }`,
     );
     expect(data.stock.conversations).toBeNull();
     expect(errors).toHaveLength(1);
-    expect(errors![0]).toMatchObject({ path: ['stock', 'conversations'], extensions: { code: 'NOT_SUPPORTED', sourceId: 'assistant', filter: 'pinned' } });
+    expect(errors![0]).toMatchObject({ path: ['stock', 'conversations'], extensions: { code: 'NOT_SUPPORTED', sourceId: 'stock', filter: 'pinned' } });
     expect(data.pinned.conversations.edges.map((edge: any) => edge.node.externalId)).toEqual([DIFY_DEEP_CONVERSATION_ID]);
-    const own = pinnedDify.data.filter((c) => c.user === DIFY_DEMO_USER);
+    const own = backends.simulators.assistant.data.filter((c) => c.user === DIFY_DEMO_USER);
     const unpinned = data.unpinned.conversations.edges.map((edge: any) => edge.node.externalId);
     expect(unpinned).toHaveLength(own.length - 1);
     expect(unpinned).not.toContain(DIFY_DEEP_CONVERSATION_ID);
     // The stock source never sent the filter upstream.
-    expect(backends.simulators.assistant.requests.some((request) => request.query.has('pinned'))).toBe(false);
+    expect(stockDify.requests.some((request) => request.query.has('pinned'))).toBe(false);
   });
 
   it('orders by sort_by: oldest created first, in pages', async () => {
@@ -210,7 +211,7 @@ describe('Query.conversations (merged) with filters', () => {
     expect(failed.sort()).toEqual([
       ['conversations', 'NOT_SUPPORTED', 'assistant', 'assignee'],
       ['conversations', 'NOT_SUPPORTED', 'legacy', 'assignee'],
-      ['conversations', 'NOT_SUPPORTED', 'pinned', 'assignee'],
+      ['conversations', 'NOT_SUPPORTED', 'stock', 'assignee'],
     ]);
     const expected = sim().conversations.filter((c) => c.status === 'open' && c.assigneeId === null);
     expect(expected.length).toBeGreaterThan(0);
@@ -226,7 +227,7 @@ describe('Query.conversations (merged) with filters', () => {
     const whole = await post(query, { first: 100, filter }, OWNER);
     expect(whole.errors).toBeUndefined();
     const all = whole.data.conversations.edges.map((edge: any) => `${edge.node.source.name}:${edge.node.externalId}`);
-    expect(new Set(whole.data.conversations.edges.map((edge: any) => edge.node.source.name))).toEqual(new Set(['assistant', 'support', 'legacy', 'pinned']));
+    expect(new Set(whole.data.conversations.edges.map((edge: any) => edge.node.source.name))).toEqual(new Set(['assistant', 'support', 'legacy', 'stock']));
     expect(whole.data.conversations.edges.every((edge: any) => ['OPEN', 'PENDING'].includes(edge.node.status))).toBe(true);
 
     const forward: string[] = [];

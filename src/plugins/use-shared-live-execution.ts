@@ -1,7 +1,8 @@
 /**
  * Execute once, deliver many (how Hasura multiplexes live queries): subscribers whose event
  * would produce the same result share one execution of it, and so one result object, which each
- * transport then writes to its own connection (over SSE one serialized text for all).
+ * transport then writes to its own connection (over SSE one serialized text for all; graphql-ws
+ * serializes each message with its id).
  *
  * A subscription's source stream is opened per subscriber, as before — admission, the access
  * check, its bounded buffer and token expiry stay its own. Only the mapping of an event to its
@@ -25,6 +26,8 @@ import { liveGroupOf } from '../schema/live-sharing.js';
 /** Counts executions of live events, shared or not (tests read it; no upstream, no units). */
 export interface LiveExecutionCounter {
   executions: number;
+  /** Serializations of shared results (once per shared result, whatever the subscribers). */
+  serializations?: number;
 }
 
 export interface SharedLiveExecutionOptions {
@@ -53,7 +56,7 @@ export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {})
           let results = shared.get(event);
           if (!results) shared.set(event, (results = new Map()));
           let result = results.get(key);
-          if (!result) results.set(key, (result = run(args, event).then(serializedOnce)));
+          if (!result) results.set(key, (result = run(args, event).then((done) => serializedOnce(done, options.counter))));
           return result;
         });
       });
@@ -62,13 +65,22 @@ export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {})
 }
 
 /**
- * The shared result, serialized at most once: yoga's SSE writer serializes a result with its
- * own `stringify` when it has one (graphql-yoga's result-processor/stringify.js), and
- * `JSON.stringify` skips the function everywhere else (graphql-ws messages).
+ * The shared result, serialized at most once for SSE: yoga's SSE writer serializes a result
+ * with its own `stringify` when it has one (graphql-yoga's result-processor/stringify.js).
+ * graphql-ws serializes each `next` message whole, its id included (`JSON.rawJSON` takes no
+ * objects, so a shared text cannot be embedded), and skips the function like `JSON.stringify`
+ * everywhere does.
  */
-function serializedOnce(result: ExecutionResult): ExecutionResult {
+function serializedOnce(result: ExecutionResult, counter?: LiveExecutionCounter): ExecutionResult {
   let serialized: string | undefined;
-  return Object.assign(result, { stringify: (value: unknown) => (serialized ??= JSON.stringify(value)) });
+  const stringify = (value: unknown) => {
+    if (serialized === undefined) {
+      serialized = JSON.stringify(value);
+      if (counter) counter.serializations = (counter.serializations ?? 0) + 1;
+    }
+    return serialized;
+  };
+  return Object.assign(result, { stringify });
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -86,6 +86,7 @@ describe('shared live executions', () => {
     await allListening([...agents, ...contacts]);
 
     counter.executions = 0;
+    counter.serializations = 0;
     await send('one');
     await send('a private note', { isPrivate: true, messageType: 'outgoing' });
     await send('two');
@@ -94,6 +95,8 @@ describe('shared live executions', () => {
     const contactResults = await Promise.all(contacts.map((queue) => until(queue, 'two', 5_000)));
     // Two groups: the agents (three events) and the contact (the note never reaches it).
     expect(counter.executions).toBe(3 + 2);
+    // And one serialized SSE text per execution, however many SSE subscribers share it.
+    expect(counter.serializations).toBe(3 + 2);
 
     for (const results of agentResults) expect(texts(results)).toEqual(['one', 'a private note']);
     for (const results of contactResults) expect(texts(results)).toEqual(['one']);

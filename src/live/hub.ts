@@ -16,7 +16,6 @@
  * bounded buffer (src/live/bounded-queue.ts): feeds push without waiting, and a subscriber that
  * stops reading loses its stream (`SUBSCRIBER_TOO_SLOW`), never another's or the process.
  */
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SourceEntry } from '../providers/contract.js';
 import { GatewayError, isGatewayError } from '../core/errors.js';
@@ -136,7 +135,12 @@ const SEEN_PER_TOPIC = 1000;
  */
 interface MessageTopic {
   subscribers: Set<(record: MessageRecord) => void>;
-  seen: LRUCache<string, true>;
+  /**
+   * Keys of the last `SEEN_PER_TOPIC` messages, oldest first (a Set keeps insertion order). It
+   * grows with the messages seen, never preallocated: most topics (one customer's conversation)
+   * see a handful.
+   */
+  seen: Set<string>;
   stop(): void;
 }
 
@@ -291,7 +295,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     let joined = messageTopics.get(topic);
     if (!joined) {
       const subscribers = new Set<(record: MessageRecord) => void>();
-      const seen = new LRUCache<string, true>({ max: SEEN_PER_TOPIC });
+      const seen = new Set<string>();
       const listener = (event: Event) => {
         let record: MessageRecord;
         try {
@@ -301,7 +305,8 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
           return;
         }
         if (seen.has(record.key)) return;
-        seen.set(record.key, true);
+        seen.add(record.key);
+        if (seen.size > SEEN_PER_TOPIC) seen.delete(seen.values().next().value!);
         for (const subscriber of [...subscribers]) subscriber(record);
       };
       eventTarget.addEventListener(topic, listener);

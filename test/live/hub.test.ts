@@ -71,4 +71,20 @@ describe('live hub message topics', () => {
     expect(hub.openSubscriptions()).toBe(0);
     hub.close();
   });
+
+  it('remembers the last 1,000 message keys of a topic', async () => {
+    const target = new CountingTarget();
+    const pollers = createPollerRegistry({ logger, intervalMs: () => 1_000, circuitState: () => 'closed' });
+    const hub = createLiveHub({ eventTarget: target, pollers, logger, maxSubscriptionsPerViewer: 10, subscriberBufferEvents: 5_000 });
+    const stream = hub.messageAdded(hub.reserve({ id: 'agent', roles: ['agent'] }), source, '7')[Symbol.asyncIterator]();
+    const keys = Array.from({ length: 1_001 }, (_, i) => String(i));
+    await hub.publish('support', { event: 'message_created', messages: keys.map(message), conversations: [] });
+    // "0" fell out of the last 1,000 and counts as new again; "1000" is still remembered.
+    await hub.publish('support', { event: 'message_created', messages: [message('1000'), message('0')], conversations: [] });
+    const received: string[] = [];
+    for (let i = 0; i < 1_002; i += 1) received.push(((await stream.next()).value as MessageRecord).key);
+    expect(received).toEqual([...keys, '0']);
+    await stream.return!();
+    hub.close();
+  });
 });

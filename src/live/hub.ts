@@ -16,7 +16,6 @@
  * bounded buffer (src/live/bounded-queue.ts): feeds push without waiting, and a subscriber that
  * stops reading loses its stream (`SUBSCRIBER_TOO_SLOW`), never another's or the process.
  */
-import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SourceEntry } from '../providers/contract.js';
 import { GatewayError, isGatewayError } from '../core/errors.js';
@@ -126,8 +125,24 @@ interface ActiveSubscription {
   end(error?: unknown): void;
 }
 
-/** Message keys remembered per subscription to deliver each once. */
-const SEEN_PER_SUBSCRIPTION = 1000;
+/** Message keys remembered per topic to deliver each once (webhooks are redelivered). */
+const SEEN_PER_TOPIC = 1000;
+
+/**
+ * The subscribers of one pub/sub topic of messages, behind one listener: each event is parsed
+ * and checked for a repeat once, and every subscriber gets the same record object (which lets
+ * src/plugins/use-shared-live-execution.ts execute it once per group of alike subscribers).
+ */
+interface MessageTopic {
+  subscribers: Set<(record: MessageRecord) => void>;
+  /**
+   * Keys of the last `SEEN_PER_TOPIC` messages, oldest first (a Set keeps insertion order). It
+   * grows with the messages seen, never preallocated: most topics (one customer's conversation)
+   * see a handful.
+   */
+  seen: Set<string>;
+  stop(): void;
+}
 
 /** The error a subscriber's stream ends with when its buffer overflows. */
 export function subscriberTooSlow(capacity: number): GatewayError {
@@ -270,6 +285,52 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     };
   }
 
+  const messageTopics = new Map<string, MessageTopic>();
+
+  /**
+   * Adds `deliver` to the subscribers of `topic`, listening to the topic while it has any.
+   * Returns the clean-up that removes it. A subscriber whose `deliver` throws ends alone.
+   */
+  function joinMessageTopic(topic: string, deliver: (record: MessageRecord) => void, end: (error?: unknown) => void): () => void {
+    let joined = messageTopics.get(topic);
+    if (!joined) {
+      const subscribers = new Set<(record: MessageRecord) => void>();
+      const seen = new Set<string>();
+      const listener = (event: Event) => {
+        let record: MessageRecord;
+        try {
+          record = fromWireMessage((event as CustomEvent<MessageEvent>).detail.message);
+        } catch (error) {
+          logger.warn({ topic, err: error }, 'live message event could not be read: dropped');
+          return;
+        }
+        if (seen.has(record.key)) return;
+        seen.add(record.key);
+        if (seen.size > SEEN_PER_TOPIC) seen.delete(seen.values().next().value!);
+        for (const subscriber of [...subscribers]) subscriber(record);
+      };
+      eventTarget.addEventListener(topic, listener);
+      joined = { subscribers, seen, stop: () => eventTarget.removeEventListener(topic, listener) };
+      messageTopics.set(topic, joined);
+    }
+    const safely = (record: MessageRecord) => {
+      try {
+        deliver(record);
+      } catch (error) {
+        end(error);
+      }
+    };
+    const topicOf = joined;
+    topicOf.subscribers.add(safely);
+    return () => {
+      topicOf.subscribers.delete(safely);
+      if (topicOf.subscribers.size === 0 && messageTopics.get(topic) === topicOf) {
+        topicOf.stop();
+        messageTopics.delete(topic);
+      }
+    };
+  }
+
   /** Who may be polled together: the same upstream user with the same roles sees the same. */
   const viewerKey = (viewer: Viewer) => JSON.stringify([viewer.id, [...viewer.roles].sort()]);
 
@@ -282,16 +343,14 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       const pushed = adapter.receiveWebhook !== undefined;
       const privateVisible = adapter.seesPrivateNotes?.(viewer) ?? false;
       return stream<MessageRecord>(slot, pushed, (push, end) => {
-        const seen = new LRUCache<string, true>({ max: SEEN_PER_SUBSCRIPTION });
+        // Repeats are dropped before this: by the topic (webhooks), by the poll's cursor (polls).
         const deliver = (record: MessageRecord) => {
           if (record.isPrivate && !privateVisible) return;
-          if (seen.has(record.key)) return;
-          seen.set(record.key, true);
           push(record);
         };
         if (pushed) {
           const topic = `message:added:${prefix}${conversationKey(source.id, conversationExternalId)}`;
-          return [listen<MessageEvent>(topic, (event) => deliver(fromWireMessage(event.message)), end)];
+          return [joinMessageTopic(topic, deliver, end)];
         }
         const pollKey = JSON.stringify(['messages', source.id, conversationExternalId, viewerKey(viewer)]);
         return [

@@ -275,6 +275,14 @@ export interface ProviderAdapter {
   streamReply?(viewer: Viewer, request: SendMessageRequest, signal: AbortSignal): AsyncIterable<ReplyStreamEvent>;
   /** Whether live events of private notes may reach this viewer (reads apply the same rule). Absent: never. */
   seesPrivateNotes?(viewer: Viewer): boolean;
+  /**
+   * The viewer's access class: viewers with the same class see exactly the same conversations,
+   * messages and fields of this source (e.g. Chatwoot: every agent sees the whole account, a
+   * contact only their own). The gateway shares access checks and live executions within a
+   * class (src/loaders/shared-access.ts, src/plugins/use-shared-live-execution.ts). No upstream
+   * call. Absent: each viewer (id and roles) is a class of its own.
+   */
+  accessClass?(viewer: Viewer): string;
 }
 
 /** What an adapter tells the gateway about its HTTP client: its credentials and error bodies. */

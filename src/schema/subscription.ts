@@ -1,13 +1,15 @@
 /**
  * `Subscription`: live updates (DESIGN §8), over SSE and graphql-ws alike. Access is checked
- * with the same loaders reads use before any stream opens (a foreign conversation is NOT_FOUND
- * and no stream), then src/live/ feeds the stream and scopes every event to the viewer.
+ * with the same adapter lookup reads use before any stream opens (a foreign conversation is
+ * NOT_FOUND and no stream), then src/live/ feeds the stream and scopes every event to the viewer.
  */
 import { requireViewer, type GatewayContext } from './context.js';
 import { parseGlobalId } from '../core/global-id.js';
 import { admitted } from './admission.js';
 import { LiveFailure, type LiveConversation } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
+import { accessClassOf, conversationAccessOf } from '../loaders/shared-access.js';
+import { joinLiveGroup } from './live-sharing.js';
 import { badInput, notFound } from '../core/errors.js';
 import type { MessageRecord } from '../core/records.js';
 import { builder } from './builder.js';
@@ -41,8 +43,17 @@ builder.subscriptionField('messageAdded', (t) =>
         if (ref.type !== 'Conversation') throw notFound('conversation');
         const source = context.gateway.sources.get(ref.sourceId);
         if (!source) throw notFound('conversation', ref.sourceId);
-        const record = await context.loaders.forSource(ref.sourceId).conversation.load(ref.conversationId);
-        if (!record) throw notFound('conversation', ref.sourceId);
+        // Shared between subscribers of one access class: a burst of subscribes to one
+        // conversation costs one upstream lookup (src/loaders/shared-access.ts).
+        const viewer = slot.viewer;
+        if (!(await conversationAccessOf(context.gateway)(source, viewer, ref.conversationId))) throw notFound('conversation', ref.sourceId);
+        // The grouping key of shared executions: each event of this conversation's topic is
+        // the same object for every subscriber, and what the Message fields resolve to depends
+        // on nothing of the viewer's but its access class (which conversations and messages it
+        // may read, e.g. every Chatwoot agent alike) and whether private notes reach it. Viewers
+        // with equal keys (and equal document and variables) get one execution per event.
+        const privateVisible = source.adapter.seesPrivateNotes?.(viewer) ?? false;
+        joinLiveGroup(context, JSON.stringify(['messageAdded', source.id, ref.conversationId, accessClassOf(source, viewer), privateVisible]));
         return context.gateway.live.messageAdded(slot, source, ref.conversationId);
       }),
     resolve: (payload: MessageRecord | LiveFailure, { conversationId }, context) => {

@@ -23,6 +23,7 @@ import { useJitExecutor } from '../plugins/use-jit-executor.js';
 import { useMetrics } from '../observability/use-metrics.js';
 import { uploadFetchApi, useUploadLimits } from '../plugins/use-upload-limits.js';
 import { usePartialErrors } from '../plugins/use-partial-errors.js';
+import { useSharedLiveExecution, type LiveExecutionCounter } from '../plugins/use-shared-live-execution.js';
 import { useViewerRequired } from '../plugins/use-viewer-required.js';
 import { createYogaLogger } from '../observability/yoga-logger.js';
 import { isGatewayError, type GatewayError } from '../core/errors.js';
@@ -156,6 +157,8 @@ export interface GatewayYogaOptions {
   plugins?: Plugin[];
   /** The built example inbox to serve at `/inbox` (demo mode: `dist/inbox`); not served without. */
   inboxDirectory?: string;
+  /** Counts executions of live events (tests: shared executions are counted once). */
+  liveExecutions?: LiveExecutionCounter;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -243,6 +246,7 @@ export function createGatewayYoga(gateway: Gateway, options: GatewayYogaOptions)
       useHardening(server),
       useViewerRequired(gateway.config.auth.mode),
       usePartialErrors(),
+      useSharedLiveExecution({ counter: options.liveExecutions }),
       useJitExecutor(),
       useDeadline(server.requestTimeoutMs, { maxUpstreamCalls: server.limits.maxUpstreamCallsPerRequest }),
     ],

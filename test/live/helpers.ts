@@ -15,6 +15,7 @@ import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { createLogger } from '../../src/core/logger.js';
 import { startServer, type RunningServer } from '../../src/server/server.js';
 import { createGatewayYoga } from '../../src/yoga/yoga.js';
+import type { LiveExecutionCounter } from '../../src/plugins/use-shared-live-execution.js';
 
 export const WEBHOOK_SECRET = DEMO_CHATWOOT_WEBHOOK_SECRET;
 
@@ -39,6 +40,8 @@ export interface LiveGatewayOptions {
   logger?: Logger;
   /** Keep the gateway's info-level log lines here (parsed), instead of a silent logger (ignored with `logger`). */
   logs?: Array<Record<string, unknown>>;
+  /** Counts executions of live events (src/plugins/use-shared-live-execution.ts). */
+  liveExecutions?: LiveExecutionCounter;
 }
 
 /** A gateway listening on a free loopback port; the Chatwoot source verifies `WEBHOOK_SECRET`. */
@@ -60,7 +63,7 @@ export async function startLiveGateway(options: LiveGatewayOptions = {}): Promis
   };
   const gateway = await createGateway(config, options.logger ?? (sink ? createLogger('info', sink) : createLogger('silent')));
   const resolveViewer = createViewerResolver({ auth: config.auth });
-  const yoga = createGatewayYoga(gateway, { resolveViewer });
+  const yoga = createGatewayYoga(gateway, { resolveViewer, liveExecutions: options.liveExecutions });
   const running = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1', resolveViewer });
   if (options.connectWebhook ?? !options.backends) backends.connectChatwootWebhook(running.url);
   return {

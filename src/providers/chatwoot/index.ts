@@ -21,7 +21,7 @@ import * as reads from './reads.js';
 import * as writes from './writes.js';
 import * as agentActions from './agent-actions.js';
 import { authenticateWebhook, parseWebhook } from './webhook.js';
-import { createScopeResolver } from './scope.js';
+import { createScopeResolver, viewerScope } from './scope.js';
 
 /** Kind-specific config keys. */
 const configShape = {
@@ -103,6 +103,9 @@ const chatwoot = {
       close: () => client.close(),
 
       seesPrivateNotes: (viewer) => viewer.roles.includes(agentRole),
+
+      // Agents share the account's view; a contact's view is that contact's (scope.ts).
+      accessClass: (viewer) => JSON.stringify(viewerScope(viewer, { contactMatch, agentRole })),
 
       // Without a secret or token the source has no push feed and is polled like the others.
       ...(config.webhookSecret || config.webhookToken

@@ -1,0 +1,112 @@
+/**
+ * Execute once, deliver many (how Hasura multiplexes live queries): subscribers whose event
+ * would produce the same result share one execution of it, and so one result object, which each
+ * transport then writes to its own connection (over SSE one serialized text for all; graphql-ws
+ * serializes each message with its id).
+ *
+ * A subscription's source stream is opened per subscriber, as before — admission, the access
+ * check, its bounded buffer and token expiry stay its own. Only the mapping of an event to its
+ * result is shared: the live hub hands every subscriber of a topic the same event object, and
+ * the result for it is kept (weakly, by that object) under the grouping key
+ *
+ *   [live group, document text, operation name, variables]
+ *
+ * where the live group (src/schema/live-sharing.ts) is set by the subscribe resolver from the
+ * topic, the viewer's access class and private-note visibility. Same key ⇒ same result: the
+ * first subscriber to pull the event executes it, the others reuse that result. Operations whose
+ * resolver set no group (other fields, failures) execute per subscriber as graphql-js would.
+ *
+ * Streams produced this way replace the executor's own subscription mapping; queries and
+ * mutations are untouched.
+ */
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { liveGroupOf } from '../schema/live-sharing.js';
+
+/** Counts executions of live events, shared or not (tests read it; no upstream, no units). */
+export interface LiveExecutionCounter {
+  executions: number;
+  /** Serializations of shared results (once per shared result, whatever the subscribers). */
+  serializations?: number;
+}
+
+export interface SharedLiveExecutionOptions {
+  /** Incremented once per execution of a live event (one per group and event when shared). */
+  counter?: LiveExecutionCounter;
+}
+
+/** The gateway's plugin; list it after plugins that end subscriptions early (armor, viewer checks). */
+export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {}): Plugin {
+  // event object → grouping key → its result; an event is forgotten with its last reader.
+  const shared = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  const run = (args: ExecutionArgs, event: unknown): Promise<ExecutionResult> => {
+    if (options.counter) options.counter.executions += 1;
+    return Promise.resolve(execute({ ...args, rootValue: event }));
+  };
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(async (args: ExecutionArgs) => {
+        const stream = await createSourceEventStream(args);
+        if (!isAsyncIterable(stream)) return stream;
+        const group = liveGroupOf(args.contextValue);
+        if (group === undefined) return mapStream(stream, (event) => run(args, event));
+        const key = JSON.stringify([group, args.document.loc?.source.body ?? null, args.operationName ?? null, args.variableValues ?? null]);
+        return mapStream(stream, (event) => {
+          if (typeof event !== 'object' || event === null) return run(args, event);
+          let results = shared.get(event);
+          if (!results) shared.set(event, (results = new Map()));
+          let result = results.get(key);
+          if (!result) results.set(key, (result = run(args, event).then((done) => serializedOnce(done, options.counter))));
+          return result;
+        });
+      });
+    },
+  };
+}
+
+/**
+ * The shared result, serialized at most once for SSE: yoga's SSE writer serializes a result
+ * with its own `stringify` when it has one (graphql-yoga's result-processor/stringify.js).
+ * graphql-ws serializes each `next` message whole, its id included (`JSON.rawJSON` takes no
+ * objects, so a shared text cannot be embedded), and skips the function like `JSON.stringify`
+ * everywhere does.
+ */
+function serializedOnce(result: ExecutionResult, counter?: LiveExecutionCounter): ExecutionResult {
+  let serialized: string | undefined;
+  const stringify = (value: unknown) => {
+    if (serialized === undefined) {
+      serialized = JSON.stringify(value);
+      if (counter) counter.serializations = (counter.serializations ?? 0) + 1;
+    }
+    return serialized;
+  };
+  return Object.assign(result, { stringify });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * `source` with each value mapped by `map`, passing `return` and `throw` straight through (no
+ * async generator: its `return` would wait behind a pending `next` of an idle stream).
+ */
+function mapStream(source: AsyncIterable<unknown>, map: (value: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  const iterator = source[Symbol.asyncIterator]();
+  const mapped = async (step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult>> =>
+    step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+  const stream: AsyncIterableIterator<ExecutionResult> = {
+    next: () => iterator.next().then(mapped),
+    return: async () => {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    throw: async (error?: unknown) => {
+      if (iterator.throw) return mapped(await iterator.throw(error));
+      await iterator.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
+}

@@ -15,8 +15,8 @@
  * topic, the viewer's access class and private-note visibility. Same key ⇒ same result: the
  * first subscriber to pull the event executes it, the others reuse that result. Operations whose
  * resolver set no group (other fields, failures) execute per subscriber as graphql-js would, and
- * so do operations that select a cursor: cursors are signed for one viewer (src/core/cursor.ts),
- * so another viewer's would be refused when paged with.
+ * so do operations that select a field whose value is the viewer's own beyond its access class
+ * (a cursor, signed for one viewer; the viewer's "mine" counts): see `VIEWER_BOUND_FIELDS`.
  *
  * Streams produced this way replace the executor's own subscription mapping; queries and
  * mutations are untouched.
@@ -51,7 +51,7 @@ export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {})
         const stream = await createSourceEventStream(args);
         if (!isAsyncIterable(stream)) return stream;
         const group = liveGroupOf(args.contextValue);
-        if (group === undefined || selectsCursors(args.document)) return mapStream(stream, (event) => run(args, event));
+        if (group === undefined || selectsViewerBoundFields(args.document)) return mapStream(stream, (event) => run(args, event));
         const key = JSON.stringify([group, args.document.loc?.source.body ?? null, args.operationName ?? null, args.variableValues ?? null]);
         return mapStream(stream, (event) => {
           if (typeof event !== 'object' || event === null) return run(args, event);
@@ -85,23 +85,28 @@ function serializedOnce(result: ExecutionResult, counter?: LiveExecutionCounter)
   return Object.assign(result, { stringify });
 }
 
-/** Fields whose value is a cursor, signed for the viewer it was issued to (Relay connections). */
-const CURSOR_FIELDS = new Set(['cursor', 'startCursor', 'endCursor']);
-const cursorSelections = new WeakMap<DocumentNode, boolean>();
+/**
+ * Fields whose value depends on the viewer beyond its access class, by name wherever they are
+ * nested: cursors are signed for the viewer they were issued to (src/core/cursor.ts);
+ * `conversationCounts` counts the viewer's own tab (`mine`), and `conversations` may be filtered
+ * by `assignee: ME`. Selecting one of them costs the sharing, never a wrong answer.
+ */
+const VIEWER_BOUND_FIELDS = new Set(['cursor', 'startCursor', 'endCursor', 'conversationCounts', 'conversations']);
+const viewerBoundSelections = new WeakMap<DocumentNode, boolean>();
 
-/** Whether `document` selects a cursor anywhere (fragments included); remembered per parsed document. */
-function selectsCursors(document: DocumentNode): boolean {
-  let selects = cursorSelections.get(document);
+/** Whether `document` selects a viewer-bound field anywhere (fragments included); remembered per parsed document. */
+function selectsViewerBoundFields(document: DocumentNode): boolean {
+  let selects = viewerBoundSelections.get(document);
   if (selects === undefined) {
     selects = false;
     visit(document, {
       Field(node) {
-        if (!CURSOR_FIELDS.has(node.name.value)) return undefined;
+        if (!VIEWER_BOUND_FIELDS.has(node.name.value)) return undefined;
         selects = true;
         return BREAK;
       },
     });
-    cursorSelections.set(document, selects);
+    viewerBoundSelections.set(document, selects);
   }
   return selects;
 }

@@ -135,6 +135,19 @@ describe('shared live executions', () => {
     for (const { close } of subscriptions) close();
   });
 
+  it("executes apart for each viewer when the document selects the viewer's own counts", async () => {
+    const withCounts = `subscription ($id: ID!) { messageAdded(conversationId: $id) { text conversation { source { conversationCounts { mine } } } } }`;
+    const subscriptions = await Promise.all(
+      ['agent-m1', 'agent-m2'].map((id) => subscribeSse(live.url, withCounts, { id: conversation.id }, viewerHeaders(id, ['agent']))),
+    );
+    await allListening(subscriptions.map(({ queue }) => queue));
+    counter.executions = 0;
+    await send('counted');
+    for (const { queue } of subscriptions) await until(queue, 'counted', 5_000);
+    expect(counter.executions).toBe(2);
+    for (const { close } of subscriptions) close();
+  });
+
   it('keeps different documents apart', async () => {
     const other = `subscription ($id: ID!) { messageAdded(conversationId: $id) { text } }`;
     const agent = viewerHeaders('agent-x', ['agent']);

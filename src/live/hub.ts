@@ -4,7 +4,8 @@
  * which may come from another replica through Redis — or by a shared poller (src/live/poller.ts)
  * for sources that do not push. Each event is checked against the subscriber's scope when it
  * arrives: private notes only for viewers the adapter says may see them, conversations only
- * when the adapter returns them to this viewer, each message once.
+ * when the adapter returns them to the viewer's access class (one lookup per class and event,
+ * src/live/conversation-lookups.ts), each message once.
  *
  * A subscription that must end with an error yields a `LiveFailure` as its last value; the
  * resolver throws its error, so the client gets it as a GraphQL error (`extensions.code`) and
@@ -18,8 +19,8 @@
  */
 import type { Logger } from 'pino';
 import type { SourceEntry } from '../providers/contract.js';
-import { GatewayError, isGatewayError } from '../core/errors.js';
-import type { ConversationRecord, MessageRecord, Viewer, WebhookDelivery } from '../core/records.js';
+import { GatewayError } from '../core/errors.js';
+import type { MessageRecord, Viewer, WebhookDelivery } from '../core/records.js';
 import {
   conversationKey,
   fromWireConversation,
@@ -30,6 +31,7 @@ import {
   type MessageEvent,
 } from './events.js';
 import { conversationPollTask, messagePollTask } from './feeds.js';
+import { sharedConversationEvent, type SharedConversation, type SharedConversationEvent } from './conversation-lookups.js';
 import { createBoundedQueue, type BoundedQueue } from './bounded-queue.js';
 import type { PollerRegistry } from './poller.js';
 import { onTokenExpiry, tokenExpiresAt } from './token-expiry.js';
@@ -39,11 +41,11 @@ export class LiveFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** A conversation event as delivered to one subscriber. */
-export interface LiveConversation {
-  sourceId: string;
-  record: ConversationRecord;
-}
+/**
+ * A conversation event as delivered to a subscriber: from a pushed source, the same object for
+ * every subscriber of one access class (src/live/conversation-lookups.ts).
+ */
+export type LiveConversation = SharedConversation;
 
 /**
  * Where events are dispatched: an in-memory `EventTarget`, or the Redis event target (which
@@ -129,20 +131,17 @@ interface ActiveSubscription {
 const SEEN_PER_TOPIC = 1000;
 
 /**
- * The subscribers of one pub/sub topic of messages, behind one listener: each event is parsed
- * and checked for a repeat once, and every subscriber gets the same record object (which lets
+ * The subscribers of one pub/sub topic, behind one listener: each event is read (parsed, and
+ * for messages checked for a repeat) once, and every subscriber gets the same value (which lets
  * src/plugins/use-shared-live-execution.ts execute it once per group of alike subscribers).
  */
-interface MessageTopic {
-  subscribers: Set<(record: MessageRecord) => void>;
-  /**
-   * Keys of the last `SEEN_PER_TOPIC` messages, oldest first (a Set keeps insertion order). It
-   * grows with the messages seen, never preallocated: most topics (one customer's conversation)
-   * see a handful.
-   */
-  seen: Set<string>;
+interface Topic {
+  subscribers: Set<(value: unknown) => void>;
   stop(): void;
 }
+
+/** Reads one event of a topic: the value its subscribers get, or undefined to drop it. */
+type TopicReader<T> = (detail: unknown) => T | undefined;
 
 /** The error a subscriber's stream ends with when its buffer overflows. */
 export function subscriberTooSlow(capacity: number): GatewayError {
@@ -240,23 +239,6 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   }
 
   /**
-   * Listens to one pub/sub topic for a stream: each event is handed to `handle` as it arrives
-   * (never queued behind a slow reader here; the stream's own buffer bounds that). Returns the
-   * clean-up that stops listening.
-   */
-  function listen<E>(topic: string, handle: (event: E) => void, end: (error?: unknown) => void): () => void {
-    const listener = (event: Event) => {
-      try {
-        handle((event as CustomEvent<E>).detail);
-      } catch (error) {
-        end(error);
-      }
-    };
-    eventTarget.addEventListener(topic, listener);
-    return () => eventTarget.removeEventListener(topic, listener);
-  }
-
-  /**
    * Runs async checks one after another, in arrival order, holding at most `capacity` waiting:
    * past that the stream ends as a too-slow subscriber would.
    */
@@ -285,37 +267,36 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     };
   }
 
-  const messageTopics = new Map<string, MessageTopic>();
+  const topics = new Map<string, Topic>();
 
   /**
-   * Adds `deliver` to the subscribers of `topic`, listening to the topic while it has any.
-   * Returns the clean-up that removes it. A subscriber whose `deliver` throws ends alone.
+   * Adds `deliver` to the subscribers of `topic`, listening to the topic while it has any; the
+   * first subscriber's `createReader` makes the topic's reader. Returns the clean-up that removes
+   * it. A subscriber whose `deliver` throws ends alone.
    */
-  function joinMessageTopic(topic: string, deliver: (record: MessageRecord) => void, end: (error?: unknown) => void): () => void {
-    let joined = messageTopics.get(topic);
+  function joinTopic<T>(topic: string, createReader: () => TopicReader<T>, deliver: (value: T) => void, end: (error?: unknown) => void): () => void {
+    let joined = topics.get(topic);
     if (!joined) {
-      const subscribers = new Set<(record: MessageRecord) => void>();
-      const seen = new Set<string>();
+      const subscribers = new Set<(value: unknown) => void>();
+      const read = createReader();
       const listener = (event: Event) => {
-        let record: MessageRecord;
+        let value: T | undefined;
         try {
-          record = fromWireMessage((event as CustomEvent<MessageEvent>).detail.message);
+          value = read((event as CustomEvent<unknown>).detail);
         } catch (error) {
-          logger.warn({ topic, err: error }, 'live message event could not be read: dropped');
+          logger.warn({ topic, err: error }, 'live event could not be read: dropped');
           return;
         }
-        if (seen.has(record.key)) return;
-        seen.add(record.key);
-        if (seen.size > SEEN_PER_TOPIC) seen.delete(seen.values().next().value!);
-        for (const subscriber of [...subscribers]) subscriber(record);
+        if (value === undefined) return;
+        for (const subscriber of [...subscribers]) subscriber(value);
       };
       eventTarget.addEventListener(topic, listener);
-      joined = { subscribers, seen, stop: () => eventTarget.removeEventListener(topic, listener) };
-      messageTopics.set(topic, joined);
+      joined = { subscribers, stop: () => eventTarget.removeEventListener(topic, listener) };
+      topics.set(topic, joined);
     }
-    const safely = (record: MessageRecord) => {
+    const safely = (value: unknown) => {
       try {
-        deliver(record);
+        deliver(value as T);
       } catch (error) {
         end(error);
       }
@@ -324,12 +305,35 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     topicOf.subscribers.add(safely);
     return () => {
       topicOf.subscribers.delete(safely);
-      if (topicOf.subscribers.size === 0 && messageTopics.get(topic) === topicOf) {
+      if (topicOf.subscribers.size === 0 && topics.get(topic) === topicOf) {
         topicOf.stop();
-        messageTopics.delete(topic);
+        topics.delete(topic);
       }
     };
   }
+
+  /**
+   * A message topic's reader: each message once, by the keys of the last `SEEN_PER_TOPIC` seen
+   * (oldest first; a Set keeps insertion order). It grows with the messages seen, never
+   * preallocated: most topics (one customer's conversation) see a handful.
+   */
+  const messageReader = (): TopicReader<MessageRecord> => {
+    const seen = new Set<string>();
+    return (detail) => {
+      const record = fromWireMessage((detail as MessageEvent).message);
+      if (seen.has(record.key)) return undefined;
+      seen.add(record.key);
+      if (seen.size > SEEN_PER_TOPIC) seen.delete(seen.values().next().value!);
+      return record;
+    };
+  };
+
+  /** A conversation topic's reader: the event, with its lookups shared by access class. */
+  const conversationReader =
+    (source: SourceEntry): (() => TopicReader<SharedConversationEvent>) =>
+    () =>
+    (detail) =>
+      sharedConversationEvent(source, fromWireConversation((detail as ConversationEvent).conversation).externalId, logger);
 
   /** Who may be polled together: the same upstream user with the same roles sees the same. */
   const viewerKey = (viewer: Viewer) => JSON.stringify([viewer.id, [...viewer.roles].sort()]);
@@ -350,7 +354,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         };
         if (pushed) {
           const topic = `message:added:${prefix}${conversationKey(source.id, conversationExternalId)}`;
-          return [joinMessageTopic(topic, deliver, end)];
+          return [joinTopic(topic, messageReader, deliver, end)];
         }
         const pollKey = JSON.stringify(['messages', source.id, conversationExternalId, viewerKey(viewer)]);
         return [
@@ -369,21 +373,13 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         sources.map((source) => {
           const { adapter } = source;
           if (adapter.receiveWebhook) {
-            // The event says which conversation changed; whether this viewer sees it, and how
-            // it looks now, comes from the same lookup reads use.
-            return listen<ConversationEvent>(
-              `conversation:updated:${prefix}${source.id}`,
-              serially(async (event) => {
-                const hinted = fromWireConversation(event.conversation);
-                const [found] = await adapter.getConversations(viewer, [hinted.externalId]);
-                if (found instanceof Error) {
-                  logger.warn({ sourceId: source.id, code: isGatewayError(found) ? found.code : 'INTERNAL' }, 'live conversation check failed');
-                  return;
-                }
-                if (found) push({ sourceId: source.id, record: found });
-              }, end),
-              end,
-            );
+            // One listener and one lookup per access class for all subscribers of the source
+            // (src/live/conversation-lookups.ts); each subscriber awaits them in its own order.
+            const check = serially<SharedConversationEvent>(async (event) => {
+              const visible = await event.visibleTo(viewer);
+              if (visible) push(visible);
+            }, end);
+            return joinTopic(`conversation:updated:${prefix}${source.id}`, conversationReader(source), check, end);
           }
           const pollKey = JSON.stringify(['conversations', source.id, viewerKey(viewer)]);
           return pollers.join(pollKey, source.id, () => conversationPollTask(adapter, viewer), {

@@ -13,17 +13,13 @@
 import { LRUCache } from 'lru-cache';
 import type { SourceEntry } from '../providers/contract.js';
 import type { Viewer } from '../core/records.js';
+import { accessClassOf } from '../live/access-class.js';
 
 /** How long a "visible" answer is shared, ms (README "Live updates"). */
 export const ACCESS_TTL_MS = 5_000;
 
 /** Answers kept at most: (access class, conversation) pairs of recent subscribes. */
 const MAX_ANSWERS = 10_000;
-
-/** The class of a viewer at a source: the adapter's, or the viewer (id and roles) alone. */
-export function accessClassOf(source: SourceEntry, viewer: Viewer): string {
-  return source.adapter.accessClass?.(viewer) ?? JSON.stringify(['viewer', viewer.id, [...viewer.roles].sort()]);
-}
 
 interface Lookup {
   source: SourceEntry;

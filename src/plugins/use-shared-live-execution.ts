@@ -14,12 +14,14 @@
  * where the live group (src/schema/live-sharing.ts) is set by the subscribe resolver from the
  * topic, the viewer's access class and private-note visibility. Same key ⇒ same result: the
  * first subscriber to pull the event executes it, the others reuse that result. Operations whose
- * resolver set no group (other fields, failures) execute per subscriber as graphql-js would.
+ * resolver set no group (other fields, failures) execute per subscriber as graphql-js would, and
+ * so do operations that select a field whose value is the viewer's own beyond its access class
+ * (a cursor, signed for one viewer; the viewer's "mine" counts): see `VIEWER_BOUND_FIELDS`.
  *
  * Streams produced this way replace the executor's own subscription mapping; queries and
  * mutations are untouched.
  */
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, visit, BREAK, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { liveGroupOf } from '../schema/live-sharing.js';
 
@@ -49,7 +51,7 @@ export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {})
         const stream = await createSourceEventStream(args);
         if (!isAsyncIterable(stream)) return stream;
         const group = liveGroupOf(args.contextValue);
-        if (group === undefined) return mapStream(stream, (event) => run(args, event));
+        if (group === undefined || selectsViewerBoundFields(args.document)) return mapStream(stream, (event) => run(args, event));
         const key = JSON.stringify([group, args.document.loc?.source.body ?? null, args.operationName ?? null, args.variableValues ?? null]);
         return mapStream(stream, (event) => {
           if (typeof event !== 'object' || event === null) return run(args, event);
@@ -81,6 +83,32 @@ function serializedOnce(result: ExecutionResult, counter?: LiveExecutionCounter)
     return serialized;
   };
   return Object.assign(result, { stringify });
+}
+
+/**
+ * Fields whose value depends on the viewer beyond its access class, by name wherever they are
+ * nested: cursors are signed for the viewer they were issued to (src/core/cursor.ts);
+ * `conversationCounts` counts the viewer's own tab (`mine`), and `conversations` may be filtered
+ * by `assignee: ME`. Selecting one of them costs the sharing, never a wrong answer.
+ */
+const VIEWER_BOUND_FIELDS = new Set(['cursor', 'startCursor', 'endCursor', 'conversationCounts', 'conversations']);
+const viewerBoundSelections = new WeakMap<DocumentNode, boolean>();
+
+/** Whether `document` selects a viewer-bound field anywhere (fragments included); remembered per parsed document. */
+function selectsViewerBoundFields(document: DocumentNode): boolean {
+  let selects = viewerBoundSelections.get(document);
+  if (selects === undefined) {
+    selects = false;
+    visit(document, {
+      Field(node) {
+        if (!VIEWER_BOUND_FIELDS.has(node.name.value)) return undefined;
+        selects = true;
+        return BREAK;
+      },
+    });
+    viewerBoundSelections.set(document, selects);
+  }
+  return selects;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

@@ -8,7 +8,8 @@ import { parseGlobalId } from '../core/global-id.js';
 import { admitted } from './admission.js';
 import { LiveFailure, type LiveConversation } from '../live/hub.js';
 import { createLoaders } from '../loaders/index.js';
-import { accessClassOf, conversationAccessOf } from '../loaders/shared-access.js';
+import { conversationAccessOf } from '../loaders/shared-access.js';
+import { accessClassOf } from '../live/access-class.js';
 import { joinLiveGroup } from './live-sharing.js';
 import { badInput, notFound } from '../core/errors.js';
 import type { MessageRecord } from '../core/records.js';
@@ -83,6 +84,14 @@ builder.subscriptionField('conversationUpdated', (t) =>
           chosen = chosen.filter((source) => wanted.includes(source.id));
         }
         chosen = chosen.filter((source) => source.adapter.receiveWebhook || source.adapter.capabilities.listConversations);
+        // The grouping key of shared executions, as for messageAdded: a pushed source hands
+        // every subscriber of one access class the same event object (one lookup per class),
+        // and the Conversation fields resolve to nothing of the viewer's beyond its class at each
+        // source (the agent-only fields are null for contacts) and private-note visibility
+        // (`messages`). Polled events are the viewer's own objects, so they are never shared.
+        const viewer = slot.viewer;
+        const classes = chosen.map((source) => [source.id, accessClassOf(source, viewer), source.adapter.seesPrivateNotes?.(viewer) ?? false]);
+        joinLiveGroup(context, JSON.stringify(['conversationUpdated', classes]));
         return context.gateway.live.conversationUpdated(slot, chosen);
       }),
     resolve: (payload: LiveConversation | LiveFailure, _args, context) => {

@@ -113,6 +113,41 @@ describe('shared live executions', () => {
     await vi.waitFor(() => expect(live.gateway.live.openSubscriptions()).toBe(0), { timeout: 5_000 });
   });
 
+  it('executes apart for each viewer when the document selects cursors (they are signed for one viewer)', async () => {
+    const withCursor = `subscription ($id: ID!) { messageAdded(conversationId: $id) { text conversation { messages(last: 1) { edges { cursor } } } } }`;
+    const viewers = [viewerHeaders('agent-c1', ['agent']), viewerHeaders('agent-c2', ['agent'])];
+    const subscriptions = await Promise.all(viewers.map((headers) => subscribeSse(live.url, withCursor, { id: conversation.id }, headers)));
+    await allListening(subscriptions.map(({ queue }) => queue));
+    await send('paged');
+    for (const [i, { queue }] of subscriptions.entries()) {
+      let result = await queue.next(5_000);
+      while (result.data.messageAdded.text !== 'paged') result = await queue.next(5_000);
+      const [edge] = result.data.messageAdded.conversation.messages.edges;
+      // The cursor each viewer got pages on for that viewer.
+      const page = await graphql(
+        live.url,
+        `query ($id: ID!, $before: String) { conversation(id: $id) { messages(last: 1, before: $before) { edges { cursor } } } }`,
+        { id: conversation.id, before: edge.cursor },
+        viewers[i]!,
+      );
+      expect(page.errors).toBeUndefined();
+    }
+    for (const { close } of subscriptions) close();
+  });
+
+  it("executes apart for each viewer when the document selects the viewer's own counts", async () => {
+    const withCounts = `subscription ($id: ID!) { messageAdded(conversationId: $id) { text conversation { source { conversationCounts { mine } } } } }`;
+    const subscriptions = await Promise.all(
+      ['agent-m1', 'agent-m2'].map((id) => subscribeSse(live.url, withCounts, { id: conversation.id }, viewerHeaders(id, ['agent']))),
+    );
+    await allListening(subscriptions.map(({ queue }) => queue));
+    counter.executions = 0;
+    await send('counted');
+    for (const { queue } of subscriptions) await until(queue, 'counted', 5_000);
+    expect(counter.executions).toBe(2);
+    for (const { close } of subscriptions) close();
+  });
+
   it('keeps different documents apart', async () => {
     const other = `subscription ($id: ID!) { messageAdded(conversationId: $id) { text } }`;
     const agent = viewerHeaders('agent-x', ['agent']);

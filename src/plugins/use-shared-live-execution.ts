@@ -22,6 +22,7 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { liveGroupOf } from '../schema/live-sharing.js';
+import type { GatewayContext } from '../schema/context.js';
 
 /** Counts executions of live events, shared or not (tests read it; no upstream, no units). */
 export interface LiveExecutionCounter {
@@ -41,7 +42,10 @@ export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {})
   const shared = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
   const run = (args: ExecutionArgs, event: unknown): Promise<ExecutionResult> => {
     if (options.counter) options.counter.executions += 1;
-    return Promise.resolve(execute({ ...args, rootValue: event }));
+    // The subscriber's context lives as long as its stream: what this event loaded (records,
+    // DataLoader caches) is dropped once its result exists, not kept until the next event.
+    const release = () => (args.contextValue as Partial<GatewayContext> | undefined)?.loaders?.clear();
+    return Promise.resolve(execute({ ...args, rootValue: event })).finally(release);
   };
   return {
     onSubscribe({ setSubscribeFn }) {

@@ -14,6 +14,7 @@
  *   npm run bench:live                                   # N = 1,000 and 10,000, mixed, 5 webhooks
  *   npm run bench:live -- --n 1000 --modes sse,ws,mixed --webhooks 10
  *   npm run bench:live -- --n 20 --targets gateway       # a smoke
+ *   npm run bench:live -- --n 2000 --targets gateway --heapsnapshots /tmp/heap  # heap idle and with all open
  *
  * Printed per target, N and mode:
  * - open: until every subscriber was answered (SSE response headers; graphql-ws `connection_ack`

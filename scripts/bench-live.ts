@@ -14,6 +14,7 @@
  *   npm run bench:live                                   # N = 1,000 and 10,000, mixed, 5 webhooks
  *   npm run bench:live -- --n 1000 --modes sse,ws,mixed --webhooks 10
  *   npm run bench:live -- --n 20 --targets gateway       # a smoke
+ *   npm run bench:live -- --n 2000 --targets gateway --heapsnapshots /tmp/heap  # heap idle and with all open
  *
  * Printed per target, N and mode:
  * - open: until every subscriber was answered (SSE response headers; graphql-ws `connection_ack`
@@ -35,7 +36,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,8 @@ const { values: flags } = parseArgs({
     targets: { type: 'string', default: 'gateway,bare' },
     clients: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '100' },
+    // A directory: the gateway then writes a heap snapshot there when idle and once all are live.
+    heapsnapshots: { type: 'string' },
   },
 });
 const list = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
@@ -118,7 +121,8 @@ function startTarget(target: 'gateway' | 'bare'): Promise<ServerProcess> {
       ready: /listening (http:\/\/\S+\/graphql)/,
     });
   }
-  return startServerProcess('gateway', process.execPath, ['--max-semi-space-size=32', join(root, 'bin/chat-gateway.js'), '--config', configFile, '--port', '0'], {
+  const snapshotArgs = flags.heapsnapshots ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${flags.heapsnapshots}`] : [];
+  return startServerProcess('gateway', process.execPath, ['--max-semi-space-size=32', ...snapshotArgs, join(root, 'bin/chat-gateway.js'), '--config', configFile, '--port', '0'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', PORT: '', REDIS_URL: '' },
     ready: /listening on (http:\/\/\S+\/graphql)/,
@@ -152,6 +156,18 @@ async function startClient(): Promise<ClientProcess> {
         child.send({ ...request, seq });
       }),
   };
+}
+
+/** With --heapsnapshots, has the gateway write a heap snapshot (SIGUSR2) and waits for it to finish. */
+async function heapSnapshot(pid: number, when: string): Promise<void> {
+  if (!flags.heapsnapshots) return;
+  const count = () => readdirSync(flags.heapsnapshots!).filter((name) => name.endsWith('.heapsnapshot')).length;
+  const before = count();
+  process.kill(pid, 'SIGUSR2');
+  // Node writes the file while the process is blocked; a second later it answers again.
+  while (count() === before) await wait(500);
+  await wait(2_000);
+  step(`heap snapshot ${when} written to ${flags.heapsnapshots}`);
 }
 
 let nextMessageId = 8_000_000;
@@ -218,6 +234,7 @@ async function run(target: 'gateway' | 'bare', n: number, mode: 'sse' | 'ws' | '
     const conversation = target === 'gateway' ? await pickConversation(server.url) : { id: '1', displayId: 1 };
     await wait(1_000);
     const rssIdleMB = sampleProcess(server.pid).rssMB;
+    if (target === 'gateway') await heapSnapshot(server.pid, 'idle');
 
     const callsBefore = await upstreamCalls();
     const shares: SubscriberSpec[][] = clients.map(() => []);
@@ -256,6 +273,7 @@ async function run(target: 'gateway' | 'bare', n: number, mode: 'sse' | 'ws' | '
     await wait(2_000);
     const callsSubscribing = (await upstreamCalls()) - callsBefore;
     const rssWithMB = sampleProcess(server.pid).rssMB;
+    if (target === 'gateway') await heapSnapshot(server.pid, 'with subscribers');
     const cpuFrom = sampleProcess(server.pid).cpuMs;
     await wait(5_000);
     const idleCpuPercent = ((sampleProcess(server.pid).cpuMs - cpuFrom) / 5_000) * 100;

@@ -46,6 +46,12 @@ export interface Loaders {
   forSource(sourceId: string): SourceLoaders;
   /** Forgets everything loaded from `sourceId` (after a write), so later reads go upstream again. */
   forget(sourceId: string): void;
+  /**
+   * Forgets everything loaded from every source and the operation's scope: a live
+   * subscription's context outlives each event's execution, and must neither serve the next
+   * event from this one's cache nor keep its records alive in between.
+   */
+  clear(): void;
   /** The gateway's logger, for failures that are the gateway's own (an adapter's bug). */
   logger: Logger;
   /**
@@ -57,27 +63,48 @@ export interface Loaders {
   scope?: RequestScope;
 }
 
-/** @param viewer called on first use; throws UNAUTHENTICATED when the request has no viewer */
+/**
+ * The request's loaders. Nothing is allocated per source until a resolver first asks for it,
+ * and the methods live on the prototype: an open subscription keeps one of these per
+ * subscriber for its whole life, so an unused one must cost a few words, not closures and maps.
+ * @param viewer called on first use; throws UNAUTHENTICATED when the request has no viewer
+ */
 export function createLoaders(gateway: Gateway, viewer: () => Viewer): Loaders {
-  const bySource = new Map<string, SourceLoaders>();
-  const loaders: Loaders = {
-    logger: gateway.logger,
-    scope: undefined,
-    forSource(sourceId) {
-      let forSource = bySource.get(sourceId);
-      if (!forSource) {
-        const source = gateway.sources.get(sourceId);
-        if (!source) throw notFound('source', sourceId);
-        forSource = createSourceLoaders(source, viewer, () => loaders.scope);
-        bySource.set(sourceId, forSource);
-      }
-      return forSource;
-    },
-    forget(sourceId) {
-      bySource.delete(sourceId);
-    },
-  };
-  return loaders;
+  return new RequestLoaders(gateway, viewer);
+}
+
+class RequestLoaders implements Loaders {
+  scope: RequestScope | undefined = undefined;
+  private bySource: Map<string, SourceLoaders> | undefined = undefined;
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly viewer: () => Viewer,
+  ) {}
+
+  get logger(): Logger {
+    return this.gateway.logger;
+  }
+
+  forSource(sourceId: string): SourceLoaders {
+    let forSource = this.bySource?.get(sourceId);
+    if (!forSource) {
+      const source = this.gateway.sources.get(sourceId);
+      if (!source) throw notFound('source', sourceId);
+      forSource = createSourceLoaders(source, this.viewer, () => this.scope);
+      (this.bySource ??= new Map()).set(sourceId, forSource);
+    }
+    return forSource;
+  }
+
+  forget(sourceId: string): void {
+    this.bySource?.delete(sourceId);
+  }
+
+  clear(): void {
+    this.bySource = undefined;
+    this.scope = undefined;
+  }
 }
 
 function createSourceLoaders(source: SourceEntry, viewer: () => Viewer, scope: () => RequestScope | undefined): SourceLoaders {

@@ -12,6 +12,7 @@ import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Gateway } from '../gateway/gateway.js';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
+import { onStreamEnd } from '../core/stream-end.js';
 import { useOperationReports, type UpstreamCallsOf } from './operation-reports.js';
 
 export interface MetricsOptions {
@@ -67,9 +68,11 @@ export function useMetrics(gateway: Gateway, options: MetricsOptions = {}): Plug
       return {
         onSubscribeResult({ result }) {
           if (!isAsyncIterable(result)) return;
+          metrics.subscriptionDelta(name, 1);
+          // Told by the stream itself when it can: an `onEnd` would wrap every subscriber's stream.
+          if (onStreamEnd(result, () => metrics.subscriptionDelta(name, -1))) return;
           const key = result as object;
           openSubscriptions.add(key);
-          metrics.subscriptionDelta(name, 1);
           return {
             onEnd() {
               if (!openSubscriptions.delete(key)) return;

@@ -24,6 +24,8 @@
 import { createSourceEventStream, execute, visit, BREAK, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { liveGroupOf } from '../schema/live-sharing.js';
+import type { GatewayContext } from '../schema/context.js';
+import { streamEndAnnouncer } from '../core/stream-end.js';
 
 /** Counts executions of live events, shared or not (tests read it; no upstream, no units). */
 export interface LiveExecutionCounter {
@@ -43,7 +45,10 @@ export function useSharedLiveExecution(options: SharedLiveExecutionOptions = {})
   const shared = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
   const run = (args: ExecutionArgs, event: unknown): Promise<ExecutionResult> => {
     if (options.counter) options.counter.executions += 1;
-    return Promise.resolve(execute({ ...args, rootValue: event }));
+    // The subscriber's context lives as long as its stream: what this event loaded (records,
+    // DataLoader caches) is dropped once its result exists, not kept until the next event.
+    const release = () => (args.contextValue as Partial<GatewayContext> | undefined)?.loaders?.clear();
+    return Promise.resolve(execute({ ...args, rootValue: event })).finally(release);
   };
   return {
     onSubscribe({ setSubscribeFn }) {
@@ -117,24 +122,40 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 
 /**
  * `source` with each value mapped by `map`, passing `return` and `throw` straight through (no
- * async generator: its `return` would wait behind a pending `next` of an idle stream).
+ * async generator: its `return` would wait behind a pending `next` of an idle stream). It
+ * announces its end (src/core/stream-end.ts), so observers such as the open-subscriptions gauge
+ * need no wrapper of their own around every subscriber's stream.
  */
 function mapStream(source: AsyncIterable<unknown>, map: (value: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
-  const mapped = async (step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult>> =>
-    step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
-  const stream: AsyncIterableIterator<ExecutionResult> = {
-    next: () => iterator.next().then(mapped),
+  const end = streamEndAnnouncer();
+  const mapped = async (step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult>> => {
+    if (step.done) {
+      end.ended();
+      return { done: true, value: undefined };
+    }
+    return { done: false, value: await map(step.value) };
+  };
+  const failed = (error: unknown): never => {
+    end.ended();
+    throw error;
+  };
+  const stream: AsyncIterableIterator<ExecutionResult> = end.announce({
+    next: () => iterator.next().then(mapped, failed),
     return: async () => {
-      await iterator.return?.();
+      try {
+        await iterator.return?.();
+      } finally {
+        end.ended();
+      }
       return { done: true, value: undefined };
     },
     throw: async (error?: unknown) => {
-      if (iterator.throw) return mapped(await iterator.throw(error));
+      if (iterator.throw) return iterator.throw(error).then(mapped, failed);
       await iterator.return?.();
-      throw error;
+      return failed(error);
     },
     [Symbol.asyncIterator]: () => stream,
-  };
+  });
   return stream;
 }

@@ -3,11 +3,10 @@
  * with the same adapter lookup reads use before any stream opens (a foreign conversation is
  * NOT_FOUND and no stream), then src/live/ feeds the stream and scopes every event to the viewer.
  */
-import { requireViewer, type GatewayContext } from './context.js';
+import type { GatewayContext } from './context.js';
 import { parseGlobalId } from '../core/global-id.js';
 import { admitted } from './admission.js';
 import { LiveFailure, type LiveConversation } from '../live/hub.js';
-import { createLoaders } from '../loaders/index.js';
 import { conversationAccessOf } from '../loaders/shared-access.js';
 import { accessClassOf } from '../live/access-class.js';
 import { joinLiveGroup } from './live-sharing.js';
@@ -22,12 +21,14 @@ builder.subscriptionType({
 });
 
 /**
- * Each event resolves with fresh loaders: a subscription lives long, and what its first event
+ * Each event resolves with empty loaders: a subscription lives long, and what its first event
  * loaded (a conversation's title) must not be served to the hundredth from the loader cache.
+ * (useSharedLiveExecution also empties them after each execution, so nothing loaded stays
+ * alive between events.)
  */
 function unwrap<T>(payload: T | LiveFailure, context: GatewayContext): T {
   if (payload instanceof LiveFailure) throw payload.error;
-  context.loaders = createLoaders(context.gateway, () => requireViewer(context));
+  context.loaders.clear();
   return payload;
 }
 

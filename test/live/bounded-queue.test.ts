@@ -59,4 +59,11 @@ describe('bounded queue', () => {
     q.finish('late');
     expect(ended()).toBe(1);
   });
+
+  it('keeps its methods on a shared prototype, not a set of closures per subscriber', () => {
+    const { queue: created } = queue();
+    const own = Object.getOwnPropertyNames(created).filter((name) => typeof (created as unknown as Record<string, unknown>)[name] === 'function');
+    expect(own).toEqual([]);
+    expect(Object.getPrototypeOf(created)).toBe(Object.getPrototypeOf(queue().queue));
+  });
 });

@@ -3,6 +3,7 @@
  * a shared Redis), an SSE subscriber (eventsource-parser), a graphql-ws subscriber, and a
  * Chatwoot webhook sender that signs like Chatwoot does (DESIGN §6).
  */
+import type { Plugin } from 'graphql-yoga';
 import { createHmac } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
 import { createClient, type Client } from 'graphql-ws';
@@ -42,6 +43,8 @@ export interface LiveGatewayOptions {
   logs?: Array<Record<string, unknown>>;
   /** Counts executions of live events (src/plugins/use-shared-live-execution.ts). */
   liveExecutions?: LiveExecutionCounter;
+  /** Extra yoga plugins (e.g. one that observes operations' contexts). */
+  plugins?: Plugin[];
 }
 
 /** A gateway listening on a free loopback port; the Chatwoot source verifies `WEBHOOK_SECRET`. */
@@ -63,7 +66,7 @@ export async function startLiveGateway(options: LiveGatewayOptions = {}): Promis
   };
   const gateway = await createGateway(config, options.logger ?? (sink ? createLogger('info', sink) : createLogger('silent')));
   const resolveViewer = createViewerResolver({ auth: config.auth });
-  const yoga = createGatewayYoga(gateway, { resolveViewer, liveExecutions: options.liveExecutions });
+  const yoga = createGatewayYoga(gateway, { resolveViewer, liveExecutions: options.liveExecutions, plugins: options.plugins });
   const running = await startServer(yoga, gateway, { port: 0, host: '127.0.0.1', resolveViewer });
   if (options.connectWebhook ?? !options.backends) backends.connectChatwootWebhook(running.url);
   return {

@@ -43,7 +43,7 @@ function loadersOf(sources: Record<string, FakeSource>): Loaders {
     });
     bySource.set(id, { memo, conversationPage } as unknown as SourceLoaders);
   }
-  return { forSource: (id) => bySource.get(id)!, forget: () => undefined, logger: createLogger('silent') };
+  return { forSource: (id) => bySource.get(id)!, forget: () => undefined, clear: () => undefined, logger: createLogger('silent') };
 }
 
 const pending = new Promise<ConversationSlice>(() => undefined);

@@ -11,8 +11,7 @@ import { badInput } from '../core/errors.js';
 import type { AssigneeChoice } from '../core/records.js';
 import { builder } from './builder.js';
 import { ConversationPriority } from './conversation-agent.js';
-import { freshConversation, type ConversationPayload } from './conversation-mutations.js';
-import { ConversationObject } from './refs.js';
+import { conversationAfterWrite, freshConversation, type ConversationPayload } from './conversation-mutations.js';
 import { requireCapability, runWrite, sourceOf, type WriteOperation } from './write-support.js';
 
 /** Labels one call may add or remove, at most. */
@@ -74,12 +73,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
     }),
   },
 );
@@ -127,12 +121,7 @@ builder.relayMutationField(
   { nullable: true, resolve: (_root, { input }, context) => changeLabels(context, 'add', input.conversationId, input.labels) },
   {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
       ignoredLabels: t.stringList({
         description: 'Labels asked for that the conversation does not have after the write (Chatwoot keeps only labels the account defines).',
         resolve: (payload) => payload.ignoredLabels,
@@ -153,12 +142,7 @@ builder.relayMutationField(
   { nullable: true, resolve: (_root, { input }, context) => changeLabels(context, 'remove', input.conversationId, input.labels) },
   {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
     }),
   },
 );
@@ -185,12 +169,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
     }),
   },
 );
@@ -215,12 +194,7 @@ builder.relayMutationField(
   },
   {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
     }),
   },
 );

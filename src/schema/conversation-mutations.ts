@@ -27,6 +27,17 @@ export async function freshConversation(context: GatewayContext, payload: Conver
   return conversationShape(payload.sourceId, record);
 }
 
+/**
+ * The `conversation` field of a conversation write's payload (a `ConversationPayload`): the
+ * conversation as read after the write. @throws NOT_FOUND when it is gone
+ */
+export const conversationAfterWrite = {
+  type: ConversationObject,
+  nullable: true as const,
+  description: 'The conversation after the write.',
+  resolve: (payload: unknown, _args: unknown, context: GatewayContext) => freshConversation(context, payload as ConversationPayload),
+};
+
 builder.relayMutationField(
   'renameConversation',
   {
@@ -61,12 +72,7 @@ builder.relayMutationField(
   },
 {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
     }),
   },
 );
@@ -123,12 +129,7 @@ builder.relayMutationField(
   },
 {
     outputFields: (t) => ({
-      conversation: t.field({
-        type: ConversationObject,
-        nullable: true,
-        description: 'The conversation after the write.',
-        resolve: (payload, _args, context) => freshConversation(context, payload as ConversationPayload),
-      }),
+      conversation: t.field(conversationAfterWrite),
     }),
   },
 );

@@ -108,22 +108,37 @@ function onResult(subscriber: Subscriber, result: any) {
   times.push(at);
 }
 
+/**
+ * The one answer of a subscriber being opened: the first `finish` resolves it (with a reason it
+ * also counts as a failure); after `timeoutMs` the connection is closed by `abort` and it
+ * finishes as 'timeout'. `answered()` tells later events apart from the opening's.
+ */
+function answerOnce(
+  timeoutMs: number,
+  abort: () => void,
+  fail: (reason: string) => void,
+  resolve: (result: Subscriber | undefined) => void,
+): { finish: (result: Subscriber | undefined, reason?: string) => void; answered: () => boolean } {
+  let answered = false;
+  const finish = (result: Subscriber | undefined, reason?: string) => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    if (reason) fail(reason);
+    resolve(result);
+  };
+  const timer = setTimeout(() => {
+    abort();
+    finish(undefined, 'timeout');
+  }, timeoutMs);
+  return { finish, answered: () => answered };
+}
+
 /** Opens one SSE subscription; resolves once the response headers arrived (or it failed). */
 function openSse(url: URL, body: string, viewer: string, timeoutMs: number, fail: (reason: string) => void): Promise<Subscriber | undefined> {
   return new Promise((resolve) => {
     const subscriber: Subscriber = { gotAny: false, lastPosition: -1, seen: new Set(), close: () => request.destroy() };
-    let answered = false;
-    const timer = setTimeout(() => {
-      request.destroy();
-      finish(undefined, 'timeout');
-    }, timeoutMs);
-    const finish = (result: Subscriber | undefined, reason?: string) => {
-      if (answered) return;
-      answered = true;
-      clearTimeout(timer);
-      if (reason) fail(reason);
-      resolve(result);
-    };
+    const { finish, answered } = answerOnce(timeoutMs, () => request.destroy(), fail, resolve);
     const request: ClientRequest = httpRequest({
       host: url.hostname,
       port: url.port,
@@ -139,7 +154,7 @@ function openSse(url: URL, body: string, viewer: string, timeoutMs: number, fail
       },
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (answered) {
+      if (answered()) {
         if (!closing) tally(ended, `sse ${error.code ?? 'error'}`);
       } else finish(undefined, error.code ?? 'error');
     });
@@ -166,22 +181,11 @@ function openWs(url: URL, payload: unknown, viewer: string, timeoutMs: number, f
       perMessageDeflate: false,
     });
     const subscriber: Subscriber = { gotAny: false, lastPosition: -1, seen: new Set(), close: () => socket.terminate() };
-    let answered = false;
-    const timer = setTimeout(() => {
-      socket.terminate();
-      finish(undefined, 'timeout');
-    }, timeoutMs);
-    const finish = (result: Subscriber | undefined, reason?: string) => {
-      if (answered) return;
-      answered = true;
-      clearTimeout(timer);
-      if (reason) fail(reason);
-      resolve(result);
-    };
+    const { finish, answered } = answerOnce(timeoutMs, () => socket.terminate(), fail, resolve);
     socket.on('error', (error: NodeJS.ErrnoException) => finish(undefined, error.code ?? error.message));
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
     socket.on('close', (code) => {
-      if (answered && !closing) tally(ended, `ws closed ${code}`);
+      if (answered() && !closing) tally(ended, `ws closed ${code}`);
       finish(undefined, `ws closed ${code}`);
     });
     socket.on('message', (raw) => {

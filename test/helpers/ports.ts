@@ -1,6 +1,7 @@
 /**
- * Free loopback ports for commands that take a base port and use the ones after it too
- * (`npm run simulators --base-port N` listens on N…N+6).
+ * Loopback ports for tests: free ones for commands that take a base port and use the ones after
+ * it too (`npm run simulators --base-port N` listens on N…N+6), and closed ones for upstreams that
+ * refuse connections.
  */
 import { createServer } from 'node:net';
 
@@ -35,4 +36,13 @@ export async function freePortRange(count: number): Promise<number> {
     }
   }
   throw new Error(`no ${count} consecutive free ports found between ${LOW} and ${HIGH}`);
+}
+
+/** A loopback port nothing listens on (one `listen(0)` released at once): an upstream that refuses connections. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -5,24 +5,15 @@
  * graphql-jit would otherwise complain about on stderr) and a circuit opening on a dead
  * upstream. The process is the built CLI with a config file; the upstreams are the simulators.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { startDemoBackends, type DemoBackends } from '../../src/demo/demo.js';
 import { spawnGateway, writeTempFile, type GatewayProcess } from './cli-process.js';
+import { closedPort } from '../helpers/ports.js';
 
 let backends: DemoBackends;
 let gateway: GatewayProcess;
 let collectorUrl: string;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Parses one log line as JSON, refusing a key that appears twice in one object (JSON.parse

@@ -5,7 +5,6 @@
  * logger writes every line (debug level) to memory. No response body, response header or log
  * line may contain any configured secret or any bearer token that was sent.
  */
-import { createServer } from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewerResolver } from '../../src/auth/viewer.js';
@@ -18,6 +17,7 @@ import type { StartedSimulator } from '../../src/demo/simulators/http-server.js'
 import { createGatewayYoga, EXAMPLE_OPERATION, type GatewayYoga } from '../../src/yoga/yoga.js';
 import { AUDIENCE, hsToken, ISSUER, noneToken, SECRET, validClaims } from '../auth/tokens.js';
 import { post, send, type RawResponse } from './helpers.js';
+import { closedPort } from '../helpers/ports.js';
 
 const CURSOR_SECRET = 'cursor-secret-value-7f3a9c21';
 const WRONG = { dify: 'app-WRONG-dify-key-9f8e7d', chatwoot: 'cw-WRONG-token-5c4b3a', rest: 'rest-WRONG-token-2e1f0a' };
@@ -33,15 +33,6 @@ const responses: RawResponse[] = [];
 const secrets: string[] = [];
 let demoToken: string;
 let otherToken: string;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   backends = await startDemoBackends();
